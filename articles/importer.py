@@ -1,0 +1,319 @@
+"""Parse corpus files into plain dicts (records) for services.import_articles().
+
+Pure Python, no database. Inputs:
+- a text file (.txt): after site chrome is removed, the first line is the title, byline and
+  date lines right below it become fields, the rest is the body;
+- a bulk JSON file (.json): a list of article objects (see BULK_FIELDS), read as a stream;
+- a folder: its .txt and .json files in name order, with the folder's manifest.json.
+
+The manifest says per file what is known (outlet, story, byline, date, URL, lines to drop);
+whatever it does not say stays empty. Any problem raises ImportProblem naming the file.
+"""
+
+import datetime
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ijson
+from django.utils.text import slugify
+
+from articles.canonical import canonical_lines, tidy_line, PARAGRAPH_SEPARATOR
+
+MANIFEST_NAME = "manifest.json"
+MAX_FILE_BYTES = 1_000_000
+MAX_TITLE_CHARS = 500
+
+# Site chrome: whole lines (after whitespace is tidied) that are never article text.
+# Matched case-insensitively against the entire line. Add a pattern and a test to extend.
+CHROME_LINES = [re.compile(pattern, re.IGNORECASE) for pattern in [
+    r"watch live",                                     # live-video banner
+    r"\{/?[a-z_]+\}",                                  # template placeholders: {mosads}
+    r"(?:copyright|©|\(c\))\s*(?:©\s*)?\d{4}\b.*",     # "Copyright 2024 Nexstar Media Inc. ..."
+    r".*\ball rights reserved\b.*",
+    r"most recent|all articles|related articles",       # related-links footers
+    r"discuss this article|other reports by",
+    r"news & politics",                                # section label above the title
+    r".*\(photo by [^()]*\)",                          # captions: "... (Photo by X/Getty Images)"
+    r".*\([^()]*/(?:getty images|ap|reuters|afp)\b[^()]*\)",  # "... (Drew Angerer/Getty Images)"
+]]
+
+BYLINE = re.compile(r"by\s+(?P<name>\S.{1,150})", re.IGNORECASE)
+PERSON_NAME = re.compile(r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}")
+DATE_PREFIX = re.compile(r"^(?:published|posted|updated)(?: on)?:?\s+", re.IGNORECASE)
+DATE_FORMATS = ["%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d %B %Y", "%Y-%m-%d", "%b. %d, %Y"]
+
+OUTLET_FIELDS = {"name", "homepage_url", "description"}
+STORY_FIELDS = {"title", "summary", "date"}
+FILE_FACTS = {"outlet", "story", "byline", "date", "url", "drop_lines"}
+BULK_FIELDS = {"source_file", "title", "body", "outlet", "story", "byline", "date", "url"}
+
+
+class ImportProblem(Exception):
+    """A file that cannot be imported; the message names the file and the problem."""
+
+    def __init__(self, source: str, problem: str):
+        super().__init__(f"{source}: {problem}")
+        self.source = source
+        self.problem = problem
+
+
+@dataclass
+class Manifest:
+    outlets: dict[str, dict] = field(default_factory=dict)
+    stories: dict[str, dict] = field(default_factory=dict)
+    files: dict[str, dict] = field(default_factory=dict)
+
+    def facts_for(self, file_name: str) -> dict:
+        return self.files.get(file_name, {})
+
+
+def is_chrome(line: str) -> bool:
+    return any(pattern.fullmatch(line) for pattern in CHROME_LINES)
+
+
+def parse_date(text: str) -> datetime.date | None:
+    text = DATE_PREFIX.sub("", text.strip())
+    for date_format in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, date_format).date()
+        except ValueError:
+            continue
+    return None
+
+
+def check_url(source: str, url: str) -> str:
+    if url and not re.match(r"https?://[^\s/]+", url, re.IGNORECASE):
+        raise ImportProblem(source, f"URL {url!r} must start with http:// or https://")
+    return url
+
+
+def check_date(source: str, value: str) -> datetime.date | None:
+    if not value:
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        raise ImportProblem(source, f"date {value!r} is not a date like 2018-06-20")
+    return parsed
+
+
+def check_object(source: str, what: str, data) -> dict:
+    if not isinstance(data, dict):
+        raise ImportProblem(source, f"{what} must be an object")
+    return data
+
+
+def check_keys(source: str, what: str, data, allowed: set[str]) -> dict:
+    unknown = sorted(set(check_object(source, what, data)) - allowed)
+    if unknown:
+        raise ImportProblem(source, f"{what} has unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+    return data
+
+
+def text_field(source: str, data: dict, key: str) -> str:
+    value = data.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ImportProblem(source, f"field {key!r} must be text, not {type(value).__name__}")
+    return value
+
+
+def decode(source: str, raw: bytes) -> str:
+    """Bytes to text, refusing what is not a UTF-8 text file."""
+    if not raw.strip():
+        raise ImportProblem(source, "the file is empty")
+    if len(raw) > MAX_FILE_BYTES:
+        raise ImportProblem(source, f"the file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")
+    if b"\x00" in raw:
+        raise ImportProblem(source, "the file contains NUL bytes (is it a binary file?)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportProblem(source, f"the file is not valid UTF-8 (byte {error.start})") from None
+    if re.search(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
+        raise ImportProblem(source, "the file contains control characters (is it a binary file?)")
+    return text
+
+
+def clean_lines(source: str, text: str, drop_lines: Iterable[str] = ()) -> list[str]:
+    """The text's lines without site chrome and without the lines the manifest drops."""
+    lines = [line for line in canonical_lines(text) if not is_chrome(line)]
+    for dropped in map(tidy_line, drop_lines):
+        if dropped not in lines:
+            raise ImportProblem(source, f"the manifest drops a line that is not in the file: {dropped[:80]!r}")
+        lines = [line for line in lines if line != dropped]
+    return lines
+
+
+def take_byline_and_date(lines: list[str]) -> tuple[str, datetime.date | None, list[str]]:
+    """Recognise byline and date lines at the top of the body and take them out."""
+    byline, published_on, rest = "", None, lines
+    while rest and (byline == "" or published_on is None):
+        line, following = rest[0], rest[1] if len(rest) > 1 else ""
+        if published_on is None and (date := parse_date(line)):
+            published_on = date
+        elif byline == "" and (match := BYLINE.fullmatch(line)):
+            byline = match["name"]
+        elif byline == "" and PERSON_NAME.fullmatch(line) and parse_date(following):
+            byline = line
+        else:
+            break
+        rest = rest[1:]
+    return byline, published_on, rest
+
+
+def check_title(source: str, title: str) -> str:
+    if not title:
+        raise ImportProblem(source, "no title: the file has no text besides site chrome")
+    if len(title) > MAX_TITLE_CHARS:
+        raise ImportProblem(source, f"the title is {len(title):,} characters; the limit is {MAX_TITLE_CHARS}")
+    return title
+
+
+def check_body(source: str, lines: list[str]) -> str:
+    if not lines:
+        raise ImportProblem(source, "the article has a title but no body text")
+    return PARAGRAPH_SEPARATOR.join(lines)
+
+
+def parse_text_file(source: str, raw: bytes, manifest: Manifest | None = None) -> dict:
+    """One corpus text file (first line title, rest body) as a record."""
+    facts = (manifest or Manifest()).facts_for(source)
+    lines = clean_lines(source, decode(source, raw), facts.get("drop_lines", []))
+    title = check_title(source, lines[0] if lines else "")
+    byline, published_on, body_lines = take_byline_and_date(lines[1:])
+    return {
+        "source_file": source,
+        "title": title,
+        "body": check_body(source, body_lines),
+        # What the manifest knows wins over what the text seems to say.
+        "byline": facts.get("byline") or byline,
+        "published_on": check_date(source, facts.get("date")) or published_on,
+        "source_url": check_url(source, facts.get("url") or ""),
+        "outlet": manifest.outlets[facts["outlet"]] if facts.get("outlet") else None,
+        "story": manifest.stories[facts["story"]] if facts.get("story") else None,
+    }
+
+
+def outlet_record(source: str, data) -> dict | None:
+    if not data:
+        return None
+    data = {"name": data} if isinstance(data, str) else check_keys(source, "outlet", data, OUTLET_FIELDS)
+    name = tidy_line(text_field(source, data, "name"))
+    if not name or not slugify(name):
+        raise ImportProblem(source, "an outlet needs a name")
+    return {
+        "name": name,
+        "slug": slugify(name)[:200],
+        "homepage_url": check_url(source, text_field(source, data, "homepage_url")),
+        "description": text_field(source, data, "description"),
+    }
+
+
+def story_record(source: str, data) -> dict | None:
+    if not data:
+        return None
+    data = {"title": data} if isinstance(data, str) else check_keys(source, "story", data, STORY_FIELDS)
+    title = tidy_line(text_field(source, data, "title"))
+    if not title or not slugify(title):
+        raise ImportProblem(source, "a story needs a title")
+    return {
+        "title": title,
+        "slug": slugify(title)[:200],
+        "summary": text_field(source, data, "summary"),
+        "date": check_date(source, text_field(source, data, "date")),
+    }
+
+
+def load_manifest(path: Path) -> Manifest:
+    """Read and check a manifest; every reference in it must resolve."""
+    source = path.name
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ImportProblem(source, f"the manifest is not valid JSON: {error}") from None
+    data = check_keys(source, "the manifest", data, {"outlets", "stories", "files"})
+    manifest = Manifest()
+    for key, outlet in check_object(source, "outlets", data.get("outlets", {})).items():
+        manifest.outlets[key] = outlet_record(f"{source} (outlet {key})", outlet)
+    for key, story in check_object(source, "stories", data.get("stories", {})).items():
+        manifest.stories[key] = story_record(f"{source} (story {key})", story)
+    for file_name, facts in check_object(source, "files", data.get("files", {})).items():
+        where = f"{source} (file {file_name})"
+        check_keys(where, "the entry", facts, FILE_FACTS)
+        for key in FILE_FACTS - {"drop_lines"}:
+            text_field(where, facts, key)
+        if facts.get("outlet") and facts["outlet"] not in manifest.outlets:
+            raise ImportProblem(where, f"unknown outlet {facts['outlet']!r}")
+        if facts.get("story") and facts["story"] not in manifest.stories:
+            raise ImportProblem(where, f"unknown story {facts['story']!r}")
+        drop_lines = facts.get("drop_lines", [])
+        if not isinstance(drop_lines, list) or not all(isinstance(line, str) for line in drop_lines):
+            raise ImportProblem(where, "drop_lines must be a list of lines")
+        manifest.files[file_name] = facts
+    return manifest
+
+
+def bulk_record(source: str, data) -> dict:
+    """One object of a bulk JSON file as a record."""
+    if not isinstance(data, dict):
+        raise ImportProblem(source, "each article must be an object")
+    check_keys(source, "the article", {k: v for k, v in data.items() if k not in {"outlet", "story"}}, BULK_FIELDS)
+    name = text_field(source, data, "source_file")
+    if not name:
+        raise ImportProblem(source, "the article has no source_file (a unique name for it)")
+    where = f"{source} ({name})"
+    return {
+        "source_file": name[:255],
+        "title": check_title(where, tidy_line(text_field(where, data, "title"))),
+        "body": check_body(where, clean_lines(where, text_field(where, data, "body"))),
+        "byline": tidy_line(text_field(where, data, "byline")),
+        "published_on": check_date(where, text_field(where, data, "date")),
+        "source_url": check_url(where, text_field(where, data, "url")),
+        "outlet": outlet_record(where, data.get("outlet")),
+        "story": story_record(where, data.get("story")),
+    }
+
+
+def iter_bulk_file(path: Path) -> Iterator[dict]:
+    """Stream the articles of a bulk JSON file without loading it whole."""
+    with path.open("rb") as file:
+        if file.read(1024).lstrip()[:1] != b"[":
+            raise ImportProblem(path.name, "a bulk JSON file must hold a list of articles")
+        file.seek(0)
+        try:
+            for index, item in enumerate(ijson.items(file, "item", use_float=True)):
+                yield bulk_record(f"{path.name} #{index + 1}", item)
+        except ijson.JSONError as error:
+            raise ImportProblem(path.name, f"the file is not valid JSON: {error}") from None
+
+
+def article_files(folder: Path) -> list[Path]:
+    return sorted(
+        path for path in folder.iterdir()
+        if path.suffix in {".txt", ".json"} and path.name != MANIFEST_NAME and path.is_file()
+    )
+
+
+def iter_records(paths: Iterable[Path], manifest_path: Path | None = None) -> Iterator[dict]:
+    """Every record in the given files and folders, one at a time."""
+    for path in map(Path, paths):
+        if not path.exists():
+            raise ImportProblem(str(path), "no such file or folder")
+        if path.is_dir():
+            files = article_files(path)
+            manifest_file = manifest_path or path / MANIFEST_NAME
+        else:
+            files = [path]
+            manifest_file = manifest_path or path.parent / MANIFEST_NAME
+        manifest = load_manifest(manifest_file) if manifest_file.exists() else Manifest()
+        for file in files:
+            if file.suffix == ".json":
+                yield from iter_bulk_file(file)
+            elif file.suffix == ".txt":
+                yield parse_text_file(file.name, file.read_bytes(), manifest)
+            else:
+                raise ImportProblem(file.name, "unsupported file type: use .txt or .json")

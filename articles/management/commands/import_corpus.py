@@ -1,0 +1,27 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from articles.importer import ImportProblem, iter_records
+from articles.services import import_articles
+
+
+class Command(BaseCommand):
+    help = (
+        "Import articles from text files (with the folder's manifest.json) and bulk JSON files. "
+        "All or nothing: any bad file stops the import and nothing is written."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path, help="files or folders to import")
+        parser.add_argument("--manifest", type=Path, help="manifest to use instead of the folder's manifest.json")
+
+    def handle(self, *, paths, manifest, **options):
+        # The bar shows only on a terminal and only once an import takes more than a second.
+        with tqdm(unit=" articles", delay=1, disable=None, file=self.stderr._out) as bar:
+            try:
+                summary = import_articles(records=iter_records(paths, manifest), progress=bar.update)
+            except ImportProblem as problem:
+                raise CommandError(f"Nothing was imported. {problem}") from None
+        self.stdout.write(f"Imported: {summary}")
