@@ -1,0 +1,45 @@
+# A newcomer needs two commands: `make serve` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: serve test chromium lint
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements-test.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@ $(VENV)/.runtime-installed
+
+## Set everything up, load the corpus into SQLite and serve on http://127.0.0.1:8000/
+serve: $(VENV)/.runtime-installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py import_corpus fixtures
+	$(BIN)/python manage.py create_demo_user
+	$(BIN)/gunicorn newsroom.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile -
+
+## Debian's Chromium for the browser tests (Playwright never downloads a browser here)
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; } \
+		|| echo "Could not install chromium: the browser tests will not run."
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+
+## The whole suite on SQLite, then again on PostgreSQL when it answers on 127.0.0.1:5432
+test: $(VENV)/.test-installed chromium lint
+	DATABASE_URL= $(BIN)/python -m pytest
+	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+		echo "PostgreSQL answers on 127.0.0.1:5432: running the suite on it too"; \
+		DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/python -m pytest; \
+	else \
+		echo "PostgreSQL does not answer on 127.0.0.1:5432: ran on SQLite only"; \
+	fi
