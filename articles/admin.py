@@ -1,1 +1,55 @@
 from django.contrib import admin
+from django.db import models
+
+from articles.models import Article, Outlet, Story
+
+IMPORT_FIELDS = ["content_hash", "source_file", "source_hash", "imported_at", "updated_at"]
+# A URL typed without a scheme is taken as https:// (Django 6's default, chosen now).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ["name", "homepage_url"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = HTTPS_URLS
+
+
+class ArticleInline(admin.TabularInline):
+    model = Article
+    fields = ["title", "outlet", "byline", "published_on"]
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # articles come from imports or the article form, with a body
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    list_display = ["title", "date"]
+    search_fields = ["title", "summary"]
+    date_hierarchy = "date"
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ArticleInline]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "outlet", "story", "published_on", "byline", "updated_at"]
+    list_filter = ["outlet", "story", "published_on"]
+    list_select_related = ["outlet", "story"]
+    search_fields = ["title", "byline", "source_file"]
+    date_hierarchy = "published_on"
+    autocomplete_fields = ["outlet", "story"]
+    formfield_overrides = HTTPS_URLS
+    readonly_fields = IMPORT_FIELDS
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "outlet", "story", "byline", "published_on", "source_url"]}),
+        ("Text", {"fields": ["body"], "description": "Paragraphs are separated by a blank line; "
+                  "spacing is tidied on save so that annotations stay anchored."}),
+        ("Import", {"fields": IMPORT_FIELDS, "classes": ["collapse"]}),
+    ]

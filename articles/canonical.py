@@ -27,7 +27,9 @@ class Paragraph(NamedTuple):
 
 def tidy_line(line: str) -> str:
     """One line with normalised Unicode and single spaces."""
-    line = unicodedata.normalize("NFC", line).translate(_INVISIBLE)
+    # Drop invisible characters before normalising: one between a letter and its accent
+    # would otherwise keep them apart until a second pass.
+    line = unicodedata.normalize("NFC", line.translate(_INVISIBLE))
     return _SPACES.sub(" ", line).strip()
 
 

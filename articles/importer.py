@@ -32,7 +32,7 @@ CHROME_LINES = [re.compile(pattern, re.IGNORECASE) for pattern in [
     r"watch live",                                     # live-video banner
     r"\{/?[a-z_]+\}",                                  # template placeholders: {mosads}
     r"(?:copyright|©|\(c\))\s*(?:©\s*)?\d{4}\b.*",     # "Copyright 2024 Nexstar Media Inc. ..."
-    r".*\ball rights reserved\b.*",
+    r"(?:(?:copyright|©|\(c\)).*)?all rights reserved\b.*",  # not a sentence that quotes it
     r"most recent|all articles|related articles",       # related-links footers
     r"discuss this article|other reports by",
     r"news & politics",                                # section label above the title
@@ -40,7 +40,8 @@ CHROME_LINES = [re.compile(pattern, re.IGNORECASE) for pattern in [
     r".*\([^()]*/(?:getty images|ap|reuters|afp)\b[^()]*\)",  # "... (Drew Angerer/Getty Images)"
 ]]
 
-BYLINE = re.compile(r"by\s+(?P<name>\S.{1,150})", re.IGNORECASE)
+# "By" and capitalised names, so that a first paragraph like "By the time ..." stays text.
+BYLINE = re.compile(r"(?i:by)\s+(?P<name>[A-Z][\w.'’-]*(?:(?:,| and| &)? [A-Z][\w.'’-]*){0,11})")
 PERSON_NAME = re.compile(r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}")
 DATE_PREFIX = re.compile(r"^(?:published|posted|updated)(?: on)?:?\s+", re.IGNORECASE)
 DATE_FORMATS = ["%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d %B %Y", "%Y-%m-%d", "%b. %d, %Y"]

@@ -1,14 +1,20 @@
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from articles.canonical import canonicalize, content_hash, split_paragraphs
+
+
+# Links shown to readers: never javascript:, data: or ftp: URLs.
+WEB_URL = URLValidator(schemes=["http", "https"])
 
 
 class Outlet(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
-    homepage_url = models.URLField(max_length=2000, blank=True)
+    homepage_url = models.URLField(max_length=2000, blank=True, validators=[WEB_URL])
     description = models.TextField(blank=True)
 
     class Meta:
@@ -16,6 +22,9 @@ class Outlet(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:outlet_detail", args=[self.slug])
 
 
 class Story(models.Model):
@@ -55,15 +64,16 @@ class Article(models.Model):
     slug = models.SlugField(max_length=200)
     byline = models.CharField(max_length=300, blank=True)
     published_on = models.DateField(null=True, blank=True, db_index=True)
-    source_url = models.URLField(max_length=2000, blank=True)
+    source_url = models.URLField(max_length=2000, blank=True, validators=[WEB_URL])
     # Canonical plain text (see canonical.py): annotations point at offsets into it.
     body = models.TextField()
     content_hash = models.CharField(max_length=64, db_index=True, editable=False)
     # Identifies the article across imports: the file name, or a bulk record's name.
-    source_file = models.CharField(max_length=255, unique=True, editable=False)
+    # NULL (not "") for articles written in the admin, so that uniqueness still holds.
+    source_file = models.CharField(max_length=255, unique=True, null=True, blank=True, editable=False)
     # Hash of the record as last imported: a re-import writes only when the file changed,
     # so that editors' fixes in the admin survive re-importing the same files.
-    source_hash = models.CharField(max_length=64, editable=False)
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)
     imported_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -88,8 +98,9 @@ class Article(models.Model):
         self.content_hash = content_hash(self.body)
 
     @property
-    def outlet_name(self) -> str:
-        return self.outlet.name if self.outlet else "Unknown outlet"
+    def short_label(self) -> str:
+        """Outlet name, or the title's first words where the outlet is not known."""
+        return self.outlet.name if self.outlet else Truncator(self.title).words(4)
 
     def paragraphs(self):
         return split_paragraphs(self.body)

@@ -1,0 +1,30 @@
+"""Small helpers that make rows for tests."""
+
+from itertools import count
+
+from articles.canonical import canonicalize
+from articles.models import Article, Outlet, Story
+
+_numbers = count(1)
+
+
+def make_outlet(name: str = "") -> Outlet:
+    number = next(_numbers)
+    name = name or f"Outlet {number}"
+    return Outlet.objects.create(name=name, slug=f"outlet-{number}")
+
+
+def make_story(title: str = "A story") -> Story:
+    return Story.objects.create(title=title, slug=f"story-{next(_numbers)}")
+
+
+def make_article(*, story=None, outlet=None, title: str = "", body: str = "First paragraph.\n\nSecond one.",
+                 **fields) -> Article:
+    number = next(_numbers)
+    article = Article(
+        story=story, outlet=outlet, title=title or f"Article {number}", slug=f"article-{number}",
+        source_file=f"article-{number}.txt", body=canonicalize(body), **fields,
+    )
+    article.full_clean()
+    article.save()
+    return article

@@ -1,0 +1,97 @@
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils.text import slugify
+
+from articles.models import Article
+
+from tests.base import make_article, make_outlet, make_story
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    user = User.objects.create_superuser("alice", "alice@example.com", "pw")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def article():
+    return make_article(story=make_story(), outlet=make_outlet("The Daily"))
+
+
+ADMIN_PAGES = [
+    ("admin:articles_article_changelist", False),
+    ("admin:articles_article_change", True),
+    ("admin:articles_story_changelist", False),
+    ("admin:articles_outlet_changelist", False),
+    ("admin:articles_article_add", False),
+]
+
+
+@pytest.mark.parametrize("name, with_pk", ADMIN_PAGES)
+def test_it_loads_admin_pages_for_staff(client, editor, article, name, with_pk):
+    response = client.get(reverse(name, args=[article.pk] if with_pk else []))
+    assert response.status_code == 200
+
+
+def test_it_shows_articles_inline_under_their_story(client, editor, article):
+    response = client.get(reverse("admin:articles_story_change", args=[article.story.pk]))
+    assert response.status_code == 200
+    assert article.title in response.text
+
+
+def test_it_filters_and_searches_articles(client, editor, article):
+    other = make_article(title="Something else")
+    response = client.get(reverse("admin:articles_article_changelist"), {"outlet__id__exact": article.outlet.pk})
+    assert article.title in response.text and other.title not in response.text
+    response = client.get(reverse("admin:articles_article_changelist"), {"q": "else"})
+    assert other.title in response.text and article.title not in response.text
+
+
+@pytest.mark.parametrize("make_user", [
+    lambda: None,
+    lambda: User.objects.create_user("bob", password="pw"),
+])
+def test_it_refuses_admin_to_anyone_but_staff(client, article, make_user):
+    user = make_user()
+    if user:
+        client.force_login(user)
+    response = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def test_it_keeps_an_edited_body_canonical(client, editor, article):
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = {
+        "title": article.title, "slug": article.slug, "outlet": article.outlet.pk, "story": article.story.pk,
+        "byline": "", "published_on": "", "source_url": "",
+        "body": "  First   paragraph.\r\n\r\n\r\nSecond\tone.  \r\nThird\u00a0one. ",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert article.body == "First paragraph.\n\nSecond one.\n\nThird one."
+    assert article.source_file.endswith(".txt")  # import fields are read-only
+
+
+def test_it_refuses_a_non_http_source_url(client, editor, article):
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = {"title": article.title, "slug": article.slug, "body": "Text.", "source_url": "javascript:alert(1)"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    article.refresh_from_db()
+    assert article.source_url == ""
+
+
+def test_it_lets_an_editor_write_an_article_by_hand(client, editor):
+    data = {"title": "Written here", "slug": "written-here", "body": "A  paragraph.\n\n\nAnother.", "source_url": ""}
+    for title in ["Written here", "Written again"]:
+        response = client.post(reverse("admin:articles_article_add"), {**data, "title": title, "slug": slugify(title)})
+        assert response.status_code == 302
+    assert sorted(Article.objects.values_list("body", "source_file")) == [
+        ("A paragraph.\n\nAnother.", None), ("A paragraph.\n\nAnother.", None)
+    ]

@@ -1,0 +1,123 @@
+import pytest
+from django.urls import reverse
+
+from tests.base import make_article, make_outlet, make_story
+
+pytestmark = pytest.mark.django_db
+
+
+def make_story_with_articles(count: int):
+    story = make_story("Employees protest a contract")
+    for number in range(count):
+        make_article(story=story, outlet=make_outlet(), title=f"Report {number}")
+    return story
+
+
+def test_it_lists_stories_with_their_articles_and_outlets(client):
+    story = make_story_with_articles(2)
+    lonely = make_article(title="Article without outlet")
+
+    response = client.get(reverse("articles:home"))
+
+    assert response.status_code == 200
+    for article in story.articles.all():
+        assert article.title in response.text and article.outlet.name in response.text
+    assert lonely.title in response.text
+
+
+def test_it_uses_the_same_number_of_queries_however_many_articles(client, django_assert_max_num_queries):
+    make_story_with_articles(2)
+    with django_assert_max_num_queries(6) as few:
+        client.get(reverse("articles:home"))
+    make_story_with_articles(30)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("articles:home"))
+
+
+def test_it_shows_an_article_as_paragraphs_with_their_offsets(client):
+    story = make_story()
+    article = make_article(story=story, outlet=make_outlet("The Daily"), body="One.\n\nTwo <b>bold</b>.",
+                           byline="Jane Doe")
+    other = make_article(story=story, title="Another take")
+
+    response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    assert '<p data-start="0">One.</p>' in response.text
+    assert '<p data-start="6">Two &lt;b&gt;bold&lt;/b&gt;.</p>' in response.text
+    assert "The Daily" in response.text and "Jane Doe" in response.text
+    assert other.get_absolute_url() in response.text
+
+
+def test_it_redirects_an_old_slug_to_the_article(client):
+    article = make_article()
+    response = client.get(reverse("articles:article_detail", args=[article.pk, "old-title"]))
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+
+
+def test_it_answers_404_for_unknown_pages(client):
+    assert client.get(reverse("articles:article_detail", args=[999, "nope"])).status_code == 404
+    assert client.get(reverse("articles:story_detail", args=["nope"])).status_code == 404
+    assert client.get(reverse("articles:outlet_detail", args=["nope"])).status_code == 404
+
+
+def test_it_offers_the_articles_of_a_story_to_compare(client):
+    story = make_story_with_articles(3)
+    response = client.get(story.get_absolute_url())
+    assert response.status_code == 200
+    assert response.text.count('type="checkbox" name="a"') == 3
+
+
+def test_it_shows_picked_articles_side_by_side_in_the_order_picked(client):
+    story = make_story_with_articles(3)
+    first, second, third = story.articles.all()
+
+    response = client.get(reverse("articles:compare", args=[story.slug]), {"a": [third.pk, first.pk]})
+
+    assert response.status_code == 200
+    assert [article.pk for article in response.context["articles"]] == [third.pk, first.pk]
+    assert second.title not in response.text
+
+
+@pytest.mark.parametrize("picked", [[], ["1"], ["x", "y"], ["1", "2", "3", "4", "5", "6"]])
+def test_it_refuses_a_bad_selection_with_a_message(client, picked):
+    story = make_story_with_articles(6)
+    ids = [str(article.pk) for article in story.articles.all()]
+    picked = [ids[int(index) - 1] if index.isdigit() else index for index in picked]
+
+    response = client.get(reverse("articles:compare", args=[story.slug]), {"a": picked})
+
+    assert response.status_code == 400
+    assert "Pick" in response.text
+
+
+def test_it_refuses_articles_of_another_story(client):
+    story = make_story_with_articles(2)
+    stranger = make_article(story=make_story("Another story"))
+    mine = story.articles.first()
+
+    response = client.get(reverse("articles:compare", args=[story.slug]), {"a": [mine.pk, stranger.pk]})
+
+    assert response.status_code == 400
+    assert "not part of this story" in response.text
+
+
+def test_it_compares_with_a_constant_number_of_queries(client, django_assert_num_queries):
+    story = make_story_with_articles(5)
+    url = reverse("articles:compare", args=[story.slug])
+    ids = list(story.articles.values_list("pk", flat=True))
+    with django_assert_num_queries(2):
+        client.get(url, {"a": ids[:2]})
+    with django_assert_num_queries(2):
+        client.get(url, {"a": ids})
+
+
+def test_it_lists_an_outlets_articles_in_pages(client):
+    outlet = make_outlet("The Daily")
+    for number in range(51):
+        make_article(outlet=outlet, title=f"Piece {number:02}")
+    first_page = client.get(outlet.get_absolute_url())
+    second_page = client.get(outlet.get_absolute_url(), {"page": 2})
+    assert first_page.text.count('class="article-link"') == 50
+    assert second_page.text.count('class="article-link"') == 1
