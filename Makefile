@@ -33,6 +33,7 @@ chromium:
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## The whole suite on SQLite, then again on PostgreSQL when it answers on 127.0.0.1:5432
 test: $(VENV)/.test-installed chromium lint

@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 
-from articles.models import Article, Outlet, Story
+from articles.models import Annotation, Article, Outlet, Story
+from articles.services import reanchor_article
 
 IMPORT_FIELDS = ["content_hash", "source_file", "source_hash", "imported_at", "updated_at"]
 # A URL typed without a scheme is taken as https:// (Django 6's default, chosen now).
@@ -49,7 +50,49 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = IMPORT_FIELDS
     fieldsets = [
         (None, {"fields": ["title", "slug", "outlet", "story", "byline", "published_on", "source_url"]}),
-        ("Text", {"fields": ["body"], "description": "Paragraphs are separated by a blank line; "
-                  "spacing is tidied on save so that annotations stay anchored."}),
+        (
+            "Text",
+            {
+                "fields": ["body"],
+                "description": "Paragraphs are separated by a blank line; "
+                "spacing is tidied on save so that annotations stay anchored.",
+            },
+        ),
         ("Import", {"fields": IMPORT_FIELDS, "classes": ["collapse"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "body" in form.changed_data:
+            summary = reanchor_article(obj)
+            if summary.orphaned:
+                self.message_user(
+                    request,
+                    f"{summary.orphaned} annotation(s) could not be placed in the new text "
+                    "and are listed as orphaned on the article page.",
+                    messages.WARNING,
+                )
+
+
+@admin.register(Annotation)
+class AnnotationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "article", "author", "is_orphan", "created_at", "deleted_at"]
+    list_filter = ["is_orphan", ("deleted_at", admin.EmptyFieldListFilter), "tags"]
+    list_select_related = ["article", "author"]
+    search_fields = ["exact", "note"]
+    raw_id_fields = ["article", "author"]
+    # Passages and their rendered notes are written only by the services, never by hand.
+    readonly_fields = [
+        "start",
+        "end",
+        "exact",
+        "prefix",
+        "suffix",
+        "note",
+        "note_html",
+        "is_orphan",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False

@@ -20,7 +20,7 @@ from pathlib import Path
 import ijson
 from django.utils.text import slugify
 
-from articles.canonical import canonical_lines, tidy_line, PARAGRAPH_SEPARATOR
+from articles.canonical import PARAGRAPH_SEPARATOR, canonical_lines, tidy_line
 
 MANIFEST_NAME = "manifest.json"
 MAX_FILE_BYTES = 1_000_000
@@ -28,17 +28,20 @@ MAX_TITLE_CHARS = 500
 
 # Site chrome: whole lines (after whitespace is tidied) that are never article text.
 # Matched case-insensitively against the entire line. Add a pattern and a test to extend.
-CHROME_LINES = [re.compile(pattern, re.IGNORECASE) for pattern in [
-    r"watch live",                                     # live-video banner
-    r"\{/?[a-z_]+\}",                                  # template placeholders: {mosads}
-    r"(?:copyright|©|\(c\))\s*(?:©\s*)?\d{4}\b.*",     # "Copyright 2024 Nexstar Media Inc. ..."
-    r"(?:(?:copyright|©|\(c\)).*)?all rights reserved\b.*",  # not a sentence that quotes it
-    r"most recent|all articles|related articles",       # related-links footers
-    r"discuss this article|other reports by",
-    r"news & politics",                                # section label above the title
-    r".*\(photo by [^()]*\)",                          # captions: "... (Photo by X/Getty Images)"
-    r".*\([^()]*/(?:getty images|ap|reuters|afp)\b[^()]*\)",  # "... (Drew Angerer/Getty Images)"
-]]
+CHROME_LINES = [
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in [
+        r"watch live",  # live-video banner
+        r"\{/?[a-z_]+\}",  # template placeholders: {mosads}
+        r"(?:copyright|©|\(c\))\s*(?:©\s*)?\d{4}\b.*",  # "Copyright 2024 Nexstar Media Inc. ..."
+        r"(?:(?:copyright|©|\(c\)).*)?all rights reserved\b.*",  # not a sentence that quotes it
+        r"most recent|all articles|related articles",  # related-links footers
+        r"discuss this article|other reports by",
+        r"news & politics",  # section label above the title
+        r".*\(photo by [^()]*\)",  # captions: "... (Photo by X/Getty Images)"
+        r".*\([^()]*/(?:getty images|ap|reuters|afp)\b[^()]*\)",  # "... (Drew Angerer/Getty Images)"
+    ]
+]
 
 # "By" and capitalised names, so that a first paragraph like "By the time ..." stays text.
 BYLINE = re.compile(r"(?i:by)\s+(?P<name>[A-Z][\w.'’-]*(?:(?:,| and| &)? [A-Z][\w.'’-]*){0,11})")
@@ -109,7 +112,9 @@ def check_object(source: str, what: str, data) -> dict:
 def check_keys(source: str, what: str, data, allowed: set[str]) -> dict:
     unknown = sorted(set(check_object(source, what, data)) - allowed)
     if unknown:
-        raise ImportProblem(source, f"{what} has unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+        raise ImportProblem(
+            source, f"{what} has unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
+        )
     return data
 
 
@@ -134,7 +139,7 @@ def decode(source: str, raw: bytes) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportProblem(source, f"the file is not valid UTF-8 (byte {error.start})") from None
-    if re.search(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
+    if re.search(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]", text):
         raise ImportProblem(source, "the file contains control characters (is it a binary file?)")
     return text
 
@@ -144,7 +149,9 @@ def clean_lines(source: str, text: str, drop_lines: Iterable[str] = ()) -> list[
     lines = [line for line in canonical_lines(text) if not is_chrome(line)]
     for dropped in map(tidy_line, drop_lines):
         if dropped not in lines:
-            raise ImportProblem(source, f"the manifest drops a line that is not in the file: {dropped[:80]!r}")
+            raise ImportProblem(
+                source, f"the manifest drops a line that is not in the file: {dropped[:80]!r}"
+            )
         lines = [line for line in lines if line != dropped]
     return lines
 
@@ -262,7 +269,9 @@ def bulk_record(source: str, data) -> dict:
     """One object of a bulk JSON file as a record."""
     if not isinstance(data, dict):
         raise ImportProblem(source, "each article must be an object")
-    check_keys(source, "the article", {k: v for k, v in data.items() if k not in {"outlet", "story"}}, BULK_FIELDS)
+    check_keys(
+        source, "the article", {k: v for k, v in data.items() if k not in {"outlet", "story"}}, BULK_FIELDS
+    )
     name = text_field(source, data, "source_file")
     if not name:
         raise ImportProblem(source, "the article has no source_file (a unique name for it)")
@@ -294,7 +303,8 @@ def iter_bulk_file(path: Path) -> Iterator[dict]:
 
 def article_files(folder: Path) -> list[Path]:
     return sorted(
-        path for path in folder.iterdir()
+        path
+        for path in folder.iterdir()
         if path.suffix in {".txt", ".json"} and path.name != MANIFEST_NAME and path.is_file()
     )
 

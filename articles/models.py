@@ -1,11 +1,13 @@
+from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
 
 from articles.canonical import canonicalize, content_hash, split_paragraphs
-
 
 # Links shown to readers: never javascript:, data: or ftp: URLs.
 WEB_URL = URLValidator(schemes=["http", "https"])
@@ -54,12 +56,8 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     # Unknown facts stay empty: outlet, story, byline, date and URL are all optional.
-    outlet = models.ForeignKey(
-        Outlet, models.PROTECT, null=True, blank=True, related_name="articles"
-    )
-    story = models.ForeignKey(
-        Story, models.SET_NULL, null=True, blank=True, related_name="articles"
-    )
+    outlet = models.ForeignKey(Outlet, models.PROTECT, null=True, blank=True, related_name="articles")
+    story = models.ForeignKey(Story, models.SET_NULL, null=True, blank=True, related_name="articles")
     title = models.CharField(max_length=500)
     slug = models.SlugField(max_length=200)
     byline = models.CharField(max_length=300, blank=True)
@@ -74,8 +72,11 @@ class Article(models.Model):
     # Hash of the record as last imported: a re-import writes only when the file changed,
     # so that editors' fixes in the admin survive re-importing the same files.
     source_hash = models.CharField(max_length=64, blank=True, editable=False)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
     imported_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every annotation write: part of the cache key of the rendered highlights.
+    annotations_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -96,6 +97,7 @@ class Article(models.Model):
         # always canonical and its hash current.
         self.body = canonicalize(self.body)
         self.content_hash = content_hash(self.body)
+        self.word_count = len(self.body.split())
 
     @property
     def short_label(self) -> str:
@@ -105,5 +107,79 @@ class Article(models.Model):
     def paragraphs(self):
         return split_paragraphs(self.body)
 
-    def word_count(self) -> int:
-        return len(self.body.split())
+    def touch_annotations(self):
+        """Mark the rendered highlights as stale."""
+        self.annotations_changed_at = timezone.now()
+        Article.objects.filter(pk=self.pk).update(annotations_changed_at=self.annotations_changed_at)
+
+
+class TaggedAnnotation(TaggedItemBase):
+    """Tag through model with a real foreign key (taggit's default is a generic relation)."""
+
+    content_object = models.ForeignKey("Annotation", models.CASCADE, related_name="tagged_items")
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one place that decides who sees which annotations: for now every live one.
+
+        Private, group and public visibility will be added here, and only here.
+        """
+        return self.filter(deleted_at=None)
+
+    def for_article(self, article):
+        return self.filter(article=article)
+
+    def with_tags(self):
+        return self.prefetch_related("tags")
+
+    def tagged(self, tag_slug: str):
+        return self.filter(tags__slug=tag_slug) if tag_slug else self
+
+    def anchored(self):
+        return self.filter(is_orphan=False)
+
+    def orphaned(self):
+        return self.filter(is_orphan=True)
+
+
+class Annotation(models.Model):
+    """A passage of an article, its tags and its note, by one author.
+
+    The passage is stored twice, as W3C selectors: offsets into the article's canonical body
+    (TextPositionSelector) and the quote with its context (TextQuoteSelector), so that it can
+    be found again after the body is edited.
+    """
+
+    article = models.ForeignKey(Article, models.CASCADE, related_name="annotations")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="annotations")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    exact = models.TextField()
+    prefix = models.CharField(max_length=100, blank=True)
+    suffix = models.CharField(max_length=100, blank=True)
+    note = models.TextField(blank=True)  # Markdown, as written
+    note_html = models.TextField(blank=True, editable=False)  # produced by sanitize.render_note()
+    is_orphan = models.BooleanField(default=False)  # its text could not be found after an edit
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)  # kept for a while so delete can be undone
+
+    tags = TaggableManager(through=TaggedAnnotation, blank=True)
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "end", "pk"]
+        indexes = [models.Index(fields=["article", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="annotation_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return Truncator(self.exact).chars(60)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#annotation-{self.pk}"

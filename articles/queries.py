@@ -1,12 +1,38 @@
 """Page-shaped reads across models: each returns what one page shows, in few queries."""
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
 
-from articles.models import Article, Outlet, Story
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Sum
+from django.db.models.functions import Lower
+from taggit.models import Tag
+
+from articles.anchoring import Segment, highlight_segments
+from articles.models import Annotation, Article, Outlet, Story, TaggedAnnotation
+from articles.permissions import can_change_annotation
+
+
+@dataclass
+class HighlightedSegment:
+    segment: Segment
+    starting_ids: list  # annotations that begin here: their anchors for links to "#hl-<id>"
+
+    @property
+    def ids_text(self) -> str:
+        return " ".join(map(str, self.segment.annotation_ids))
+
+
+@dataclass
+class HighlightedParagraph:
+    start: int
+    segments: list[HighlightedSegment]
+
 
 STORIES_PER_PAGE = 20
 ARTICLES_PER_PAGE = 50
+PASSAGES_PER_PAGE = 100
 ARTICLES_PER_OUTLET_ON_HOME = 8
 COMPARE_MIN, COMPARE_MAX = 2, 5
 
@@ -48,3 +74,155 @@ def compare_selection(story: Story, raw_ids: list[str]) -> tuple[list[Article], 
     if len(by_id) != len(ids):
         return [], "Some of the picked articles are not part of this story."
     return [by_id[pk] for pk in ids], ""
+
+
+def highlighted_paragraphs(article: Article, annotations) -> list[HighlightedParagraph]:
+    """The article's paragraphs split into segments, each knowing which annotations cover it."""
+    spans = [(annotation.pk, annotation.start, annotation.end) for annotation in annotations]
+    starts = {}
+    for annotation_id, start, _ in spans:
+        starts.setdefault(start, []).append(annotation_id)
+    return [
+        HighlightedParagraph(
+            paragraph.start,
+            [
+                HighlightedSegment(segment, starts.get(segment.start, []) if segment.annotation_ids else [])
+                for segment in highlight_segments(paragraph.start, paragraph.text, spans)
+            ],
+        )
+        for paragraph in article.paragraphs()
+    ]
+
+
+class ArticleAnnotations:
+    """The annotations one user sees on one article, loaded on first use and only once.
+
+    Templates reach them inside cached fragments, so a cache hit costs no query at all.
+    """
+
+    def __init__(self, user, article: Article, tag_slug: str = ""):
+        self.user, self.article, self.tag_slug = user, article, tag_slug
+
+    @cached_property
+    def all(self) -> list[Annotation]:
+        annotations = list(
+            Annotation.objects.visible_to(self.user)
+            .for_article(self.article)
+            .select_related("author")
+            .with_tags()
+        )
+        for annotation in annotations:
+            annotation.is_editable = can_change_annotation(self.user, annotation)
+        return annotations
+
+    @cached_property
+    def shown(self) -> list[Annotation]:
+        """Anchored annotations, with the chosen tag if there is one, in text order."""
+        return [
+            annotation
+            for annotation in self.all
+            if not annotation.is_orphan
+            and (not self.tag_slug or any(tag.slug == self.tag_slug for tag in annotation.tags.all()))
+        ]
+
+    def orphans(self) -> list[Annotation]:
+        return [annotation for annotation in self.all if annotation.is_orphan]
+
+    def paragraphs(self) -> list[HighlightedParagraph]:
+        return highlighted_paragraphs(self.article, self.shown)
+
+    def tag_counts(self) -> list[tuple[str, str, int]]:
+        """(name, slug, uses) of the tags on anchored passages, for the highlight filter."""
+        counts = Counter(
+            (tag.name, tag.slug)
+            for annotation in self.all
+            if not annotation.is_orphan
+            for tag in annotation.tags.all()
+        )
+        return sorted(
+            ((name, slug, uses) for (name, slug), uses in counts.items()), key=lambda row: row[0].lower()
+        )
+
+
+def article_reading(user, article: Article, tag_slug: str) -> dict:
+    """What the article page shows."""
+    return {
+        "article": article,
+        "related": article.story.articles.for_listing().exclude(pk=article.pk) if article.story else [],
+        "tag": tag_slug,
+        "reading": ArticleAnnotations(user, article, tag_slug),
+    }
+
+
+def deleted_annotation(user, pk) -> Annotation | None:
+    """The user's own just-deleted annotation, to offer an undo."""
+    if not (user.is_authenticated and str(pk).isdigit()):
+        return None
+    return Annotation.objects.filter(pk=pk, author=user, deleted_at__isnull=False).first()
+
+
+def tag_suggestions(prefix: str, limit: int = 10) -> list[str]:
+    prefix = " ".join(prefix.split())
+    if not prefix:
+        return []
+    tags = Tag.objects.filter(name__istartswith=prefix).order_by(Lower("name"))
+    return list(tags.values_list("name", flat=True)[:limit])
+
+
+def tagged_passages_page(user, tag: Tag, page_number) -> Page:
+    """Every passage with a tag, ordered so that the page groups them by story and outlet."""
+    annotations = (
+        Annotation.objects.visible_to(user)
+        .anchored()
+        .filter(tags=tag)
+        .select_related("article__story", "article__outlet", "author")
+        .order_by("article__story__title", "article__outlet__name", "article__title", "start")
+    )
+    return Paginator(annotations, PASSAGES_PER_PAGE).get_page(page_number)
+
+
+@dataclass
+class TagRow:
+    tag: Tag
+    total: int
+    cells: list[tuple[int, float]]  # per outlet: passages, passages per 1,000 words
+
+
+@dataclass
+class TagOverview:
+    outlets: list[tuple[str, int]]  # name, words of text
+    rows: list[TagRow]
+
+
+def tag_overview(user, story: Story | None = None) -> TagOverview:
+    """Tag counts per outlet, also per 1,000 words of that outlet's text (optionally one story)."""
+    articles = Article.objects.filter(story=story) if story else Article.objects.all()
+    words = dict(articles.order_by().values_list("outlet").annotate(words=Sum("word_count")))
+    outlet_names = dict(Outlet.objects.filter(pk__in=[pk for pk in words if pk]).values_list("pk", "name"))
+    outlet_ids = sorted(words, key=lambda pk: (pk is None, outlet_names.get(pk, "")))
+    counts = (
+        TaggedAnnotation.objects.filter(content_object__in=Annotation.objects.visible_to(user).anchored())
+        .filter(content_object__article__in=articles)
+        .values_list("tag", "content_object__article__outlet")
+        .annotate(passages=Count("pk"))
+        .order_by()
+    )
+    by_tag: dict[int, dict] = {}
+    for tag_id, outlet_id, passages in counts:
+        by_tag.setdefault(tag_id, {})[outlet_id] = passages
+    rows = [
+        TagRow(
+            tag,
+            sum(by_tag[tag.pk].values()),
+            [
+                (
+                    by_tag[tag.pk].get(pk, 0),
+                    1000 * by_tag[tag.pk].get(pk, 0) / words[pk] if words[pk] else 0.0,
+                )
+                for pk in outlet_ids
+            ],
+        )
+        for tag in Tag.objects.filter(pk__in=by_tag).order_by(Lower("name"))
+    ]
+    outlets = [(outlet_names.get(pk, "Outlet not known"), words[pk] or 0) for pk in outlet_ids]
+    return TagOverview(outlets, rows)

@@ -8,11 +8,15 @@ from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 
+from articles.anchoring import TextQuote, quote_at, relocate, trim_selection
 from articles.canonical import content_hash
 from articles.importer import ImportProblem
-from articles.models import Article, Outlet, Story
+from articles.models import Annotation, Article, Outlet, Story
+from articles.sanitize import render_note
 
 ARTICLE_FIELDS = ["title", "body", "byline", "published_on", "source_url"]
 
@@ -48,10 +52,11 @@ def validated(instance, source: str, exclude: list[str] | None = None):
 
 
 class RelatedRows:
-    """Outlets and stories by slug, created on first use and remembered for the import."""
+    """Outlets and stories, found by their unique fields or created on first use, then remembered."""
 
-    def __init__(self, model):
+    def __init__(self, model, unique_fields: list[str]):
         self.model = model
+        self.unique_fields = unique_fields
         self.by_slug = {}
 
     def get(self, source: str, record: dict | None):
@@ -59,7 +64,8 @@ class RelatedRows:
             return None
         slug = record["slug"]
         if slug not in self.by_slug:
-            row = self.model.objects.filter(slug=slug).first()
+            same = Q(*[(name, record[name]) for name in self.unique_fields], _connector=Q.OR)
+            row = self.model.objects.filter(same).first()
             if row is None:
                 row = validated(self.model(**record), source)
                 row.save()
@@ -72,28 +78,34 @@ class ArticleImport:
 
     def __init__(self):
         self.summary = ImportSummary()
-        self.outlets = RelatedRows(Outlet)
-        self.stories = RelatedRows(Story)
+        self.outlets = RelatedRows(Outlet, ["slug", "name"])
+        self.stories = RelatedRows(Story, ["slug"])
         self.source_by_hash: dict[str, str] = {}
         self.seen_sources: set[str] = set()
 
     def write_batch(self, records: list[dict]) -> None:
         sources = [record["source_file"] for record in records]
         existing = Article.objects.filter(source_file__in=sources).in_bulk(field_name="source_file")
-        new_articles = []
+        new_articles, changed_articles = [], []
         for record in records:
-            article = self.check_record(record, existing.get(record["source_file"]))
+            previous = existing.get(record["source_file"])
+            previous_outlet_id = previous.outlet_id if previous else None
+            article = self.check_record(record, previous)
             if article is None:
                 self.summary.unchanged += 1
             elif article.pk is None:
                 new_articles.append(article)
             else:
-                article.save()
-                self.summary.changed += 1
+                changed_articles.append((article, article.outlet_id != previous_outlet_id))
         self.check_not_in_database(records)
-        self.assign_unique_slugs(new_articles)
+        # A changed article keeps its slug (and URL) unless it moved to another outlet.
+        self.assign_unique_slugs(new_articles + [article for article, moved in changed_articles if moved])
+        for article, _ in changed_articles:
+            article.save()
+            reanchor_article(article)
         Article.objects.bulk_create(new_articles)
         self.summary.created += len(new_articles)
+        self.summary.changed += len(changed_articles)
 
     def check_record(self, record: dict, article: Article | None) -> Article | None:
         """The article to write for a record (None if unchanged); raises on bad input."""
@@ -128,8 +140,9 @@ class ArticleImport:
 
     def assign_unique_slugs(self, articles: list[Article]) -> None:
         taken = set(
-            Article.objects.filter(slug__in=[article.slug for article in articles])
-            .values_list("outlet_id", "slug")
+            Article.objects.filter(slug__in=[article.slug for article in articles]).values_list(
+                "outlet_id", "slug"
+            )
         )
         for article in articles:
             base, number = article.slug, 1
@@ -137,8 +150,9 @@ class ArticleImport:
                 number += 1
                 article.slug = f"{base}-{number}"
                 taken.update(
-                    Article.objects.filter(outlet_id=article.outlet_id, slug=article.slug)
-                    .values_list("outlet_id", "slug")
+                    Article.objects.filter(outlet_id=article.outlet_id, slug=article.slug).values_list(
+                        "outlet_id", "slug"
+                    )
                 )
             taken.add((article.outlet_id, article.slug))
 
@@ -153,3 +167,106 @@ def import_articles(
             run.write_batch(batch)
             progress(len(batch))
     return run.summary
+
+
+class AnnotationError(Exception):
+    """A passage that cannot be annotated; the message is for the user."""
+
+
+def check_passage(article: Article, start: int, end: int, exact: str) -> tuple[int, int]:
+    """The passage's offsets with edge whitespace trimmed; raises if it is not the article's text."""
+    if not 0 <= start < end <= len(article.body):
+        raise AnnotationError("The selection is outside the article's text.")
+    if article.body[start:end] != exact:
+        raise AnnotationError(
+            "The selected text does not match the article at these offsets. "
+            "Reload the page and select it again."
+        )
+    start, end = trim_selection(article.body, start, end)
+    if start == end:
+        raise AnnotationError("Select some text, not only spaces.")
+    return start, end
+
+
+@transaction.atomic
+def create_annotation(
+    *, article: Article, author, start: int, end: int, exact: str, tags: list[str], note: str
+) -> Annotation:
+    """Annotate a passage of an article with tags and a note."""
+    start, end = check_passage(article, start, end, exact)
+    quote = quote_at(article.body, start, end)
+    annotation = Annotation(
+        article=article,
+        author=author,
+        start=start,
+        end=end,
+        exact=quote.exact,
+        prefix=quote.prefix,
+        suffix=quote.suffix,
+        note=note,
+        note_html=render_note(note),
+    )
+    annotation.full_clean()
+    annotation.save()
+    annotation.tags.set(tags)
+    article.touch_annotations()
+    return annotation
+
+
+@transaction.atomic
+def update_annotation(*, annotation: Annotation, tags: list[str], note: str) -> Annotation:
+    annotation.note, annotation.note_html = note, render_note(note)
+    annotation.save(update_fields=["note", "note_html", "updated_at"])
+    annotation.tags.set(tags)
+    annotation.article.touch_annotations()
+    return annotation
+
+
+def delete_annotation(annotation: Annotation) -> None:
+    """Hide an annotation; restore_annotation() undoes it."""
+    annotation.deleted_at = timezone.now()
+    annotation.save(update_fields=["deleted_at", "updated_at"])
+    annotation.article.touch_annotations()
+
+
+def restore_annotation(annotation: Annotation) -> None:
+    annotation.deleted_at = None
+    annotation.save(update_fields=["deleted_at", "updated_at"])
+    annotation.article.touch_annotations()
+
+
+@dataclass
+class ReanchorSummary:
+    kept: int = 0
+    moved: int = 0
+    orphaned: int = 0
+
+
+@transaction.atomic
+def reanchor_article(article: Article) -> ReanchorSummary:
+    """Place every annotation of an edited article again; those not found become orphans."""
+    summary = ReanchorSummary()
+    changed = []
+    for annotation in article.annotations.all():
+        quote = TextQuote(annotation.exact, annotation.prefix, annotation.suffix)
+        anchor = relocate(article.body, start=annotation.start, end=annotation.end, quote=quote)
+        if anchor is None:
+            summary.orphaned += 1
+            annotation.is_orphan = True
+        elif anchor.method == "position" and not annotation.is_orphan:
+            summary.kept += 1
+            continue
+        else:
+            summary.moved += 1
+            # The selectors follow the text, so the next edit is matched against what is there now.
+            new_quote = quote_at(article.body, anchor.start, anchor.end)
+            annotation.start, annotation.end, annotation.is_orphan = anchor.start, anchor.end, False
+            annotation.exact, annotation.prefix, annotation.suffix = (
+                new_quote.exact,
+                new_quote.prefix,
+                new_quote.suffix,
+            )
+        changed.append(annotation)
+    Annotation.objects.bulk_update(changed, ["start", "end", "exact", "prefix", "suffix", "is_orphan"])
+    article.touch_annotations()
+    return summary

@@ -9,4 +9,11 @@ urlpatterns = [
     path("stories/<slug:slug>/compare/", views.compare, name="compare"),
     path("outlets/<slug:slug>/", views.outlet_detail, name="outlet_detail"),
     path("articles/<int:pk>/<slug:slug>/", views.article_detail, name="article_detail"),
+    path("annotations/", views.annotation_create, name="annotation_create"),
+    path("annotations/<int:pk>/edit/", views.annotation_update, name="annotation_update"),
+    path("annotations/<int:pk>/delete/", views.annotation_delete, name="annotation_delete"),
+    path("annotations/<int:pk>/restore/", views.annotation_restore, name="annotation_restore"),
+    path("tags/", views.tag_index, name="tag_index"),
+    path("tag-suggestions/", views.tag_suggestions, name="tag_suggestions"),
+    path("tags/<slug:slug>/", views.tag_detail, name="tag_detail"),
 ]

@@ -1,37 +1,60 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_POST
+from taggit.models import Tag
 
-from articles import queries
+from articles import queries, services
+from articles.forms import AnnotationEditForm, AnnotationForm
 from articles.models import Article, Outlet, Story
+from articles.permissions import access_annotation_for_edit, access_deleted_annotation
 
 
 def home(request):
-    return render(request, "articles/home.html", {
-        "stories": queries.story_page(request.GET.get("page")),
-        "outlets": queries.outlets_with_latest_articles(),
-        "unattributed": queries.articles_without_outlet(),
-    })
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "stories": queries.story_page(request.GET.get("page")),
+            "outlets": queries.outlets_with_latest_articles(),
+            "unattributed": queries.articles_without_outlet(),
+        },
+    )
 
 
 def story_detail(request, slug):
     story = get_object_or_404(Story, slug=slug)
-    return render(request, "articles/story_detail.html", {
-        "story": story, "articles": queries.story_articles(story),
-    })
+    return render(
+        request,
+        "articles/story_detail.html",
+        {
+            "story": story,
+            "articles": queries.story_articles(story),
+        },
+    )
 
 
 def outlet_detail(request, slug):
     outlet = get_object_or_404(Outlet, slug=slug)
-    return render(request, "articles/outlet_detail.html", {
-        "outlet": outlet, "articles": queries.outlet_article_page(outlet, request.GET.get("page")),
-    })
+    return render(
+        request,
+        "articles/outlet_detail.html",
+        {
+            "outlet": outlet,
+            "articles": queries.outlet_article_page(outlet, request.GET.get("page")),
+        },
+    )
 
 
 def article_detail(request, pk, slug):
     article = get_object_or_404(Article.objects.select_related("outlet", "story"), pk=pk)
     if slug != article.slug:
         return redirect(article, permanent=True)
-    related = article.story.articles.for_listing().exclude(pk=article.pk) if article.story else []
-    return render(request, "articles/article_detail.html", {"article": article, "related": related})
+    context = queries.article_reading(request.user, article, request.GET.get("tag", ""))
+    context["undo"] = queries.deleted_annotation(request.user, request.GET.get("undo"))
+    return render(request, "articles/article_detail.html", context)
 
 
 def compare(request, slug):
@@ -40,4 +63,96 @@ def compare(request, slug):
     if error:
         context = {"story": story, "articles": queries.story_articles(story), "error": error}
         return render(request, "articles/story_detail.html", context, status=400)
-    return render(request, "articles/compare.html", {"story": story, "articles": articles})
+    columns = [
+        {"article": article, "reading": queries.ArticleAnnotations(request.user, article)}
+        for article in articles
+    ]
+    return render(request, "articles/compare.html", {"story": story, "columns": columns})
+
+
+def error_text(form) -> str:
+    return " ".join(
+        f"{form[name].label}: {message}" for name, errors in form.errors.items() for message in errors
+    )
+
+
+@login_required
+@require_POST
+def annotation_create(request):
+    form = AnnotationForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": error_text(form)}, status=400)
+    try:
+        annotation = services.create_annotation(author=request.user, **form.cleaned_data)
+    except services.AnnotationError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    article = Article.objects.select_related("outlet", "story").get(pk=annotation.article_id)
+    context = queries.article_reading(request.user, article, "")
+    return JsonResponse(
+        {
+            "id": annotation.pk,
+            "body": render_to_string("articles/_article_body.html", context, request),
+            "annotations": render_to_string("articles/_annotation_list.html", context, request),
+        },
+        status=201,
+    )
+
+
+@login_required
+def annotation_update(request, pk):
+    annotation = access_annotation_for_edit(request.user, pk)
+    initial = {"tags": ", ".join(tag.name for tag in annotation.tags.all()), "note": annotation.note}
+    form = AnnotationEditForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        services.update_annotation(annotation=annotation, **form.cleaned_data)
+        return redirect(annotation)
+    return render(request, "articles/annotation_update.html", {"annotation": annotation, "form": form})
+
+
+@login_required
+def annotation_delete(request, pk):
+    annotation = access_annotation_for_edit(request.user, pk)
+    if request.method == "POST":
+        services.delete_annotation(annotation)
+        return redirect(
+            f"{annotation.article.get_absolute_url()}?undo={annotation.pk}#annotations-{annotation.article_id}"
+        )
+    return render(request, "articles/annotation_delete.html", {"annotation": annotation})
+
+
+@login_required
+@require_POST
+def annotation_restore(request, pk):
+    annotation = access_deleted_annotation(request.user, pk)
+    services.restore_annotation(annotation)
+    messages.success(request, "The annotation is back.")
+    return redirect(annotation)
+
+
+@require_GET
+def tag_suggestions(request):
+    return JsonResponse({"tags": queries.tag_suggestions(request.GET.get("q", ""))})
+
+
+def tag_index(request):
+    story = get_object_or_404(Story, slug=request.GET["story"]) if request.GET.get("story") else None
+    return render(
+        request,
+        "articles/tag_index.html",
+        {
+            "overview": queries.tag_overview(request.user, story),
+            "story": story,
+        },
+    )
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    return render(
+        request,
+        "articles/tag_detail.html",
+        {
+            "tag": tag,
+            "passages": queries.tagged_passages_page(request.user, tag, request.GET.get("page")),
+        },
+    )

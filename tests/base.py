@@ -18,12 +18,18 @@ def make_story(title: str = "A story") -> Story:
     return Story.objects.create(title=title, slug=f"story-{next(_numbers)}")
 
 
-def make_article(*, story=None, outlet=None, title: str = "", body: str = "First paragraph.\n\nSecond one.",
-                 **fields) -> Article:
+def make_article(
+    *, story=None, outlet=None, title: str = "", body: str = "First paragraph.\n\nSecond one.", **fields
+) -> Article:
     number = next(_numbers)
     article = Article(
-        story=story, outlet=outlet, title=title or f"Article {number}", slug=f"article-{number}",
-        source_file=f"article-{number}.txt", body=canonicalize(body), **fields,
+        story=story,
+        outlet=outlet,
+        title=title or f"Article {number}",
+        slug=f"article-{number}",
+        source_file=f"article-{number}.txt",
+        body=canonicalize(body),
+        **fields,
     )
     article.full_clean()
     article.save()

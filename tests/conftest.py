@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -10,6 +11,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rendered fragments must not leak from one test into the next."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,6 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from articles.models import Article
-
 from tests.base import make_article, make_outlet, make_story
 
 pytestmark = pytest.mark.django_db
@@ -45,16 +44,21 @@ def test_it_shows_articles_inline_under_their_story(client, editor, article):
 
 def test_it_filters_and_searches_articles(client, editor, article):
     other = make_article(title="Something else")
-    response = client.get(reverse("admin:articles_article_changelist"), {"outlet__id__exact": article.outlet.pk})
+    response = client.get(
+        reverse("admin:articles_article_changelist"), {"outlet__id__exact": article.outlet.pk}
+    )
     assert article.title in response.text and other.title not in response.text
     response = client.get(reverse("admin:articles_article_changelist"), {"q": "else"})
     assert other.title in response.text and article.title not in response.text
 
 
-@pytest.mark.parametrize("make_user", [
-    lambda: None,
-    lambda: User.objects.create_user("bob", password="pw"),
-])
+@pytest.mark.parametrize(
+    "make_user",
+    [
+        lambda: None,
+        lambda: User.objects.create_user("bob", password="pw"),
+    ],
+)
 def test_it_refuses_admin_to_anyone_but_staff(client, article, make_user):
     user = make_user()
     if user:
@@ -67,8 +71,13 @@ def test_it_refuses_admin_to_anyone_but_staff(client, article, make_user):
 def test_it_keeps_an_edited_body_canonical(client, editor, article):
     url = reverse("admin:articles_article_change", args=[article.pk])
     data = {
-        "title": article.title, "slug": article.slug, "outlet": article.outlet.pk, "story": article.story.pk,
-        "byline": "", "published_on": "", "source_url": "",
+        "title": article.title,
+        "slug": article.slug,
+        "outlet": article.outlet.pk,
+        "story": article.story.pk,
+        "byline": "",
+        "published_on": "",
+        "source_url": "",
         "body": "  First   paragraph.\r\n\r\n\r\nSecond\tone.  \r\nThird\u00a0one. ",
     }
     response = client.post(url, data)
@@ -80,7 +89,12 @@ def test_it_keeps_an_edited_body_canonical(client, editor, article):
 
 def test_it_refuses_a_non_http_source_url(client, editor, article):
     url = reverse("admin:articles_article_change", args=[article.pk])
-    data = {"title": article.title, "slug": article.slug, "body": "Text.", "source_url": "javascript:alert(1)"}
+    data = {
+        "title": article.title,
+        "slug": article.slug,
+        "body": "Text.",
+        "source_url": "javascript:alert(1)",
+    }
     response = client.post(url, data)
     assert response.status_code == 200
     article.refresh_from_db()
@@ -88,10 +102,18 @@ def test_it_refuses_a_non_http_source_url(client, editor, article):
 
 
 def test_it_lets_an_editor_write_an_article_by_hand(client, editor):
-    data = {"title": "Written here", "slug": "written-here", "body": "A  paragraph.\n\n\nAnother.", "source_url": ""}
+    data = {
+        "title": "Written here",
+        "slug": "written-here",
+        "body": "A  paragraph.\n\n\nAnother.",
+        "source_url": "",
+    }
     for title in ["Written here", "Written again"]:
-        response = client.post(reverse("admin:articles_article_add"), {**data, "title": title, "slug": slugify(title)})
+        response = client.post(
+            reverse("admin:articles_article_add"), {**data, "title": title, "slug": slugify(title)}
+        )
         assert response.status_code == 302
     assert sorted(Article.objects.values_list("body", "source_file")) == [
-        ("A paragraph.\n\nAnother.", None), ("A paragraph.\n\nAnother.", None)
+        ("A paragraph.\n\nAnother.", None),
+        ("A paragraph.\n\nAnother.", None),
     ]

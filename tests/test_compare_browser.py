@@ -11,11 +11,14 @@ LONG_BODY = "\n\n".join(f"Paragraph {number} of a long article. " * 12 for numbe
 
 
 def column_state(page, selector):
-    return page.eval_on_selector(selector, """column => {
+    return page.eval_on_selector(
+        selector,
+        """column => {
         const box = column.getBoundingClientRect();
         return {left: box.left, width: box.width, height: box.height, scrollTop: column.scrollTop,
                 scrollHeight: column.scrollHeight, visible: box.width > 0 && box.right <= innerWidth + 1};
-    }""")
+    }""",
+    )
 
 
 def test_it_shows_two_columns_that_scroll_on_their_own(page):

@@ -6,7 +6,7 @@ DEMO_PASSWORD = "newsroom-demo"
 
 
 class Command(BaseCommand):
-    help = f"Create the local demo account ({DEMO_USERNAME} / {DEMO_PASSWORD}), a staff editor. Never in production."
+    help = f"Create the demo account ({DEMO_USERNAME} / {DEMO_PASSWORD}), a staff editor. Local use only."
 
     def handle(self, **options):
         user, created = get_user_model().objects.get_or_create(
@@ -15,4 +15,6 @@ class Command(BaseCommand):
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        self.stdout.write(f"Demo account: {DEMO_USERNAME} / {DEMO_PASSWORD}" + ("" if created else " (exists)"))
+        self.stdout.write(
+            f"Demo account: {DEMO_USERNAME} / {DEMO_PASSWORD}" + ("" if created else " (exists)")
+        )

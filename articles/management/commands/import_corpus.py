@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path, help="files or folders to import")
-        parser.add_argument("--manifest", type=Path, help="manifest to use instead of the folder's manifest.json")
+        parser.add_argument(
+            "--manifest", type=Path, help="manifest to use instead of the folder's manifest.json"
+        )
 
     def handle(self, *, paths, manifest, **options):
         # The bar shows only on a terminal and only once an import takes more than a second.

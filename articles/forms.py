@@ -1,0 +1,59 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from articles.models import Article
+from articles.sanitize import NOTE_MAX_CHARS
+
+TAG_MAX_CHARS = 50
+TAGS_PER_ANNOTATION = 20
+
+
+def normalize_tag(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip()
+
+
+class TagsField(forms.CharField):
+    """Comma-separated tags; trimmed, spaces collapsed, repeats (in any case) dropped."""
+
+    def to_python(self, value):
+        tags = {}
+        for name in map(normalize_tag, (value or "").split(",")):
+            if name:
+                tags.setdefault(name.casefold(), name)
+        return list(tags.values())
+
+    def validate(self, value):
+        super().validate(value)
+        for name in value:
+            if len(name) > TAG_MAX_CHARS:
+                raise ValidationError(
+                    f"A tag can have at most {TAG_MAX_CHARS} characters: “{name[:60]}…” is longer."
+                )
+        if len(value) > TAGS_PER_ANNOTATION:
+            raise ValidationError(f"A passage can have at most {TAGS_PER_ANNOTATION} tags.")
+
+
+class AnnotationEditForm(forms.Form):
+    tags = TagsField(required=False, help_text="Separate tags with commas.")
+    note = forms.CharField(
+        required=False,
+        max_length=NOTE_MAX_CHARS,
+        strip=False,
+        widget=forms.Textarea,
+        help_text="Markdown: **bold**, *italic*, [links](https://…), lists, > quotes.",
+    )
+
+
+class AnnotationForm(AnnotationEditForm):
+    """A new annotation: the selected passage and what the user says about it."""
+
+    article = forms.ModelChoiceField(
+        queryset=Article.objects.only("pk", "body"),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "This article does not exist (any more)."},
+    )
+    start = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    end = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    exact = forms.CharField(strip=False, widget=forms.HiddenInput)

@@ -1,0 +1,29 @@
+"""Who may see or change what, in one place."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from articles.models import Annotation
+
+
+def can_change_annotation(user, annotation: Annotation) -> bool:
+    """Authors edit and delete their own annotations (moderators come with groups)."""
+    return user.is_authenticated and annotation.author_id == user.pk
+
+
+def access_annotation_for_edit(user, pk: int) -> Annotation:
+    """A live annotation the user may change; 404 if they can't see it, 403 if not theirs."""
+    annotation = get_object_or_404(
+        Annotation.objects.visible_to(user).select_related("article").prefetch_related("tags"), pk=pk
+    )
+    if not can_change_annotation(user, annotation):
+        raise PermissionDenied("Only its author can change this annotation.")
+    return annotation
+
+
+def access_deleted_annotation(user, pk: int) -> Annotation:
+    """One of the user's own deleted annotations, to restore it."""
+    return get_object_or_404(
+        Annotation.objects.filter(author_id=user.pk, deleted_at__isnull=False).select_related("article"),
+        pk=pk,
+    )

@@ -1,0 +1,172 @@
+// Select a passage of an article (mouse, touch or Shift+arrows), then tag it and write a note.
+// The server is the authority: it checks the offsets and sends back the re-rendered highlights.
+
+const form = document.querySelector(".js-annotation-form");
+const statusLine = document.querySelector(".js-selection-status");
+const KEYS = {
+  ArrowLeft: ["backward", "character"], ArrowRight: ["forward", "character"],
+  ArrowUp: ["backward", "line"], ArrowDown: ["forward", "line"],
+};
+let lastFocus = null;
+
+function bodyOf(node) {
+  const element = node?.nodeType === Node.ELEMENT_NODE ? node : node?.parentElement;
+  return element?.closest(".js-annotatable") ?? null;
+}
+
+function paragraphsOf(body) {
+  return [...body.querySelectorAll("p[data-start]")];
+}
+
+// The body's canonical text: paragraphs joined by one blank line, as on the server.
+function textOf(body) {
+  return paragraphsOf(body).map((p) => p.textContent).join("\n\n");
+}
+
+// A DOM boundary point as an offset into the canonical text; between paragraphs it snaps
+// inward (a start to the next paragraph, an end to the previous one).
+function offsetOf(body, node, offset, edge) {
+  const paragraphs = paragraphsOf(body);
+  const inside = paragraphs.find((p) => p.contains(node));
+  if (inside) {
+    const range = document.createRange();
+    range.setStart(inside, 0);
+    range.setEnd(node, offset);
+    return Number(inside.dataset.start) + range.toString().length;
+  }
+  const point = document.createRange();
+  point.setStart(node, offset);
+  const next = paragraphs.findIndex((p) => point.comparePoint(p, 0) >= 0);
+  if (edge === "start") return next === -1 ? textOf(body).length : Number(paragraphs[next].dataset.start);
+  const previous = paragraphs[(next === -1 ? paragraphs.length : next) - 1];
+  return previous ? Number(previous.dataset.start) + previous.textContent.length : 0;
+}
+
+function say(message) {
+  statusLine.textContent = message;
+}
+
+function currentPassage() {
+  const selection = getSelection();
+  if (!selection.rangeCount || selection.isCollapsed) return null;
+  const range = selection.getRangeAt(0);
+  const body = bodyOf(range.startContainer);
+  const endBody = bodyOf(range.endContainer);
+  if (!body && !endBody) return null; // a selection elsewhere on the page is not ours
+  if (body !== endBody) return { error: "A passage must lie within one article's text." };
+  const text = textOf(body);
+  let start = offsetOf(body, range.startContainer, range.startOffset, "start");
+  let end = offsetOf(body, range.endContainer, range.endOffset, "end");
+  while (start < end && /\s/.test(text[start])) start += 1;
+  while (end > start && /\s/.test(text[end - 1])) end -= 1;
+  if (start >= end) return null;
+  return { body, start, end, exact: text.slice(start, end), rect: range.getBoundingClientRect() };
+}
+
+function openForm(passage) {
+  if (!form) return say("Log in to tag passages and write notes.");
+  form.elements.article.value = passage.body.dataset.article;
+  form.elements.start.value = passage.start;
+  form.elements.end.value = passage.end;
+  form.elements.exact.value = passage.exact;
+  form.querySelector(".js-popover-quote").textContent = passage.exact.length > 160
+    ? `${passage.exact.slice(0, 160)}…` : passage.exact;
+  form.querySelector(".js-form-error").textContent = "";
+  form.hidden = false;
+  const top = Math.min(passage.rect.bottom + 8, innerHeight - form.offsetHeight - 8);
+  form.style.top = `${Math.max(8, top)}px`;
+  form.style.left = `${Math.max(8, Math.min(passage.rect.left, innerWidth - form.offsetWidth - 8))}px`;
+  lastFocus = passage.body.closest("[tabindex]") ?? passage.body;
+  form.elements.tags.focus();
+  say("");
+}
+
+function closeForm() {
+  form.hidden = true;
+  form.reset();
+  lastFocus?.focus({ preventScroll: true });
+}
+
+function offerSelection() {
+  if (form && !form.hidden) return;
+  const passage = currentPassage();
+  if (passage?.error) say(passage.error);
+  else if (passage) openForm(passage);
+}
+
+function replaceFragments(articleId, data) {
+  for (const [slotClass, html] of [["js-article-body-slot", data.body], ["js-annotation-slot", data.annotations]]) {
+    for (const slot of document.querySelectorAll(`.${slotClass}[data-article="${articleId}"]`)) {
+      slot.innerHTML = html; // fragments rendered by our own templates
+    }
+  }
+}
+
+async function save(event) {
+  event.preventDefault();
+  const articleId = form.elements.article.value;
+  const errorLine = form.querySelector(".js-form-error");
+  let response;
+  try {
+    response = await fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" } });
+  } catch {
+    errorLine.textContent = "Could not reach the server. Try again.";
+    return;
+  }
+  if (response.redirected) {
+    window.location.href = response.url; // signed out meanwhile: the log-in page
+    return;
+  }
+  const data = await response.json().catch(() => ({ error: "Something went wrong. Try again." }));
+  if (!response.ok) {
+    errorLine.textContent = data.error;
+    return;
+  }
+  getSelection().removeAllRanges();
+  closeForm();
+  replaceFragments(articleId, data);
+  say("Annotation saved.");
+  document.getElementById(`hl-${data.id}`)?.nextElementSibling?.focus({ preventScroll: true });
+}
+
+// Keyboard selection: arrows move a caret through the text, Shift+arrows extend it, Enter annotates.
+function onKeydown(event) {
+  const body = bodyOf(document.activeElement) ?? document.activeElement.querySelector?.(".js-annotatable");
+  if (!body || (form && form.contains(document.activeElement))) return;
+  const selection = getSelection();
+  if (event.key === "Enter" && !selection.isCollapsed && bodyOf(selection.anchorNode) === body) {
+    event.preventDefault();
+    offerSelection();
+    return;
+  }
+  const move = KEYS[event.key];
+  const vertical = event.key === "ArrowUp" || event.key === "ArrowDown";
+  if (!move || (vertical && !event.shiftKey)) return;
+  event.preventDefault();
+  if (bodyOf(selection.anchorNode) !== body) {
+    const visible = paragraphsOf(body).find((p) => p.getBoundingClientRect().bottom > 0) ?? paragraphsOf(body)[0];
+    const firstText = document.createTreeWalker(visible, NodeFilter.SHOW_TEXT).nextNode();
+    selection.collapse(firstText, 0);
+  }
+  selection.modify(event.shiftKey ? "extend" : "move", move[0], event.ctrlKey || event.altKey ? "word" : move[1]);
+  if (!selection.isCollapsed) say("Press Enter to tag the selected passage.");
+}
+
+document.addEventListener("pointerup", (event) => {
+  if (!form?.contains(event.target)) setTimeout(offerSelection, 0);
+});
+// On touch screens the selection handles move without pointer events: wait until they rest.
+let lastPointer = "mouse";
+let restTimer;
+document.addEventListener("pointerdown", (event) => { lastPointer = event.pointerType; });
+document.addEventListener("selectionchange", () => {
+  clearTimeout(restTimer);
+  if (lastPointer === "touch") restTimer = setTimeout(offerSelection, 700);
+});
+document.addEventListener("keydown", onKeydown);
+form?.addEventListener("submit", save);
+form?.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") closeForm();
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
+});
+form?.querySelector(".js-cancel").addEventListener("click", closeForm);

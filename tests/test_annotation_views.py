@@ -1,0 +1,223 @@
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from articles.models import Annotation
+from articles.services import create_annotation
+from tests.base import make_article
+
+pytestmark = pytest.mark.django_db
+
+BODY = "Microsoft employees protested.\n\nThe letter said the contract must end. Nadella answered."
+
+
+@pytest.fixture
+def alice():
+    return User.objects.create_user("alice", password="pw")
+
+
+@pytest.fixture
+def bob():
+    return User.objects.create_user("bob", password="pw")
+
+
+@pytest.fixture
+def article():
+    return make_article(body=BODY)
+
+
+def passage(article, text):
+    start = article.body.index(text)
+    return {"start": start, "end": start + len(text), "exact": text}
+
+
+def annotate(article, author, text, tags=(), note=""):
+    return create_annotation(
+        article=article, author=author, tags=list(tags), note=note, **passage(article, text)
+    )
+
+
+def post_annotation(client, article, **data):
+    return client.post(reverse("articles:annotation_create"), {"article": article.pk, **data})
+
+
+def test_it_creates_an_annotation_with_tags_and_a_note(client, alice, article):
+    client.force_login(alice)
+    response = post_annotation(
+        client,
+        article,
+        **passage(article, "The letter said"),
+        tags="Framing,  loaded   language",
+        note="**Who** said it?",
+    )
+
+    assert response.status_code == 201
+    annotation = Annotation.objects.get()
+    assert (annotation.author, annotation.start, annotation.exact) == (
+        alice,
+        article.body.index("The"),
+        "The letter said",
+    )
+    assert annotation.prefix.endswith("protested.\n\n") and annotation.suffix.startswith(" the contract")
+    assert sorted(annotation.tags.names()) == ["Framing", "loaded language"]
+    assert annotation.note_html == "<p><strong>Who</strong> said it?</p>"
+    assert f'id="hl-{annotation.pk}"' in response.json()["body"]
+    assert f'id="annotation-{annotation.pk}"' in response.json()["annotations"]
+
+
+def test_it_trims_whitespace_at_the_edges(client, alice, article):
+    client.force_login(alice)
+    start = article.body.index(" the contract")
+    response = post_annotation(client, article, start=start, end=start + 14, exact=" the contract ")
+    assert response.status_code == 201
+    assert Annotation.objects.get().exact == "the contract"
+
+
+def test_it_matches_tags_case_insensitively(client, alice, article):
+    client.force_login(alice)
+    post_annotation(client, article, **passage(article, "Nadella"), tags="Framing")
+    post_annotation(client, article, **passage(article, "letter"), tags="framing, FRAMING")
+    assert [list(a.tags.names()) for a in Annotation.objects.all()] == [["Framing"], ["Framing"]]
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"start": 0, "end": 9, "exact": "Something"}, "does not match"),
+        ({"start": 5, "end": 500, "exact": "x"}, "outside"),
+        ({"start": 9, "end": 9, "exact": ""}, "Exact"),
+        ({"start": 30, "end": 32, "exact": "\n\n"}, "not only spaces"),
+        ({"start": -1, "end": 3, "exact": "Mic"}, "Start"),
+        ({"start": "x", "end": 3, "exact": "Mic"}, "Start"),
+        ({"start": 0, "end": 9, "exact": "Microsoft", "note": "x" * 10_001}, "at most 10000"),
+        ({"start": 0, "end": 9, "exact": "Microsoft", "tags": "a" * 51}, "at most 50"),
+    ],
+)
+def test_it_refuses_bad_input_with_a_message_and_saves_nothing(client, alice, article, data, message):
+    client.force_login(alice)
+    response = post_annotation(client, article, **data)
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+    assert not Annotation.objects.exists()
+
+
+def test_it_refuses_an_unknown_article(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("articles:annotation_create"), {"article": 404, "start": 0, "end": 1, "exact": "x"}
+    )
+    assert response.status_code == 400
+    assert "does not exist" in response.json()["error"]
+
+
+def test_it_sends_anonymous_writers_to_log_in(client, article):
+    response = post_annotation(client, article, **passage(article, "Nadella"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert not Annotation.objects.exists()
+
+
+def test_it_refuses_get_on_create(client, alice, article):
+    client.force_login(alice)
+    assert client.get(reverse("articles:annotation_create")).status_code == 405
+
+
+def test_it_requires_a_csrf_token(alice, article):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    assert post_annotation(client, article, **passage(article, "Nadella")).status_code == 403
+
+
+def test_it_lets_the_author_edit_an_annotation(client, alice, article):
+    annotation = annotate(article, alice, "Nadella", tags=["quote"], note="old")
+    client.force_login(alice)
+    url = reverse("articles:annotation_update", args=[annotation.pk])
+
+    assert 'value="quote"' in client.get(url).text
+    response = client.post(url, {"tags": "claim, framing", "note": "new *note*"})
+
+    assert response.status_code == 302
+    annotation.refresh_from_db()
+    assert sorted(annotation.tags.names()) == ["claim", "framing"]
+    assert (annotation.note, annotation.note_html) == ("new *note*", "<p>new <em>note</em></p>")
+
+
+def test_it_refuses_edits_by_others(client, alice, bob, article):
+    annotation = annotate(article, alice, "Nadella", note="mine")
+    client.force_login(bob)
+    for name in ["articles:annotation_update", "articles:annotation_delete"]:
+        assert client.post(reverse(name, args=[annotation.pk]), {"note": "hacked"}).status_code == 403
+    annotation.refresh_from_db()
+    assert annotation.note == "mine" and annotation.deleted_at is None
+
+
+def test_it_deletes_after_confirmation_and_can_undo(client, alice, article):
+    annotation = annotate(article, alice, "Nadella")
+    client.force_login(alice)
+    url = reverse("articles:annotation_delete", args=[annotation.pk])
+
+    assert "Delete this annotation?" in client.get(url).text
+    response = client.post(url, follow=True)
+    assert "Annotation deleted." in response.text
+    assert f'id="hl-{annotation.pk}"' not in response.text
+
+    restore = reverse("articles:annotation_restore", args=[annotation.pk])
+    assert client.get(restore).status_code == 405
+    response = client.post(restore, follow=True)
+    assert f'id="hl-{annotation.pk}"' in response.text
+
+
+def test_it_lets_nobody_else_restore(client, alice, bob, article):
+    annotation = annotate(article, alice, "Nadella")
+    client.force_login(alice)
+    client.post(reverse("articles:annotation_delete", args=[annotation.pk]))
+    client.force_login(bob)
+    assert client.post(reverse("articles:annotation_restore", args=[annotation.pk])).status_code == 404
+
+
+def test_it_renders_overlapping_highlights_server_side(client, alice, bob, article):
+    outer = annotate(article, alice, "The letter said the contract must end.")
+    inner = annotate(article, bob, "said the contract")
+    crossing = annotate(article, bob, "contract must end. Nadella")
+
+    response = client.get(article.get_absolute_url())
+
+    ids = " ".join(map(str, sorted([outer.pk, inner.pk, crossing.pk])))
+    assert f'data-depth="3" data-annotations="{ids}" tabindex="0">contract</mark>' in response.text
+    for annotation in (outer, inner, crossing):
+        assert f'id="annotation-{annotation.pk}"' in response.text
+
+
+def test_it_shows_notes_as_sanitised_html_and_tags_as_text(client, alice, article):
+    annotate(
+        article, alice, "Nadella", tags=["<script>alert(1)</script>"], note="<img src=x onerror=alert(1)>"
+    )
+    response = client.get(article.get_absolute_url())
+    assert "<script>alert(1)" not in response.text
+    assert "<img" not in response.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+
+
+def test_it_filters_highlights_by_tag(client, alice, article):
+    quote = annotate(article, alice, "Nadella", tags=["quote"])
+    claim = annotate(article, alice, "The letter", tags=["claim"])
+    response = client.get(article.get_absolute_url(), {"tag": "quote"})
+    assert f'id="hl-{quote.pk}"' in response.text
+    assert f'id="hl-{claim.pk}"' not in response.text
+
+
+def test_it_renders_the_article_with_constant_queries(client, alice, article, django_assert_max_num_queries):
+    annotate(article, alice, "Nadella", tags=["quote"])
+    with django_assert_max_num_queries(12) as few:
+        client.get(article.get_absolute_url())
+    for word in ["Microsoft", "employees", "letter", "contract", "must"]:
+        annotate(article, alice, word, tags=[word, "more"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(article.get_absolute_url())
+
+
+def test_it_suggests_tags_by_prefix(client, alice, article):
+    annotate(article, alice, "Nadella", tags=["Framing", "fact", "quote"])
+    response = client.get(reverse("articles:tag_suggestions"), {"q": "f"})
+    assert response.json() == {"tags": ["fact", "Framing"]}
