@@ -42,8 +42,11 @@ function offsetOf(body, node, offset, edge) {
   return previous ? Number(previous.dataset.start) + previous.textContent.length : 0;
 }
 
+let quietTimer;
 function say(message) {
   statusLine.textContent = message;
+  clearTimeout(quietTimer);
+  quietTimer = setTimeout(() => { statusLine.textContent = ""; }, 4000);
 }
 
 function currentPassage() {
