@@ -1,0 +1,346 @@
+"""Annotating in Debian's Chromium: selecting with mouse and keyboard, overlaps, delete, hostile notes."""
+
+from urllib.parse import quote
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from articles.models import Annotation
+from articles.services import create_annotation
+from tests.base import make_article, make_outlet, make_story
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BODY = (
+    "Microsoft employees protested against a cloud contract with the army.\n\n"
+    "The letter said the contract must end before the summer. Nadella answered in a memo.\n\n"
+    "Analysts doubted that the protest would change anything."
+)
+LONG_BODY = "\n\n".join(f"Paragraph {number} of a long article. " * 12 for number in range(60))
+
+# Every payload below sets window.__xss if it runs.
+XSS_FLAG = "typeof window.__xss"
+INJECTED = "main img, main script, main svg"  # the page itself has none of these
+
+
+@pytest.fixture
+def alice():
+    return User.objects.create_user("alice", password="pw")
+
+
+def log_in(page, username="alice", password="pw", next_url="/"):
+    """Log in through the real form, then land on next_url."""
+    page.goto(f"{reverse('login')}?next={quote(next_url)}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name=f"Log out {username}")).to_be_visible()
+
+
+def annotate(article, author, text, tags=(), note=""):
+    start = article.body.index(text)
+    return create_annotation(
+        article=article,
+        author=author,
+        start=start,
+        end=start + len(text),
+        exact=text,
+        tags=list(tags),
+        note=note,
+    )
+
+
+def drag_across(page, scope, phrase):
+    """Select a phrase the way a reader does: press before its first letter, release after its last."""
+    points = page.evaluate(
+        """([scope, phrase]) => {
+        const walker = document.createTreeWalker(document.querySelector(scope), NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const at = node.data.indexOf(phrase);
+            if (at === -1) continue;
+            node.parentElement.scrollIntoView({block: "center"});
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + phrase.length);
+            const rects = [...range.getClientRects()].filter((rect) => rect.width > 0);
+            const first = rects[0], last = rects[rects.length - 1];
+            return {
+                from: [first.left + 1, first.top + first.height / 2],
+                to: [last.right - 1, last.top + last.height / 2],
+            };
+        }
+        return null;
+    }""",
+        [scope, phrase],
+    )
+    assert points is not None, f"{phrase!r} is not in {scope}"
+    page.mouse.move(*points["from"])
+    page.mouse.down()
+    page.mouse.move(*points["to"], steps=10)
+    page.mouse.up()
+
+
+def highlight(page, annotation_id, scope="body"):
+    return page.locator(f'{scope} .js-highlight[data-annotations~="{annotation_id}"]')
+
+
+def highlighted_text(page, annotation_id, scope="body"):
+    """The text of every mark that is part of one annotation, in page order."""
+    return "".join(highlight(page, annotation_id, scope).all_text_contents())
+
+
+def sidebar(page):
+    return page.get_by_role("complementary", name="Annotations")
+
+
+def tags_input(page):
+    return page.get_by_role("combobox", name="Tags")
+
+
+def note_input(page):
+    return page.get_by_role("textbox", name="Note")
+
+
+def tab_to_article_text(page):
+    """Press Tab until the article text has the focus, as a keyboard user does."""
+    for _ in range(20):
+        if page.evaluate("document.activeElement.matches('.js-annotatable')"):
+            break
+        page.keyboard.press("Tab")
+    body = page.get_by_label("Article text")
+    expect(body).to_be_focused()
+    return body
+
+
+def annotation_form(page):
+    return page.get_by_role("form", name="Annotate the selected passage")
+
+
+def test_it_annotates_a_passage_selected_with_the_mouse(page, alice):
+    article = make_article(body=BODY)
+    phrase = "the contract must end"
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, next_url=article.get_absolute_url())
+    page.evaluate("window.__notReloaded = true")
+
+    drag_across(page, ".js-annotatable", phrase)
+    expect(tags_input(page)).to_be_focused()
+    expect(annotation_form(page)).to_contain_text(phrase)
+    page.keyboard.type("quote, framing")
+    note_input(page).fill("Who decides **this**?")
+    note_input(page).press("Control+Enter")
+
+    expect(annotation_form(page)).to_be_hidden()
+    expect(page.locator("mark.js-highlight")).to_have_count(1)
+    assert page.evaluate("window.__notReloaded") is True
+    annotation = Annotation.objects.get()
+    assert highlighted_text(page, annotation.pk) == phrase
+
+    page.reload()
+    expect(highlight(page, annotation.pk)).to_have_count(1)
+    assert highlighted_text(page, annotation.pk) == phrase
+    assert (annotation.author, annotation.exact, annotation.start) == (alice, phrase, BODY.index(phrase))
+    assert sorted(annotation.tags.names()) == ["framing", "quote"]
+    assert annotation.note == "Who decides **this**?"
+    entry = sidebar(page).locator(f"#annotation-{annotation.pk}")
+    expect(entry.locator(".note strong")).to_have_text("this")
+    expect(entry.get_by_role("link", name=phrase)).to_be_visible()
+
+
+def test_it_annotates_a_passage_in_the_second_column(page, alice):
+    story = make_story()
+    first = make_article(story=story, outlet=make_outlet("First Outlet"), body=BODY)
+    second = make_article(story=story, outlet=make_outlet("Second Outlet"), body="Intro.\n\n" + BODY)
+    phrase = "Nadella answered in a memo"  # in both columns: only the second one's may light up
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, next_url=reverse("articles:compare", args=[story.slug]) + f"?a={first.pk}&a={second.pk}")
+
+    drag_across(page, f"#column-{second.pk} .js-annotatable", phrase)
+    expect(tags_input(page)).to_be_focused()
+    page.keyboard.type("quote")
+    note_input(page).press("Control+Enter")
+    expect(page.locator(f"#column-{second.pk} mark.js-highlight")).to_have_count(1)
+
+    annotation = Annotation.objects.get()
+    assert (annotation.article, annotation.exact) == (second, phrase)
+    assert annotation.start == second.body.index(phrase)
+    page.reload()
+    expect(highlight(page, annotation.pk, f"#column-{second.pk}")).to_have_count(1)
+    assert highlighted_text(page, annotation.pk, f"#column-{second.pk}") == phrase
+    expect(page.locator(f"#column-{first.pk} mark.js-highlight")).to_have_count(0)
+
+
+def test_it_refuses_a_selection_across_two_columns(page, alice):
+    story = make_story()
+    first = make_article(story=story, outlet=make_outlet("First Outlet"), body=BODY)
+    second = make_article(story=story, outlet=make_outlet("Second Outlet"), body="Other words.\n\n" + BODY)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, next_url=reverse("articles:compare", args=[story.slug]) + f"?a={first.pk}&a={second.pk}")
+
+    start = page.locator(f"#column-{first.pk} .js-annotatable p").first.bounding_box()
+    end = page.locator(f"#column-{second.pk} .js-annotatable p").first.bounding_box()
+    page.mouse.move(start["x"] + 10, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=10)
+    page.mouse.up()
+
+    expect(page.get_by_text("A passage must lie within one article's text.")).to_be_visible()
+    expect(annotation_form(page)).to_be_hidden()
+    assert Annotation.objects.count() == 0
+
+
+def test_it_shows_every_note_on_overlapping_highlights(page, alice):
+    article = make_article(body="Alpha bravo charlie delta echo foxtrot golf hotel.")
+    outer = annotate(article, alice, "bravo charlie delta echo", note="Outer note")
+    inner = annotate(article, alice, "charlie delta", note="Inner note")
+    crossing = annotate(article, alice, "delta echo foxtrot", note="Crossing note")
+
+    page.goto(article.get_absolute_url())
+
+    deepest = page.locator('mark.js-highlight[data-depth="3"]')
+    expect(deepest).to_have_count(1)
+    expect(deepest).to_have_text("delta")
+    ids = deepest.get_attribute("data-annotations").split()
+    assert sorted(ids) == sorted(str(a.pk) for a in (outer, inner, crossing))
+    assert highlighted_text(page, outer.pk) == "bravo charlie delta echo"
+    assert highlighted_text(page, inner.pk) == "charlie delta"
+    assert highlighted_text(page, crossing.pk) == "delta echo foxtrot"
+
+    deepest.click()
+    popover = page.get_by_role("dialog", name="Annotations on this passage")
+    expect(popover).to_be_visible()
+    expect(popover.locator(".note")).to_have_text(["Outer note", "Inner note", "Crossing note"])
+
+
+def test_it_annotates_with_the_keyboard_only(page, alice):
+    article = make_article(body=BODY)
+    log_in(page, next_url=article.get_absolute_url())
+    body = tab_to_article_text(page)
+
+    length = len("Microsoft employees")
+    for _ in range(length):
+        page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("Enter")
+    expect(tags_input(page)).to_be_focused()
+    page.keyboard.type("keyboard")
+    page.keyboard.press("Tab")
+    expect(note_input(page)).to_be_focused()
+    page.keyboard.type("Typed without a mouse.")
+    page.keyboard.press("Control+Enter")
+
+    expect(page.locator("mark.js-highlight")).to_have_count(1)
+    annotation = Annotation.objects.get()
+    first_paragraph = BODY.split("\n\n")[0]
+    assert (annotation.start, annotation.exact) == (0, first_paragraph[:length])
+    assert highlighted_text(page, annotation.pk) == first_paragraph[:length]
+    assert list(annotation.tags.names()) == ["keyboard"]
+
+    # A second passage, then Escape: nothing is saved and the focus goes back to the text.
+    for _ in range(5):
+        page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("Enter")
+    expect(tags_input(page)).to_be_focused()
+    page.keyboard.type("discarded")
+    page.keyboard.press("Escape")
+    expect(annotation_form(page)).to_be_hidden()
+    expect(body).to_be_focused()
+    assert Annotation.objects.count() == 1
+
+
+def test_it_lets_the_keyboard_reach_the_text_after_the_side_by_side_view(page, alice):
+    story = make_story()
+    first = make_article(story=story, outlet=make_outlet("First Outlet"), body=BODY)
+    second = make_article(story=story, outlet=make_outlet("Second Outlet"), body="Intro.\n\n" + BODY)
+    log_in(page, next_url=reverse("articles:compare", args=[story.slug]) + f"?a={first.pk}&a={second.pk}")
+    expect(page.locator(f"#column-{first.pk} .js-annotatable")).to_be_visible()
+
+    page.goto(first.get_absolute_url())
+    tab_to_article_text(page)
+    page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("Enter")
+    expect(tags_input(page)).to_be_focused()
+
+
+def test_it_deletes_an_annotation_and_undoes_it(page, alice):
+    article = make_article(body=BODY)
+    annotation = annotate(article, alice, "Nadella answered", note="Answer")
+    log_in(page, next_url=article.get_absolute_url())
+    expect(highlight(page, annotation.pk)).to_have_count(1)
+
+    sidebar(page).get_by_role("link", name="Delete").click()
+    expect(page.get_by_role("heading", name="Delete this annotation?")).to_be_visible()
+    page.get_by_role("button", name="Delete").click()
+
+    expect(page.get_by_text("Annotation deleted.")).to_be_visible()
+    assert article.get_absolute_url() in page.url
+    expect(page.locator("mark.js-highlight")).to_have_count(0)
+    annotation.refresh_from_db()
+    assert annotation.deleted_at is not None
+
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_text("The annotation is back.")).to_be_visible()
+    expect(highlight(page, annotation.pk)).to_have_count(1)
+    assert highlighted_text(page, annotation.pk) == "Nadella answered"
+    annotation.refresh_from_db()
+    assert annotation.deleted_at is None
+
+
+def test_it_shows_hostile_notes_and_tags_as_text(page, alice):
+    article = make_article(body=BODY)
+    payloads = [
+        '<img src=x onerror="window.__xss=1">',
+        "<script>window.__xss=1</script>",
+        "[x](javascript:window.__xss=1)",
+    ]
+    hostile_tag = "<svg onload=window.__xss=1>"
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    log_in(page, next_url=article.get_absolute_url())
+
+    drag_across(page, ".js-annotatable", "Nadella answered")
+    expect(tags_input(page)).to_be_focused()
+    tags_input(page).fill(f"{hostile_tag}, quote")
+    note_input(page).fill("\n\n".join(payloads))
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("mark.js-highlight")).to_have_count(1)
+    # An <img> put in by the fragments would fire onerror later: check that there is none.
+    assert page.locator(INJECTED).count() == 0
+    assert page.evaluate(XSS_FLAG) == "undefined"
+
+    annotation = Annotation.objects.get()
+    assert sorted(annotation.tags.names()) == [hostile_tag, "quote"]
+    page.reload()
+    note = sidebar(page).locator(".note")
+    for payload in payloads:
+        expect(note).to_contain_text(payload)
+    expect(note.get_by_role("link")).to_have_count(0)  # no javascript: link to click
+    highlight(page, annotation.pk).click()
+    popover = page.get_by_role("dialog", name="Annotations on this passage")
+    expect(popover).to_contain_text(payloads[0])
+    expect(popover.get_by_role("link", name=hostile_tag)).to_be_visible()
+    assert page.locator(INJECTED).count() == 0
+    assert page.evaluate(XSS_FLAG) == "undefined"
+
+    sidebar(page).get_by_role("link", name=hostile_tag, exact=True).click()
+    expect(page.get_by_role("heading", name=f"Passages tagged “{hostile_tag}”")).to_be_visible()
+    for payload in payloads:
+        expect(page.locator(".note")).to_contain_text(payload)
+    assert page.locator(INJECTED).count() == 0
+    assert page.evaluate(XSS_FLAG) == "undefined"
+    assert dialogs == []
+
+
+def test_it_scrolls_to_a_highlight_from_the_sidebar(page, alice):
+    article = make_article(body=LONG_BODY + "\n\nThe very last sentence names the culprit.")
+    annotation = annotate(article, alice, "names the culprit", note="At the very end")
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    page.goto(article.get_absolute_url())
+    mark = highlight(page, annotation.pk)
+    expect(mark).not_to_be_in_viewport()
+    sidebar(page).get_by_role("link", name="names the culprit").click()
+
+    expect(mark).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 0
