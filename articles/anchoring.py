@@ -11,56 +11,54 @@ import string
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import groupby
 from operator import itemgetter
 
 import edlib
 
 CONTEXT_CHARS = 32
 
-# Hypothesis's weights for a candidate match: its quote, prefix and suffix similarity, and its
-# nearness to the old offsets. The score is their weighted mean, from 0 to 1.
+# Hypothesis's weights for a candidate: the similarity of its quote, prefix and suffix to the
+# stored ones, and its nearness to the old start. The score is their weighted mean, 0 to 1.
 QUOTE_WEIGHT, PREFIX_WEIGHT, SUFFIX_WEIGHT, POSITION_WEIGHT = 50, 20, 20, 2
 
-# An approximate match may differ from the quote in at most a quarter of its characters (one
-# word in a short sentence). Hypothesis allows half; that finds rewritten sentences too.
-MAX_ERROR_RATE = 0.25
-
-# Thresholds, set from the fixtures corpus (figures in the report of the change that added them).
-# A side of context is compared with the same number of characters beside the candidate; two
-# unrelated 32-character windows of news text have a similarity of 0.125 at the median and 0.31
-# at the 99th percentile, a window with one word changed 0.75 at the median and 0.53 at the 5th
-# percentile.
+# Thresholds, set on sentences of the fixtures corpus. A side of context is compared with the
+# CONTEXT_CHARS characters beside a candidate: two unrelated windows of news text have a
+# similarity of 0.125 (median; 0.31 at the 99th percentile), a window with one word changed 0.75
+# (median; 0.53 at the 5th percentile).
 #
-# Every match that is not at its old offsets needs this score. The quote alone brings 50 of 92
-# points (0.54), so the context must agree: for an exact quote, intact on one side (0.79 with
-# the other side unrelated) or lightly edited on both (0.89), but not unrelated on both (0.59 to
-# 0.70); for an approximate one, about as much again.
+# An approximate match may differ from the quote in at most a quarter of its characters: one
+# word in a short sentence. Hypothesis allows half, which also finds rewritten sentences.
+MAX_ERROR_RATE = 0.25
+# Every match away from the old offsets needs this score. The quote alone brings 0.54, so an
+# exact quote passes with its context intact on one side (0.81 with the other side unrelated) or
+# edited on both (0.89), and fails with both sides unrelated (0.62; 0.70 at worst).
 MIN_SCORE = 0.75
-# An approximate match also needs each side of its context to look like the stored one. This is
-# what tells a quote edited in place (its context intact or lightly edited) from a lookalike
-# passage elsewhere, whose context is unrelated on at least one side: the weighted score cannot,
-# since a lookalike sentence next to the deleted one keeps its prefix and scores up to 0.81.
-MIN_CONTEXT_SIMILARITY = 0.5
-
-# An exact quote this long that occurs once is taken even if its context was rewritten: 32
-# identical characters are as good a witness as the context would have been.
+# An approximate match also needs each side of its context to be this similar, because the score
+# alone cannot tell a sentence edited in place (0.86 to 1.00; 0.79 to 0.93 with a word of its
+# context changed on each side too) from a lookalike in the next paragraph that outlived a deleted
+# sentence (up to 0.83: it keeps the deleted sentence's prefix). The lookalike's other side has
+# at most 0.50, the edited sentence's sides at least 0.59: with 0.6, no lookalike of 202 was
+# taken and 103 of 105 such edited sentences were found.
+MIN_CONTEXT_SIMILARITY = 0.6
+# An exact quote this long that occurs once is taken even with its context rewritten on both
+# sides: 32 identical characters vouch for it as well as its context would.
 DISTINCTIVE_CHARS = 32
 
-# Bounds on the search, so that relocating a thousand annotations stays fast: look this far on
-# each side of the old offsets before searching the whole text, score at most this many exact
-# occurrences (the nearest) and this many approximate candidates, found in this many rounds.
+# Bounds on the work for one annotation: search this far around the old offsets before the whole
+# text; score this many exact occurrences (the nearest); take approximate matches in this many
+# rounds of the fewest edits, and at most this many; trim at most this much stored context off
+# an approximate match's edges.
 NEAR_CHARS = 1_000
 MAX_EXACT_CANDIDATES = 100
-MAX_FUZZY_CANDIDATES = 50
 MAX_FUZZY_ROUNDS = 4
-# How much of the stored context an approximate match may be trimmed of at its edges.
+MAX_FUZZY_CANDIDATES = 50
 EDGE_CHARS = 8
 
-# edlib compares at most 256 distinct symbols.
-_EDLIB_ALPHABET = 256
-_NOT_WORD = "".join(map(chr, range(0x80))).translate(
-    dict.fromkeys(map(ord, string.ascii_letters + string.digits))
-)
+# edlib compares byte strings fastest; a byte has room for 254 characters and two special codes.
+_MAX_CODES = 254
+_NOT_WORD = "".join(char for char in map(chr, range(128)) if char not in string.ascii_letters + string.digits)
 
 
 @dataclass(frozen=True)
@@ -115,7 +113,7 @@ def relocate(text: str, *, start: int, end: int, quote: TextQuote) -> Anchor | N
     if not exact or len(exact) > len(text):
         return None
     at_position = 0 <= start and end == start + len(exact) and text.startswith(exact, start)
-    if at_position and quote_at(text, start, end) == quote:
+    if at_position and _context_agrees(text, start, end, quote):
         return Anchor(start, end, "position")
     return _find_exact(text, start, quote, at_position) or _find_approximate(text, start, quote)
 
@@ -123,45 +121,37 @@ def relocate(text: str, *, start: int, end: int, quote: TextQuote) -> Anchor | N
 def highlight_segments(
     paragraph_start: int, paragraph_text: str, spans: Iterable[tuple[object, int, int]]
 ) -> list[Segment]:
-    """One paragraph cut into pieces at every span boundary, each with the ids of the spans over it."""
+    """One paragraph cut at every span boundary inside it, each piece with the ids of the spans over it."""
     paragraph_end = paragraph_start + len(paragraph_text)
     events = []
     for annotation_id, start, end in spans:
         start, end = max(start, paragraph_start), min(end, paragraph_end)
         if start < end:
             events += [(start, 1, annotation_id), (end, -1, annotation_id)]
-    events.sort(key=itemgetter(0))  # ids need not be comparable with each other
+    events.sort(key=itemgetter(0))  # by offset only: ids need not be comparable
 
     segments: list[Segment] = []
-    active: Counter = Counter()
-    ids: tuple = ()
-    position = paragraph_start
-
-    def cut(until: int) -> None:
-        if until <= position:
-            return
-        piece = paragraph_text[position - paragraph_start : until - paragraph_start]
-        if segments and segments[-1].annotation_ids == ids:
-            previous = segments.pop()
-            piece, start = previous.text + piece, previous.start
-        else:
-            start = position
-        segments.append(Segment(start, piece, ids))
-
-    index = 0
-    while index < len(events):
-        offset = events[index][0]
-        cut(offset)
-        position = offset
-        while index < len(events) and events[index][0] == offset:
-            _, change, annotation_id = events[index]
+    active: Counter = Counter()  # a Counter, so that a repeated id stays until its last span ends
+    position, ids = paragraph_start, ()
+    for offset, changes in groupby(events, key=itemgetter(0)):
+        _add_segment(
+            segments, position, paragraph_text[position - paragraph_start : offset - paragraph_start], ids
+        )
+        for _, change, annotation_id in changes:
             active[annotation_id] += change
-            if not active[annotation_id]:
-                del active[annotation_id]
-            index += 1
-        ids = tuple(sorted(active))
-    cut(paragraph_end)
+        position, ids = offset, tuple(sorted(+active))
+    _add_segment(segments, position, paragraph_text[position - paragraph_start :], ids)
     return segments
+
+
+def _add_segment(segments: list[Segment], start: int, text: str, ids: tuple) -> None:
+    """Append a piece of text, or extend the last segment if it has the same ids."""
+    if not text:
+        return
+    if segments and segments[-1].annotation_ids == ids:
+        previous = segments.pop()
+        start, text = previous.start, previous.text + text
+    segments.append(Segment(start, text, ids))
 
 
 @dataclass(frozen=True)
@@ -169,7 +159,7 @@ class _Candidate:
     start: int
     end: int
     score: float
-    context: float  # the similarity of the less similar side of its context
+    context: float  # the similarity of its less similar side of context
     distance: int  # from the old start
 
 
@@ -181,18 +171,16 @@ def _find_exact(text: str, old_start: int, quote: TextQuote, at_position: bool) 
         return None
     starts.sort(key=lambda start: abs(start - old_start))
     for start in starts:  # nearest first: an occurrence with all its context intact wins
-        if quote_at(text, start, start + len(exact)) == quote:
+        if _context_agrees(text, start, start + len(exact), quote):
             return _anchor(start, start + len(exact), old_start, "quote")
-    candidates = [
-        _score(text, start, start + len(exact), old_start, quote, 1.0)
-        for start in starts[:MAX_EXACT_CANDIDATES]
-    ]
-    best = _best(candidates)
-    if at_position and (best.score < MIN_SCORE or candidates[0].score >= MIN_SCORE):
-        # The quote is still at its old offsets, and no other occurrence has a clearly better claim
-        # (one does after an edit shifted the text by a multiple of some repeated phrase's length).
+    nearest = starts[:MAX_EXACT_CANDIDATES]
+    candidates = [_score(text, start, start + len(exact), old_start, quote, 1.0) for start in nearest]
+    best = _best(candidates)  # on a tie, the nearest: the one at the old offsets if it is there
+    if best.score >= MIN_SCORE:
+        return _anchor(best.start, best.end, old_start, "quote")
+    if at_position:  # its context changed, but the text at its offsets is still the quote
         return Anchor(old_start, old_start + len(exact), "position")
-    if best.score >= MIN_SCORE or (len(starts) == 1 and len(exact) >= DISTINCTIVE_CHARS):
+    if len(starts) == 1 and len(exact) >= DISTINCTIVE_CHARS:
         return _anchor(best.start, best.end, old_start, "quote")
     return None
 
@@ -201,17 +189,15 @@ def _find_approximate(text: str, old_start: int, quote: TextQuote) -> Anchor | N
     """The best approximate match of the quote that passes both thresholds, near the old start first."""
     exact = quote.exact
     max_errors = int(len(exact) * MAX_ERROR_RATE)
-    if max_errors == 0 or len(set(exact)) >= _EDLIB_ALPHABET:
-        return None  # too short to match approximately, or too many symbols for edlib
+    codes = _codes(text, exact) if max_errors and len(set(exact)) <= _MAX_CODES else None
+    if codes is None:
+        return None  # too short to match approximately, or too many different characters
     around = min(max(old_start, 0), len(text))
     near = (max(0, around - NEAR_CHARS), min(len(text), around + len(exact) + NEAR_CHARS))
-    regions = [near] if near == (0, len(text)) else [near, (0, len(text))]
-    for region_start, region_end in regions:
+    for region in [near] if near == (0, len(text)) else [near, (0, len(text))]:
         candidates = [
             candidate
-            for candidate in _approximate_candidates(
-                text, region_start, region_end, old_start, quote, max_errors
-            )
+            for candidate in _approximate_candidates(text, codes, region, old_start, quote, max_errors)
             if candidate.score >= MIN_SCORE and candidate.context >= MIN_CONTEXT_SIMILARITY
         ]
         if candidates:
@@ -222,22 +208,32 @@ def _find_approximate(text: str, old_start: int, quote: TextQuote) -> Anchor | N
 
 
 def _approximate_candidates(
-    text: str, region_start: int, region_end: int, old_start: int, quote: TextQuote, max_errors: int
+    text: str,
+    codes: tuple[bytes, bytes, bytes],
+    region: tuple[int, int],
+    old_start: int,
+    quote: TextQuote,
+    max_errors: int,
 ) -> list[_Candidate]:
-    """Scored spans of text[region_start:region_end] within max_errors edits of the quote."""
-    exact = quote.exact
-    sentinel = _sentinel(exact)
-    region = _symbols(text[region_start:region_end], set(exact), sentinel)
+    """Scored spans of text inside the region within max_errors edits of the quote."""
+    query, target, blank = codes
+    region_start, region_end = region
+    target = target[region_start:region_end]
     candidates: dict[tuple[int, int], _Candidate] = {}
     for _ in range(MAX_FUZZY_ROUNDS):
-        found = edlib.align(exact, region, mode="HW", task="locations", k=max_errors)
+        # edlib finds every span with the fewest edits (Myers' bit-vector algorithm, as in
+        # Hypothesis); blanking them out lets the next round find those with the next fewest.
+        found = edlib.align(query, target, mode="HW", task="locations", k=max_errors)
         if found["editDistance"] < 0 or not found["locations"]:
             break
-        spans = sorted((region_start + start, region_start + end + 1) for start, end in found["locations"])
-        region = _blank_out(region, region_start, spans, sentinel)  # the next round finds the next best
-        spans.sort(key=lambda span: abs(span[0] - old_start))
-        for found in spans[: MAX_FUZZY_CANDIDATES - len(candidates)]:
-            if candidate := _best_edges(text, *found, old_start, quote, max_errors):
+        spans = sorted((start, end + 1) for start, end in found["locations"])
+        target = _blank_out(target, spans, blank)
+        spans.sort(key=lambda span: abs(region_start + span[0] - old_start))
+        for start, end in spans[: MAX_FUZZY_CANDIDATES - len(candidates)]:
+            candidate = _best_edges(
+                text, region_start + start, region_start + end, old_start, quote, max_errors
+            )
+            if candidate:
                 candidates[candidate.start, candidate.end] = candidate
         if len(candidates) >= MAX_FUZZY_CANDIDATES:
             break
@@ -248,82 +244,92 @@ def _best_edges(
     text: str, start: int, end: int, old_start: int, quote: TextQuote, max_errors: int
 ) -> _Candidate | None:
     """The best-scoring choice of edges for an approximate match, if its quote is similar enough."""
-    # The alignment takes the fewest edits, so at a changed word it may begin or end inside the
-    # word, or take in a bit of the context: try whole words, and the edges trimmed to the context.
+    # Taking the fewest edits, the alignment may stop inside a changed word at an edge or take in
+    # a bit of the context. Try edges widened to whole words and narrowed to the next word or
+    # past the stored context, and let the score choose.
     start, end = trim_selection(text, start, end)
-    choices = {
-        (start, end),
-        _whole_words(text, start, end, quote),
-        _inside_context(text, start, end, quote, max_errors),
-    }
+    if start == end:
+        return None
     candidates = []
-    for start, end in choices:
-        if start < end:
-            similarity = 1 - _edit_distance(quote.exact, text[start:end]) / len(quote.exact)
-            if similarity >= 1 - MAX_ERROR_RATE:
-                candidates.append(_score(text, start, end, old_start, quote, similarity))
+    for choice_start in _start_choices(text, start, end, quote, max_errors):
+        for choice_end in _end_choices(text, start, end, quote, max_errors):
+            choice_start, choice_end = trim_selection(text, choice_start, choice_end)
+            if choice_start < choice_end:
+                similarity = 1 - _edit_distance(quote.exact, text[choice_start:choice_end]) / len(quote.exact)
+                if similarity >= 1 - MAX_ERROR_RATE:
+                    candidates.append(_score(text, choice_start, choice_end, old_start, quote, similarity))
     return _best(candidates) if candidates else None
 
 
-def _inside_context(text: str, start: int, end: int, quote: TextQuote, slack: int) -> tuple[int, int]:
-    """The span narrowed, by at most slack on each side, to exclude the ends of the stored context."""
-    tail, head = quote.prefix[-EDGE_CHARS:], quote.suffix[:EDGE_CHARS]
-    if tail and (at := text.find(tail, start, min(end, start + slack + len(tail)))) >= 0:
-        start = at + len(tail)
+def _start_choices(text: str, start: int, end: int, quote: TextQuote, slack: int) -> set[int]:
+    """Starts to try: as found, its word's start, the next word's, after the stored prefix."""
+    choices = {start}
+    lead = len(quote.exact) - len(quote.exact.lstrip(_NOT_WORD))  # punctuation before the first word
+    if lead < len(quote.exact) and (lead or not quote.prefix[-1:].isalnum()):
+        word_start, limit = start, max(0, start - CONTEXT_CHARS)
+        while word_start > limit and text[word_start - 1].isalnum() and text[word_start].isalnum():
+            word_start -= 1
+        if lead and text.endswith(quote.exact[:lead], 0, word_start):
+            word_start -= lead
+        choices.add(word_start)
+    limit = min(end - 1, start + slack)
+    next_word = start + 1
+    while next_word < limit and not (text[next_word - 1].isspace() and not text[next_word].isspace()):
+        next_word += 1
+    choices.add(min(next_word, limit))
+    tail = quote.prefix[-EDGE_CHARS:]
+    if tail and (at := text.find(tail, start, start + slack + len(tail))) >= 0:
+        choices.add(at + len(tail))
+    return choices
+
+
+def _end_choices(text: str, start: int, end: int, quote: TextQuote, slack: int) -> set[int]:
+    """Ends to try: as found, its word's end, the previous word's, before the stored suffix."""
+    choices = {end}
+    trail = len(quote.exact) - len(quote.exact.rstrip(_NOT_WORD))  # punctuation after the last word
+    if trail < len(quote.exact) and (trail or not quote.suffix[:1].isalnum()):
+        word_end, limit = end, min(len(text), end + CONTEXT_CHARS)
+        while word_end < limit and text[word_end].isalnum() and text[word_end - 1].isalnum():
+            word_end += 1
+        if trail and text.startswith(quote.exact[-trail:], word_end):
+            word_end += trail
+        choices.add(word_end)
+    limit = max(start + 1, end - slack)
+    previous_word = end - 1
+    while previous_word > limit and not (
+        text[previous_word].isspace() and not text[previous_word - 1].isspace()
+    ):
+        previous_word -= 1
+    choices.add(max(previous_word, limit))
+    head = quote.suffix[:EDGE_CHARS]
     if head and (at := text.rfind(head, max(start, end - slack - len(head)), end)) >= 0:
-        end = at
-    return trim_selection(text, start, end)
-
-
-def _whole_words(text: str, start: int, end: int, quote: TextQuote) -> tuple[int, int]:
-    """The span widened to whole words at each edge where the quote began or ended a word."""
-    exact = quote.exact
-    # The quote's edges as words and the punctuation beyond them, as in '“Microsoft' or 'ICE."'.
-    lead = len(exact) - len(exact.lstrip(_NOT_WORD))
-    trail = len(exact) - len(exact.rstrip(_NOT_WORD))
-    if lead < len(exact) and (lead or not quote.prefix[-1:].isalnum()):
-        limit = max(0, start - CONTEXT_CHARS)
-        while start > limit and text[start - 1].isalnum() and text[start].isalnum():
-            start -= 1
-        if lead and start >= lead and text[start - lead : start] == exact[:lead]:
-            start -= lead
-    if trail < len(exact) and (trail or not quote.suffix[:1].isalnum()):
-        limit = min(len(text), end + CONTEXT_CHARS)
-        while end < limit and text[end].isalnum() and text[end - 1].isalnum():
-            end += 1
-        if trail and text.startswith(exact[len(exact) - trail :], end):
-            end += trail
-    return start, end
-
-
-def _blank_out(region: str, region_start: int, spans: list[tuple[int, int]], sentinel: str) -> str:
-    """The region with the given sorted absolute spans overwritten by sentinel characters."""
-    pieces, position = [], 0
-    for start, end in spans:
-        start, end = max(start - region_start, position), end - region_start
-        if start < end:
-            pieces += [region[position:start], sentinel * (end - start)]
-            position = end
-    pieces.append(region[position:])
-    return "".join(pieces)
+        choices.add(at)
+    return choices
 
 
 def _score(
     text: str, start: int, end: int, old_start: int, quote: TextQuote, similarity: float
 ) -> _Candidate:
-    """A candidate span scored like Hypothesis does, given its quote similarity."""
-    # As many characters as were stored: a short stored prefix is the start of the text, and
-    # what now precedes it there is new text, not disagreement. An empty one agrees with anything.
-    prefix = _similarity(quote.prefix, text[max(0, start - len(quote.prefix)) : start])
-    suffix = _similarity(quote.suffix, text[end : end + len(quote.suffix)])
+    """A candidate span scored like Hypothesis does, given its quote's similarity."""
+    # A stored context shorter than CONTEXT_CHARS says where the text began or ended: text beyond
+    # that point beside the candidate counts as a difference.
+    found = quote_at(text, start, end)
+    prefix = _similarity(quote.prefix[-CONTEXT_CHARS:], found.prefix)
+    suffix = _similarity(quote.suffix[:CONTEXT_CHARS], found.suffix)
     raw = (
         QUOTE_WEIGHT * similarity
         + PREFIX_WEIGHT * prefix
         + SUFFIX_WEIGHT * suffix
-        + POSITION_WEIGHT * (1 - abs(start - old_start) / len(text))
+        + POSITION_WEIGHT * max(0.0, 1 - abs(start - old_start) / len(text))
     )
     total = QUOTE_WEIGHT + PREFIX_WEIGHT + SUFFIX_WEIGHT + POSITION_WEIGHT
     return _Candidate(start, end, raw / total, min(prefix, suffix), abs(start - old_start))
+
+
+def _context_agrees(text: str, start: int, end: int, quote: TextQuote) -> bool:
+    """Whether the span has exactly the stored context (short where the text begins or ends)."""
+    prefix, suffix = text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
+    return prefix == quote.prefix and suffix == quote.suffix
 
 
 def _best(candidates: list[_Candidate]) -> _Candidate:
@@ -332,6 +338,7 @@ def _best(candidates: list[_Candidate]) -> _Candidate:
 
 
 def _anchor(start: int, end: int, old_start: int, method: str) -> Anchor:
+    """An anchor, which says "position" if an exact match is where it was."""
     return Anchor(start, end, "position" if start == old_start and method == "quote" else method)
 
 
@@ -351,24 +358,48 @@ def _similarity(expected: str, found: str) -> float:
 
 
 def _edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance; a must have fewer than 256 distinct characters."""
+    """Levenshtein distance between a (fewer than 256 different characters) and b."""
     if not a or not b:
         return max(len(a), len(b))
-    return edlib.align(a, _symbols(b, set(a), _sentinel(a)), mode="NW", task="distance")["editDistance"]
+    codes = {char: code for code, char in enumerate(dict.fromkeys(a))}
+    other = len(codes)  # characters of b that a lacks match nothing in a, so they can share a code
+    query, target = bytes(codes[char] for char in a), bytes(codes.get(char, other) for char in b)
+    return edlib.align(query, target, mode="NW", task="distance")["editDistance"]
 
 
-def _symbols(text: str, keep: set[str], sentinel: str) -> str:
-    """Text with every character outside keep replaced by sentinel, if edlib needs fewer symbols."""
-    present = set(text)
-    if len(present | keep) < _EDLIB_ALPHABET:
-        return text
-    # Characters that are not in the quote never match it, so one symbol stands for all of them.
-    return text.translate({ord(char): sentinel for char in present - keep})
+def _codes(text: str, exact: str) -> tuple[bytes, bytes, bytes] | None:
+    """The quote and the text as bytes for edlib, and a code that matches nothing; None if impossible."""
+    if text_codes := _text_codes(text):
+        target, codes = text_codes
+        other, blank = len(codes), len(codes) + 1  # quote characters not in the text; blanked text
+        return bytes(codes.get(char, other) for char in exact), target, bytes([blank])
+    # A text with very many different characters: code the quote's characters and one for the rest.
+    codes = {char: code for code, char in enumerate(dict.fromkeys(exact))}
+    if len(codes) > _MAX_CODES:
+        return None
+    other, blank = len(codes), len(codes) + 1
+    table = {ord(char): chr(codes.get(char, other)) for char in set(text)}
+    return bytes(codes[char] for char in exact), text.translate(table).encode("latin-1"), bytes([blank])
 
 
-def _sentinel(exact: str) -> str:
-    """A character that does not occur in exact."""
-    char = 0xE000  # Unicode's private use area
-    while chr(char) in exact:
-        char += 1
-    return chr(char)
+@lru_cache(maxsize=16)
+def _text_codes(text: str) -> tuple[bytes, dict[str, int]] | None:
+    """The text as one byte per character, and each character's code; None if it has too many."""
+    # Cached: re-anchoring passes the same text for every annotation of an article.
+    alphabet = sorted(set(text))
+    if len(alphabet) > _MAX_CODES:
+        return None
+    codes = {char: code for code, char in enumerate(alphabet)}
+    return text.translate({ord(char): chr(code) for char, code in codes.items()}).encode("latin-1"), codes
+
+
+def _blank_out(target: bytes, spans: list[tuple[int, int]], blank: bytes) -> bytes:
+    """The target with the given sorted spans overwritten by a code that matches nothing."""
+    pieces, position = [], 0
+    for start, end in spans:
+        start = max(start, position)
+        if start < end:
+            pieces += [target[position:start], blank * (end - start)]
+            position = end
+    pieces.append(target[position:])
+    return b"".join(pieces)
