@@ -7,6 +7,7 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from articles.anchoring import CONTEXT_CHARS
 from articles.canonical import canonicalize, content_hash, split_paragraphs
 
 # Links shown to readers: never javascript:, data: or ftp: URLs.
@@ -183,3 +184,14 @@ class Annotation(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#annotation-{self.pk}"
+
+    @property
+    def context_before(self) -> str:
+        """The prefix without a word cut in half at its start, to show the quote in context."""
+        cut = len(self.prefix) == CONTEXT_CHARS and " " in self.prefix
+        return self.prefix.split(" ", 1)[1] if cut else self.prefix
+
+    @property
+    def context_after(self) -> str:
+        cut = len(self.suffix) == CONTEXT_CHARS and " " in self.suffix
+        return self.suffix.rsplit(" ", 1)[0] if cut else self.suffix

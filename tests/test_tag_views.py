@@ -79,3 +79,12 @@ def test_it_counts_tags_per_outlet_and_per_thousand_words(client, corpus):
 def test_it_answers_404_for_unknown_tags_and_stories(client):
     assert client.get(reverse("articles:tag_detail", args=["nope"])).status_code == 404
     assert client.get(reverse("articles:tag_index"), {"story": "nope"}).status_code == 404
+
+
+def test_it_shows_the_context_without_half_words(client, corpus):
+    alice, story, daily, weekly = corpus
+    annotate(weekly, alice, "framing here", ["framing"])
+    response = client.get(reverse("articles:tag_detail", args=["framing"]))
+    # 32 characters before the quote start inside a "word"; the page starts at the next one.
+    assert '<span class="context">…word word word word word word ' in response.text
+    assert "…ord word" not in response.text
