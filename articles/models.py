@@ -186,6 +186,10 @@ class Annotation(models.Model):
         return f"{self.article.get_absolute_url()}#annotation-{self.pk}"
 
     @property
+    def short_exact(self) -> str:
+        return self.exact if len(self.exact) <= 200 else f"{self.exact[:199]}…"
+
+    @property
     def context_before(self) -> str:
         """The prefix without a word cut in half at its start, to show the quote in context."""
         cut = len(self.prefix) == CONTEXT_CHARS and " " in self.prefix

@@ -9,6 +9,7 @@ from taggit.models import Tag
 from articles import queries, services
 from articles.forms import AnnotationEditForm, AnnotationForm
 from articles.models import Article, Outlet, Story
+from articles.page_cache import cached_page, page_key
 from articles.permissions import access_annotation_for_edit, access_deleted_annotation
 
 
@@ -52,9 +53,11 @@ def article_detail(request, pk, slug):
     article = get_object_or_404(Article.objects.select_related("outlet", "story"), pk=pk)
     if slug != article.slug:
         return redirect(article, permanent=True)
-    context = queries.article_reading(request.user, article, request.GET.get("tag", ""))
+    tag = request.GET.get("tag", "")
+    context = queries.article_reading(request.user, article, tag)
     context["undo"] = queries.deleted_annotation(request.user, request.GET.get("undo"))
-    return render(request, "articles/article_detail.html", context)
+    key = page_key("article", article.pk, article.updated_at, article.annotations_changed_at, tag)
+    return cached_page(request, key, lambda: render(request, "articles/article_detail.html", context))
 
 
 def compare(request, slug):

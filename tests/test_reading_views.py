@@ -127,3 +127,28 @@ def test_it_lists_an_outlets_articles_in_pages(client):
     second_page = client.get(outlet.get_absolute_url(), {"page": 2})
     assert first_page.text.count('class="article-link"') == 50
     assert second_page.text.count('class="article-link"') == 1
+
+
+def test_it_serves_anonymous_readers_a_cached_page_until_the_article_changes(
+    client, django_assert_num_queries
+):
+    story = make_story_with_articles(2)
+    article = story.articles.first()
+    client.get(article.get_absolute_url())
+    with django_assert_num_queries(1):  # the article row, for the cache key
+        cached = client.get(article.get_absolute_url())
+    assert article.title in cached.text
+    assert cached.context is None  # no template was rendered
+
+    article.title = "A corrected title"
+    article.save()
+    assert "A corrected title" in client.get(article.get_absolute_url()).text
+
+
+def test_it_builds_pages_of_signed_in_readers_each_time(client, django_user_model):
+    article = make_story_with_articles(1).articles.get()
+    client.force_login(django_user_model.objects.create_user("alice"))
+    first = client.get(article.get_absolute_url())
+    second = client.get(article.get_absolute_url())
+    assert "Log out alice" in second.text
+    assert first.context is not None and second.context is not None  # rendered, not from the cache
