@@ -8,7 +8,6 @@ lookalike passage. Offsets are Python str indices (code points). Pure: no Django
 """
 
 import string
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -131,15 +130,18 @@ def highlight_segments(
     events.sort(key=itemgetter(0))  # by offset only: ids need not be comparable
 
     segments: list[Segment] = []
-    active: Counter = Counter()  # a Counter, so that a repeated id stays until its last span ends
+    active: dict = {}  # id -> open spans, so that a repeated id stays until its last span ends
     position, ids = paragraph_start, ()
     for offset, changes in groupby(events, key=itemgetter(0)):
         _add_segment(
             segments, position, paragraph_text[position - paragraph_start : offset - paragraph_start], ids
         )
         for _, change, annotation_id in changes:
-            active[annotation_id] += change
-        position, ids = offset, tuple(sorted(+active))
+            if count := active.get(annotation_id, 0) + change:
+                active[annotation_id] = count
+            else:
+                del active[annotation_id]
+        position, ids = offset, tuple(sorted(active))
     _add_segment(segments, position, paragraph_text[position - paragraph_start :], ids)
     return segments
 

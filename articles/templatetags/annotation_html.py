@@ -1,0 +1,77 @@
+"""Annotation markup built in Python rather than in templates.
+
+An article page can carry a thousand annotations and several thousand highlighted segments.
+Template lookups (~10 µs each) and even format_html() made such a page take a quarter of a
+second; plain f-strings take a tenth of that. The rule that keeps this safe: every value put
+into markup goes through escape() (ints excepted), and the one exception, note_html, was
+produced by sanitize.render_note().
+"""
+
+from html import escape
+
+from django import template
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+
+@register.simple_tag
+def highlighted_text(paragraph) -> SafeString:
+    """A paragraph's segments: plain text, or <mark>s listing the annotations that cover them.
+
+    Each annotation's first segment is preceded by an empty anchor, the target of "#hl-<id>".
+    """
+    return mark_safe("".join(anchors(part) + segment_html(part) for part in paragraph.segments))
+
+
+def anchors(part) -> str:
+    return "".join(f'<span class="hl-anchor" id="hl-{int(pk)}"></span>' for pk in part.starting_ids)
+
+
+def segment_html(part) -> str:
+    ids = part.segment.annotation_ids
+    text = escape(part.segment.text)
+    if not ids:
+        return text
+    return (
+        f'<mark class="hl js-highlight" data-depth="{len(ids)}" data-annotations="{escape(part.ids_text)}"'
+        f' tabindex="0">{text}</mark>'
+    )
+
+
+@register.simple_tag
+def annotation_entries(annotations) -> SafeString:
+    """List items for annotations, in one call: a template loop would cost more than the items."""
+    return mark_safe("".join(map(annotation_entry, annotations)))
+
+
+def annotation_entry(annotation) -> str:
+    """One annotation in a list: its quote (a link to its highlight), tags, note and actions."""
+    pk, quote = int(annotation.pk), escape(annotation.short_exact)
+    if annotation.is_orphan:
+        quote_html = f'<blockquote class="annotation-quote">{quote}</blockquote>'
+    else:
+        quote_html = f'<a class="annotation-quote" href="#hl-{pk}">{quote}</a>'
+    note_html = f'<div class="note">{annotation.note_html}</div>' if annotation.note_html else ""
+    return (
+        f'<li class="annotation" id="annotation-{pk}" data-annotation="{pk}">{quote_html}'
+        f"{tag_list(annotation.tag_links)}{note_html}"
+        f'<p class="annotation-meta"><span>{escape(annotation.author_name)}</span>'
+        f"{actions(pk) if annotation.is_editable else ''}</p></li>"
+    )
+
+
+def tag_list(tag_links) -> str:
+    if not tag_links:
+        return ""
+    items = "".join(
+        f'<li><a class="tag" href="{escape(tag.url)}">{escape(tag.name)}</a></li>' for tag in tag_links
+    )
+    return f'<ul class="tags" aria-label="Tags">{items}</ul>'
+
+
+def actions(pk: int) -> str:
+    edit_url = reverse("articles:annotation_update", args=[pk])
+    delete_url = reverse("articles:annotation_delete", args=[pk])
+    return f' <a href="{escape(edit_url)}">Edit</a> <a href="{escape(delete_url)}">Delete</a>'
