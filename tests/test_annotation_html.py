@@ -1,0 +1,53 @@
+"""The markup built in Python for highlights and annotation lists escapes every value."""
+
+from types import SimpleNamespace
+
+from articles.anchoring import highlight_segments
+from articles.queries import HighlightedParagraph, HighlightedSegment, TagLink
+from articles.templatetags.annotation_html import annotation_entries, highlighted_text
+
+HOSTILE = '<script>alert("x")</script>&"\''
+
+
+def make_annotation(**fields):
+    defaults = {
+        "pk": 7,
+        "exact": HOSTILE,
+        "is_orphan": False,
+        "note_html": "<p><em>ok</em></p>",
+        "author_name": HOSTILE,
+        "is_editable": False,
+        "tag_links": [TagLink(HOSTILE, "x", '/tags/x/"onmouseover="alert(1)')],
+    }
+    annotation = SimpleNamespace(**{**defaults, **fields})
+    annotation.short_exact = annotation.exact
+    return annotation
+
+
+def test_it_escapes_quotes_tags_and_authors():
+    html = annotation_entries([make_annotation()])
+    assert "<script>" not in html and '"onmouseover=' not in html
+    assert html.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&quot;&#x27;") == 3
+    assert "<p><em>ok</em></p>" in html  # the sanitised note is kept as HTML
+
+
+def test_it_links_the_quote_to_its_highlight_unless_orphaned():
+    assert 'href="#hl-7"' in annotation_entries([make_annotation()])
+    assert 'href="#hl-7"' not in annotation_entries([make_annotation(is_orphan=True)])
+
+
+def test_it_offers_edit_and_delete_only_when_editable():
+    assert "/annotations/7/edit/" in annotation_entries([make_annotation(is_editable=True)])
+    assert "/edit/" not in annotation_entries([make_annotation()])
+
+
+def test_it_escapes_the_text_of_highlighted_paragraphs():
+    text = "Before <b>bold</b> & after"
+    segments = highlight_segments(100, text, [(1, 107, 118), (2, 110, 126)])
+    paragraph = HighlightedParagraph(100, [HighlightedSegment(segment, []) for segment in segments])
+    html = highlighted_text(paragraph).replace(' class="hl js-highlight"', "").replace(' tabindex="0"', "")
+    assert html == (
+        'Before <mark data-depth="1" data-annotations="1">&lt;b&gt;</mark>'
+        '<mark data-depth="2" data-annotations="1 2">bold&lt;/b&gt;</mark>'
+        '<mark data-depth="1" data-annotations="2"> &amp; after</mark>'
+    )
