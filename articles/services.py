@@ -31,8 +31,10 @@ class ImportSummary:
         return f"{self.created} new, {self.changed} changed, {self.unchanged} unchanged"
 
 
-def record_hash(record: dict) -> str:
-    return hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()
+def record_hash(record: dict, body_hash: str) -> str:
+    """A fingerprint of everything imported for an article (the body by its own hash)."""
+    fields = {**record, "body": body_hash}
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def batched(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
@@ -86,18 +88,19 @@ class ArticleImport:
     def write_batch(self, records: list[dict]) -> None:
         sources = [record["source_file"] for record in records]
         existing = Article.objects.filter(source_file__in=sources).in_bulk(field_name="source_file")
+        body_hashes = [content_hash(record["body"]) for record in records]
         new_articles, changed_articles = [], []
-        for record in records:
+        for record, body_hash in zip(records, body_hashes, strict=True):
             previous = existing.get(record["source_file"])
             previous_outlet_id = previous.outlet_id if previous else None
-            article = self.check_record(record, previous)
+            article = self.check_record(record, body_hash, previous)
             if article is None:
                 self.summary.unchanged += 1
             elif article.pk is None:
                 new_articles.append(article)
             else:
                 changed_articles.append((article, article.outlet_id != previous_outlet_id))
-        self.check_not_in_database(records)
+        self.check_not_in_database(dict(zip(body_hashes, sources, strict=True)))
         # A changed article keeps its slug (and URL) unless it moved to another outlet.
         self.assign_unique_slugs(new_articles + [article for article, moved in changed_articles if moved])
         for article, _ in changed_articles:
@@ -107,16 +110,16 @@ class ArticleImport:
         self.summary.created += len(new_articles)
         self.summary.changed += len(changed_articles)
 
-    def check_record(self, record: dict, article: Article | None) -> Article | None:
+    def check_record(self, record: dict, body_hash: str, article: Article | None) -> Article | None:
         """The article to write for a record (None if unchanged); raises on bad input."""
         source = record["source_file"]
         if source in self.seen_sources:
             raise ImportProblem(source, "the name appears twice in this import")
         self.seen_sources.add(source)
-        first_source = self.source_by_hash.setdefault(content_hash(record["body"]), source)
+        first_source = self.source_by_hash.setdefault(body_hash, source)
         if first_source != source:
             raise ImportProblem(source, f"the same text as {first_source}")
-        new_hash = record_hash(record)
+        new_hash = record_hash(record, body_hash)
         if article is not None and article.source_hash == new_hash:
             return None
         article = article or Article(source_file=source, slug=slugify(record["title"])[:180] or "article")
@@ -127,9 +130,8 @@ class ArticleImport:
         article.source_hash = new_hash
         return validated(article, source, exclude=["outlet", "story"])
 
-    def check_not_in_database(self, records: list[dict]) -> None:
-        """A text already imported under another name is a duplicate file."""
-        by_hash = {content_hash(record["body"]): record["source_file"] for record in records}
+    def check_not_in_database(self, by_hash: dict[str, str]) -> None:
+        """A text already imported under another name (source by body hash) is a duplicate file."""
         clashes = (
             Article.objects.filter(content_hash__in=by_hash)
             .exclude(source_file__in=by_hash.values())

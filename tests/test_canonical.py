@@ -1,0 +1,41 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from articles.canonical import (
+    PARAGRAPH_SEPARATOR,
+    canonical_lines,
+    canonicalize,
+    is_canonical,
+    split_paragraphs,
+)
+
+# Characters that canonical form cares about, mixed with plain letters.
+TRICKY = st.text(
+    alphabet=st.sampled_from("ab é\u0301\n\r\t\u00a0\u2009\u200b\u00ad\ufeff\x1c\u0085"), max_size=40
+)
+
+
+def slow_canonicalize(text: str) -> str:
+    return PARAGRAPH_SEPARATOR.join(canonical_lines(text))
+
+
+@settings(max_examples=500)
+@given(TRICKY)
+def test_it_knows_canonical_text_exactly_when_canonicalize_would_keep_it(text):
+    assert is_canonical(text) == (slow_canonicalize(text) == text)
+    assert canonicalize(text) == slow_canonicalize(text)
+
+
+@given(TRICKY)
+def test_it_makes_canonical_text_in_one_pass(text):
+    assert is_canonical(canonicalize(text))
+
+
+def test_it_offsets_paragraphs_into_the_canonical_text():
+    body = canonicalize(" One\tpara.\r\n\r\n\r\nTwo  paras. \nThree")
+    assert body == "One para.\n\nTwo paras.\n\nThree"
+    assert [(p.start, body[p.start : p.end]) for p in split_paragraphs(body)] == [
+        (0, "One para."),
+        (11, "Two paras."),
+        (23, "Three"),
+    ]
