@@ -13,10 +13,9 @@ PARAGRAPH_SEPARATOR = "\n\n"
 
 # Invisible characters that scraped text carries and that would shift offsets unseen.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-# Anything canonicalize() would change: invisible characters, whitespace other than single
-# spaces inside lines, and newlines that are not exactly one blank line between paragraphs.
-_NOT_CANONICAL = re.compile(
-    r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]|[^\S \n]|  |\A[ \n]|[ \n]\Z| \n|\n |\n\n\n|(?<!\n)\n(?!\n)"
+# What canonical text never holds: whitespace other than " " and "\n", and invisible characters.
+_FOREIGN_CHARACTER = re.compile(
+    "[\t\r\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff\u00ad]"
 )
 
 
@@ -33,7 +32,8 @@ def tidy_line(line: str) -> str:
     """One line with normalised Unicode and single spaces."""
     # Drop invisible characters before normalising: one between a letter and its accent
     # would otherwise keep them apart until a second pass.
-    line = unicodedata.normalize("NFC", _INVISIBLE.sub("", line))
+    if not line.isascii():  # ASCII text has no invisible characters and is NFC already
+        line = unicodedata.normalize("NFC", _INVISIBLE.sub("", line))
     return " ".join(line.split())  # any run of whitespace (tabs, NBSP, thin spaces...) -> one space
 
 
@@ -44,12 +44,20 @@ def canonical_lines(text: str) -> list[str]:
 
 
 def is_canonical(text: str) -> bool:
-    return unicodedata.is_normalized("NFC", text) and not _NOT_CANONICAL.search(text)
+    """Whether canonicalize() would keep the text as it is; ten times faster to tell than to do."""
+    return (
+        not _FOREIGN_CHARACTER.search(text)
+        and not any(pattern in text for pattern in ("  ", " \n", "\n ", "\n\n\n"))
+        and not text.startswith((" ", "\n"))
+        and not text.endswith((" ", "\n"))
+        and text.count("\n") == 2 * text.count("\n\n")  # newlines come only in pairs
+        and unicodedata.is_normalized("NFC", text)
+    )
 
 
 def canonicalize(text: str) -> str:
     """Bring any body text to canonical form; applying it twice changes nothing."""
-    if is_canonical(text):  # the common case (every import, most saves), ~20x faster to check
+    if is_canonical(text):  # the common case: every import, most saves
         return text
     return PARAGRAPH_SEPARATOR.join(canonical_lines(text))
 

@@ -54,25 +54,43 @@ def validated(instance, source: str, exclude: list[str] | None = None):
 
 
 class RelatedRows:
-    """Outlets and stories, found by their unique fields or created on first use, then remembered."""
+    """Outlets or stories by slug: found by any of their unique fields, or created, a batch at a time."""
 
     def __init__(self, model, unique_fields: list[str]):
         self.model = model
         self.unique_fields = unique_fields
         self.by_slug = {}
 
-    def get(self, source: str, record: dict | None):
-        if record is None:
-            return None
-        slug = record["slug"]
-        if slug not in self.by_slug:
-            same = Q(*[(name, record[name]) for name in self.unique_fields], _connector=Q.OR)
-            row = self.model.objects.filter(same).first()
+    def add_batch(self, named: list[tuple[str, dict | None]]) -> None:
+        """Load or create every row that the batch's records (source, record) name."""
+        missing = {record["slug"]: (source, record) for source, record in named if record}
+        missing = {slug: item for slug, item in missing.items() if slug not in self.by_slug}
+        if not missing:
+            return
+        wanted = Q(
+            *[
+                (f"{field}__in", [record[field] for _, record in missing.values()])
+                for field in self.unique_fields
+            ],
+            _connector=Q.OR,
+        )
+        found = {
+            (field, getattr(row, field)): row
+            for row in self.model.objects.filter(wanted)
+            for field in self.unique_fields
+        }
+        new_rows = []
+        for slug, (source, record) in missing.items():
+            keys = [(field, record[field]) for field in self.unique_fields]
+            row = next((found[key] for key in keys if key in found), None)
             if row is None:
                 row = validated(self.model(**record), source)
-                row.save()
+                new_rows.append(row)
             self.by_slug[slug] = row
-        return self.by_slug[slug]
+        self.model.objects.bulk_create(new_rows)
+
+    def get(self, record: dict | None):
+        return self.by_slug[record["slug"]] if record else None
 
 
 class ArticleImport:
@@ -89,6 +107,8 @@ class ArticleImport:
         sources = [record["source_file"] for record in records]
         existing = Article.objects.filter(source_file__in=sources).in_bulk(field_name="source_file")
         body_hashes = [content_hash(record["body"]) for record in records]
+        self.outlets.add_batch([(record["source_file"], record["outlet"]) for record in records])
+        self.stories.add_batch([(record["source_file"], record["story"]) for record in records])
         new_articles, changed_articles = [], []
         for record, body_hash in zip(records, body_hashes, strict=True):
             previous = existing.get(record["source_file"])
@@ -125,8 +145,8 @@ class ArticleImport:
         article = article or Article(source_file=source, slug=slugify(record["title"])[:180] or "article")
         for name in ARTICLE_FIELDS:
             setattr(article, name, record[name])
-        article.outlet = self.outlets.get(source, record["outlet"])
-        article.story = self.stories.get(source, record["story"])
+        article.outlet = self.outlets.get(record["outlet"])
+        article.story = self.stories.get(record["story"])
         article.source_hash = new_hash
         return validated(article, source, exclude=["outlet", "story"])
 

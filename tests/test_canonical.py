@@ -11,7 +11,8 @@ from articles.canonical import (
 
 # Characters that canonical form cares about, mixed with plain letters.
 TRICKY = st.text(
-    alphabet=st.sampled_from("ab é\u0301\n\r\t\u00a0\u2009\u200b\u00ad\ufeff\x1c\u0085"), max_size=40
+    alphabet=st.sampled_from("ab é\u0301\n\r\t\x0b\u00a0\u2009\u200b\u00ad\ufeff\x1c\u0085\u2028\u3000"),
+    max_size=40,
 )
 
 
