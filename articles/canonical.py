@@ -39,6 +39,8 @@ def tidy_line(line: str) -> str:
 
 def canonical_lines(text: str) -> list[str]:
     """The non-empty, tidied lines of a text."""
+    if is_canonical(text):  # bulk imports mostly are: skip tidying line by line
+        return text.split(PARAGRAPH_SEPARATOR) if text else []
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return [tidy for line in text.split("\n") if (tidy := tidy_line(line))]
 
@@ -57,8 +59,6 @@ def is_canonical(text: str) -> bool:
 
 def canonicalize(text: str) -> str:
     """Bring any body text to canonical form; applying it twice changes nothing."""
-    if is_canonical(text):  # the common case: every import, most saves
-        return text
     return PARAGRAPH_SEPARATOR.join(canonical_lines(text))
 
 

@@ -19,6 +19,19 @@ from articles.models import Annotation, Article, Outlet, Story
 from articles.sanitize import render_note
 
 ARTICLE_FIELDS = ["title", "body", "byline", "published_on", "source_url"]
+# Fields an import sets itself, with values known to be valid: full_clean() need not check them
+# (for outlet and story that would be a query each).
+NOT_FROM_THE_FILE = [
+    "outlet",
+    "story",
+    "content_hash",
+    "source_file",
+    "source_hash",
+    "word_count",
+    "imported_at",
+    "updated_at",
+    "annotations_changed_at",
+]
 
 
 @dataclass
@@ -148,7 +161,7 @@ class ArticleImport:
         article.outlet = self.outlets.get(record["outlet"])
         article.story = self.stories.get(record["story"])
         article.source_hash = new_hash
-        return validated(article, source, exclude=["outlet", "story"])
+        return validated(article, source, exclude=NOT_FROM_THE_FILE)
 
     def check_not_in_database(self, by_hash: dict[str, str]) -> None:
         """A text already imported under another name (source by body hash) is a duplicate file."""
