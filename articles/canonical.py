@@ -72,5 +72,10 @@ def split_paragraphs(body: str) -> list[Paragraph]:
     return paragraphs
 
 
+def count_words(body: str) -> int:
+    """Words of a canonical body, which separates them by exactly one space or blank line."""
+    return body.count(" ") + body.count(PARAGRAPH_SEPARATOR) + 1 if body else 0
+
+
 def content_hash(body: str) -> str:
     return hashlib.sha256(body.encode()).hexdigest()

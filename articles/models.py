@@ -8,7 +8,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from articles.anchoring import CONTEXT_CHARS
-from articles.canonical import canonicalize, content_hash, split_paragraphs
+from articles.canonical import canonicalize, content_hash, count_words, split_paragraphs
 
 # Links shown to readers: never javascript:, data: or ftp: URLs.
 WEB_URL = URLValidator(schemes=["http", "https"])
@@ -96,9 +96,12 @@ class Article(models.Model):
     def clean(self):
         # Every way in (importer, admin) goes through full_clean(), so the body is
         # always canonical and its hash current.
-        self.body = canonicalize(self.body)
-        self.content_hash = content_hash(self.body)
-        self.word_count = len(self.body.split())
+        # content_hash is only ever the hash of a canonical body (set here, or by the importer,
+        # whose text is canonical): while it still matches, the body needs no second pass.
+        if self.content_hash != content_hash(self.body):
+            self.body = canonicalize(self.body)
+            self.content_hash = content_hash(self.body)
+        self.word_count = count_words(self.body)
 
     @property
     def short_label(self) -> str:

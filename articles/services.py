@@ -161,6 +161,7 @@ class ArticleImport:
         article.outlet = self.outlets.get(record["outlet"])
         article.story = self.stories.get(record["story"])
         article.source_hash = new_hash
+        article.content_hash = body_hash  # the record's body is canonical: see Article.clean()
         return validated(article, source, exclude=NOT_FROM_THE_FILE)
 
     def check_not_in_database(self, by_hash: dict[str, str]) -> None:

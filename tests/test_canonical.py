@@ -4,6 +4,7 @@ from hypothesis import strategies as st
 from articles.canonical import (
     PARAGRAPH_SEPARATOR,
     canonicalize,
+    count_words,
     is_canonical,
     split_paragraphs,
     tidy_line,
@@ -42,3 +43,9 @@ def test_it_offsets_paragraphs_into_the_canonical_text():
         (11, "Two paras."),
         (23, "Three"),
     ]
+
+
+@given(TRICKY)
+def test_it_counts_the_words_of_canonical_text(text):
+    body = canonicalize(text)
+    assert count_words(body) == len(body.split())
