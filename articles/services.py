@@ -1,7 +1,6 @@
 """Writes that touch several models or have side effects, one function each."""
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -47,7 +46,7 @@ class ImportSummary:
 def record_hash(record: dict, body_hash: str) -> str:
     """A fingerprint of everything imported for an article (the body by its own hash)."""
     fields = {**record, "body": body_hash}
-    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(repr(sorted(fields.items())).encode()).hexdigest()
 
 
 def batched(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
