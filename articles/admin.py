@@ -1,9 +1,12 @@
 from django.contrib import admin, messages
 from django.db import models
 
+from articles.coverage import compare_story
 from articles.models import Annotation, Article, Outlet, Story
 from articles.services import reanchor_article
 
+# Edits to these change what a story's comparison shows.
+COMPARED_FIELDS = {"body", "story", "title", "outlet"}
 IMPORT_FIELDS = ["content_hash", "source_file", "source_hash", "imported_at", "updated_at"]
 # A URL typed without a scheme is taken as https:// (Django 6's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -72,6 +75,10 @@ class ArticleAdmin(admin.ModelAdmin):
                     "and are listed as orphaned on the article page.",
                     messages.WARNING,
                 )
+        if COMPARED_FIELDS & set(form.changed_data):
+            # Its story, and the story it left, if it moved.
+            for story in Story.objects.filter(pk__in={obj.story_id, form.initial.get("story")} - {None}):
+                compare_story(story)
 
 
 @admin.register(Annotation)
@@ -80,9 +87,11 @@ class AnnotationAdmin(admin.ModelAdmin):
     list_filter = ["is_orphan", ("deleted_at", admin.EmptyFieldListFilter), "tags"]
     list_select_related = ["article", "author"]
     search_fields = ["exact", "note"]
-    raw_id_fields = ["article", "author"]
-    # Passages and their rendered notes are written only by the services, never by hand.
+    # Passages and their rendered notes are written only by the services, never by hand:
+    # editors moderate (tags, deletion), they don't move annotations between texts.
     readonly_fields = [
+        "article",
+        "author",
         "start",
         "end",
         "exact",
@@ -96,3 +105,17 @@ class AnnotationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        obj.article.touch_annotations()  # the rendered highlights and lists are stale
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        obj.article.touch_annotations()
+
+    def delete_queryset(self, request, queryset):
+        articles = list(Article.objects.filter(annotations__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        for article in articles:
+            article.touch_annotations()

@@ -125,6 +125,11 @@ class TaggedAnnotation(TaggedItemBase):
 
     content_object = models.ForeignKey("Annotation", models.CASCADE, related_name="tagged_items")
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_annotation")
+        ]
+
 
 class AnnotationQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -137,17 +142,8 @@ class AnnotationQuerySet(models.QuerySet):
     def for_article(self, article):
         return self.filter(article=article)
 
-    def with_tags(self):
-        return self.prefetch_related("tags")
-
-    def tagged(self, tag_slug: str):
-        return self.filter(tags__slug=tag_slug) if tag_slug else self
-
     def anchored(self):
         return self.filter(is_orphan=False)
-
-    def orphaned(self):
-        return self.filter(is_orphan=True)
 
 
 class Annotation(models.Model):
@@ -205,3 +201,19 @@ class Annotation(models.Model):
     def context_after(self) -> str:
         cut = len(self.suffix) == CONTEXT_CHARS and " " in self.suffix
         return self.suffix.rsplit(" ", 1)[0] if cut else self.suffix
+
+
+class StoryComparison(models.Model):
+    """What a story's articles share and where they differ: computed when its articles change.
+
+    `data` is JSON in the shape services.compare_story() writes: articles, clusters of shared
+    passages, quote groups and fact groups, all with offsets into the articles' bodies.
+    """
+
+    story = models.OneToOneField(Story, models.CASCADE, related_name="comparison")
+    computed_at = models.DateTimeField(default=timezone.now)
+    is_stale = models.BooleanField(default=False)  # its articles changed since; recompute
+    data = models.JSONField(default=dict)
+
+    def __str__(self):
+        return f"Comparison of {self.story}"

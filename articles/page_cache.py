@@ -19,15 +19,25 @@ def page_key(*parts) -> str:
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def is_shared_page_request(request) -> bool:
+def is_shared_page_request(request, query_keys: set[str]) -> bool:
+    """Anonymous, no pending messages, and no query parameters but the ones the key covers."""
     return (
-        request.method == "GET" and not request.user.is_authenticated and not messages.get_messages(request)
+        request.method == "GET"
+        and set(request.GET) <= query_keys
+        and not request.user.is_authenticated
+        and not messages.get_messages(request)
     )
 
 
-def cached_page(request, key: str, render_page: Callable[[], HttpResponse]) -> HttpResponse:
-    """The page from the cache for anonymous readers, else freshly rendered."""
-    if not is_shared_page_request(request):
+def cached_page(
+    request, key: str, render_page: Callable[[], HttpResponse], query_keys: frozenset = frozenset({"tag"})
+) -> HttpResponse:
+    """The page from the cache for anonymous readers, else freshly rendered.
+
+    The key must cover the query parameters named in query_keys (they also show in the page,
+    for example in the log-in link's `next`); requests with any other parameter are not cached.
+    """
+    if not is_shared_page_request(request, query_keys):
         return render_page()
     response = cache.get(key)
     if response is None:

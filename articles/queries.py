@@ -2,6 +2,7 @@
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
@@ -13,18 +14,43 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from articles.anchoring import Segment, highlight_segments
+from articles.forms import TAG_MAX_CHARS
 from articles.models import Annotation, Article, Outlet, Story, TaggedAnnotation
 from articles.permissions import can_change_annotation
 
 
 @dataclass
 class HighlightedSegment:
-    segment: Segment
-    starting_ids: list  # annotations that begin here: their anchors for links to "#hl-<id>"
+    """A piece of a paragraph, with the annotations and shared passages over it and starting at it."""
+
+    segment: Segment  # its ids are (ANNOTATION, pk) and (SHARED, cluster) pairs
+    starting_annotations: list[int]  # their anchors are the targets of links to "#hl-<pk>"
+    starting_shared: list["SharedPassage"]
+
+    @cached_property
+    def annotation_ids(self) -> list[int]:
+        return [pk for kind, pk in self.segment.annotation_ids if kind == ANNOTATION]
+
+    @cached_property
+    def cluster_ids(self) -> list[int]:
+        return [cluster for kind, cluster in self.segment.annotation_ids if kind == SHARED]
 
     @property
     def ids_text(self) -> str:
-        return " ".join(map(str, self.segment.annotation_ids))
+        return " ".join(map(str, self.annotation_ids))
+
+
+ANNOTATION, SHARED = "a", "s"  # the two kinds of span over an article's text
+
+
+class SharedPassage(NamedTuple):
+    """One occurrence of a passage that other articles of the story share (see coverage.py)."""
+
+    cluster: int
+    article: int
+    start: int
+    end: int
+    also_in: str  # "The Hill, TheBlaze"
 
 
 @dataclass
@@ -47,7 +73,8 @@ def story_page(page_number) -> Page:
 
 
 def outlets_with_latest_articles():
-    latest = Article.objects.for_listing().order_by("-published_on", "title")[:ARTICLES_PER_OUTLET_ON_HOME]
+    latest = Article.objects.for_listing().order_by(F("published_on").desc(nulls_last=True), "title", "pk")
+    latest = latest[:ARTICLES_PER_OUTLET_ON_HOME]
     return Outlet.objects.annotate(article_count=Count("articles")).prefetch_related(
         Prefetch("articles", queryset=latest, to_attr="latest_articles")
     )
@@ -67,9 +94,8 @@ def story_articles(story: Story):
 
 def compare_selection(story: Story, raw_ids: list[str]) -> tuple[list[Article], str]:
     """The articles picked for side-by-side reading, in the order picked, or an error message."""
-    try:
-        ids = list(dict.fromkeys(int(raw) for raw in raw_ids))
-    except ValueError:
+    ids = list(dict.fromkeys(map(parse_id, raw_ids)))
+    if None in ids:
         return [], "Pick articles from the list."
     if not COMPARE_MIN <= len(ids) <= COMPARE_MAX:
         return [], f"Pick between {COMPARE_MIN} and {COMPARE_MAX} articles to read side by side."
@@ -79,26 +105,35 @@ def compare_selection(story: Story, raw_ids: list[str]) -> tuple[list[Article], 
     return [by_id[pk] for pk in ids], ""
 
 
-def highlighted_paragraphs(article: Article, annotations) -> list[HighlightedParagraph]:
-    """The article's paragraphs split into segments, each knowing which annotations cover it."""
+def highlighted_paragraphs(
+    article: Article, annotations, shared: Iterable[SharedPassage] = ()
+) -> list[HighlightedParagraph]:
+    """The article's paragraphs split into segments, each knowing which annotations (and shared
+    passages) cover it."""
     paragraphs = article.paragraphs()
     paragraph_starts = [paragraph.start for paragraph in paragraphs]
     spans_by_paragraph = [[] for _ in paragraphs]
-    starting_ids = {}
-    for annotation in annotations:
-        span = (annotation.pk, annotation.start, annotation.end)
-        first = bisect_right(paragraph_starts, annotation.start) - 1
-        last = bisect_left(paragraph_starts, annotation.end) - 1
+    annotations_at, shared_at = {}, {}
+    spans = [((ANNOTATION, a.pk), a.start, a.end) for a in annotations]
+    spans += [((SHARED, passage.cluster), passage.start, passage.end) for passage in shared]
+    for span in spans:
+        first = bisect_right(paragraph_starts, span[1]) - 1
+        last = bisect_left(paragraph_starts, span[2]) - 1
         for index in range(max(first, 0), last + 1):
             spans_by_paragraph[index].append(span)
-        starting_ids.setdefault(annotation.start, []).append(annotation.pk)
+    for annotation in annotations:
+        annotations_at.setdefault(annotation.start, []).append(annotation.pk)
+    for passage in shared:
+        shared_at.setdefault(passage.start, []).append(passage)
     return [
         HighlightedParagraph(
             paragraph.start,
             [
                 HighlightedSegment(
-                    segment, starting_ids.get(segment.start, []) if segment.annotation_ids else []
+                    segment, annotations_at.get(segment.start, []), shared_at.get(segment.start, [])
                 )
+                if segment.annotation_ids
+                else HighlightedSegment(segment, [], [])
                 for segment in highlight_segments(paragraph.start, paragraph.text, spans)
             ],
         )
@@ -152,8 +187,8 @@ class ArticleAnnotations:
     Templates reach them inside cached fragments, so a cache hit costs no query at all.
     """
 
-    def __init__(self, user, article: Article, tag_slug: str = ""):
-        self.user, self.article, self.tag_slug = user, article, tag_slug
+    def __init__(self, user, article: Article, tag_slug: str = "", shared: list[SharedPassage] = ()):
+        self.user, self.article, self.tag_slug, self.shared = user, article, tag_slug, shared
 
     @cached_property
     def all(self) -> list[Annotation]:
@@ -182,7 +217,7 @@ class ArticleAnnotations:
         return [annotation for annotation in self.all if annotation.is_orphan]
 
     def paragraphs(self) -> list[HighlightedParagraph]:
-        return highlighted_paragraphs(self.article, self.shown)
+        return highlighted_paragraphs(self.article, self.shown, self.shared)
 
     def tag_counts(self) -> list[tuple[str, str, int]]:
         """(name, slug, uses) of the tags on anchored passages, for the highlight filter."""
@@ -207,18 +242,35 @@ def article_reading(user, article: Article, tag_slug: str) -> dict:
     }
 
 
-def deleted_annotation(user, pk) -> Annotation | None:
+def parse_id(value) -> int | None:
+    """A database id from a URL parameter, or None for anything else (text, ², 10**30)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def undoable_annotation(user, raw_pk) -> Annotation | None:
     """The user's own just-deleted annotation, to offer an undo."""
-    if not (user.is_authenticated and str(pk).isdigit()):
+    pk = parse_id(raw_pk)
+    if not (user.is_authenticated and pk):
         return None
     return Annotation.objects.filter(pk=pk, author=user, deleted_at__isnull=False).first()
 
 
-def tag_suggestions(prefix: str, limit: int = 10) -> list[str]:
-    prefix = " ".join(prefix.split())
+def existing_tag_slug(slug: str) -> str:
+    """The tag filter if such a tag exists, else "" (so random values make no cache entries)."""
+    return slug if slug and Tag.objects.filter(slug=slug).exists() else ""
+
+
+def tag_suggestions(user, prefix: str, limit: int = 10) -> list[str]:
+    """Names of tags in use on annotations the user can see, starting with the prefix."""
+    prefix = " ".join(prefix.split())[:TAG_MAX_CHARS]
     if not prefix:
         return []
-    tags = Tag.objects.filter(name__istartswith=prefix).order_by(Lower("name"))
+    in_use = TaggedAnnotation.objects.filter(content_object__in=Annotation.objects.visible_to(user))
+    tags = Tag.objects.filter(name__istartswith=prefix, pk__in=in_use.values("tag")).order_by(Lower("name"))
     return list(tags.values_list("name", flat=True)[:limit])
 
 
@@ -229,7 +281,17 @@ def tagged_passages_page(user, tag: Tag, page_number) -> Page:
         .anchored()
         .filter(tags=tag)
         .select_related("article__story", "article__outlet", "author")
-        .order_by("article__story__title", "article__outlet__name", "article__title", "start")
+        .defer("article__body")
+        # Ties broken by ids, so that {% regroup %} and the pages are the same on every database.
+        .order_by(
+            F("article__story__title").asc(nulls_last=True),
+            "article__story_id",
+            F("article__outlet__name").asc(nulls_last=True),
+            "article__outlet_id",
+            "article_id",
+            "start",
+            "pk",
+        )
     )
     return Paginator(annotations, PASSAGES_PER_PAGE).get_page(page_number)
 

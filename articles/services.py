@@ -2,7 +2,7 @@
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 
 from django.core.exceptions import ValidationError
@@ -13,8 +13,9 @@ from django.utils.text import slugify
 
 from articles.anchoring import TextQuote, quote_at, relocate, trim_selection
 from articles.canonical import content_hash
+from articles.coverage import compare_story, mark_stale
 from articles.importer import ImportProblem
-from articles.models import Annotation, Article, Outlet, Story
+from articles.models import Annotation, Article, Outlet, Story, StoryComparison
 from articles.sanitize import render_note
 
 ARTICLE_FIELDS = ["title", "body", "byline", "published_on", "source_url"]
@@ -38,6 +39,7 @@ class ImportSummary:
     created: int = 0
     changed: int = 0
     unchanged: int = 0
+    story_ids: set = field(default_factory=set)  # stories whose articles were added or changed
 
     def __str__(self):
         return f"{self.created} new, {self.changed} changed, {self.unchanged} unchanged"
@@ -125,6 +127,7 @@ class ArticleImport:
         for record, body_hash in zip(records, body_hashes, strict=True):
             previous = existing.get(record["source_file"])
             previous_outlet_id = previous.outlet_id if previous else None
+            previous_story_id = previous.story_id if previous else None
             article = self.check_record(record, body_hash, previous)
             if article is None:
                 self.summary.unchanged += 1
@@ -132,6 +135,8 @@ class ArticleImport:
                 new_articles.append(article)
             else:
                 changed_articles.append((article, article.outlet_id != previous_outlet_id))
+            if article is not None:
+                self.summary.story_ids.update({article.story_id, previous_story_id} - {None})
         self.check_not_in_database(dict(zip(body_hashes, sources, strict=True)))
         # A changed article keeps its slug (and URL) unless it moved to another outlet.
         self.assign_unique_slugs(new_articles + [article for article, moved in changed_articles if moved])
@@ -193,14 +198,27 @@ class ArticleImport:
 
 
 def import_articles(
-    *, records: Iterable[dict], batch_size: int = 1000, progress: Callable[[int], object] = lambda n: None
+    *,
+    records: Iterable[dict],
+    batch_size: int = 1000,
+    progress: Callable[[int], object] = lambda n: None,
+    compare: bool = True,
 ) -> ImportSummary:
-    """Write imported records, all or nothing: any ImportProblem rolls the whole import back."""
+    """Write imported records, all or nothing: any ImportProblem rolls the whole import back.
+
+    Then the stories that changed are compared again, or with compare=False marked stale for
+    `manage.py compare_stories` (comparing thousands of stories takes longer than importing).
+    """
     run = ArticleImport()
     with transaction.atomic():
         for batch in batched(records, batch_size):
             run.write_batch(batch)
             progress(len(batch))
+        if compare:
+            for story in Story.objects.filter(pk__in=run.summary.story_ids):
+                compare_story(story)
+        else:
+            mark_stale(run.summary.story_ids)
     return run.summary
 
 
@@ -228,6 +246,8 @@ def create_annotation(
     *, article: Article, author, start: int, end: int, exact: str, tags: list[str], note: str
 ) -> Annotation:
     """Annotate a passage of an article with tags and a note."""
+    # Check against the body as it is now, locked, so a concurrent edit cannot slip in between.
+    article = Article.objects.select_for_update().get(pk=article.pk)
     start, end = check_passage(article, start, end, exact)
     quote = quote_at(article.body, start, end)
     annotation = Annotation(
@@ -257,6 +277,7 @@ def update_annotation(*, annotation: Annotation, tags: list[str], note: str) -> 
     return annotation
 
 
+@transaction.atomic
 def delete_annotation(annotation: Annotation) -> None:
     """Hide an annotation; restore_annotation() undoes it."""
     annotation.deleted_at = timezone.now()
@@ -264,6 +285,7 @@ def delete_annotation(annotation: Annotation) -> None:
     annotation.article.touch_annotations()
 
 
+@transaction.atomic
 def restore_annotation(annotation: Annotation) -> None:
     annotation.deleted_at = None
     annotation.save(update_fields=["deleted_at", "updated_at"])
@@ -305,3 +327,39 @@ def reanchor_article(article: Article) -> ReanchorSummary:
     Annotation.objects.bulk_update(changed, ["start", "end", "exact", "prefix", "suffix", "is_orphan"])
     article.touch_annotations()
     return summary
+
+
+class ClusterError(Exception):
+    """A cluster that cannot be annotated (unknown, or the articles changed since)."""
+
+
+@transaction.atomic
+def annotate_cluster(
+    *, story: Story, cluster_id: int, author, tags: list[str], note: str
+) -> list[Annotation]:
+    """Annotate every occurrence of a shared passage with the same tags and note."""
+    comparison = StoryComparison.objects.filter(story=story).first()
+    clusters = (
+        {cluster["id"]: cluster for cluster in comparison.data.get("clusters", [])} if comparison else {}
+    )
+    if cluster_id not in clusters:
+        raise ClusterError("This shared passage does not exist (any more).")
+    occurrences = clusters[cluster_id]["occurrences"]
+    articles = Article.objects.in_bulk([occurrence["article"] for occurrence in occurrences])
+    annotations = []
+    for occurrence in occurrences:
+        article = articles.get(occurrence["article"])
+        if article is None or article.body[occurrence["start"] : occurrence["end"]] != occurrence["text"]:
+            raise ClusterError("The articles changed since the comparison was made; reload the page.")
+        annotations.append(
+            create_annotation(
+                article=article,
+                author=author,
+                start=occurrence["start"],
+                end=occurrence["end"],
+                exact=occurrence["text"],
+                tags=tags,
+                note=note,
+            )
+        )
+    return annotations

@@ -7,6 +7,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("stories/<slug:slug>/", views.story_detail, name="story_detail"),
     path("stories/<slug:slug>/compare/", views.compare, name="compare"),
+    path("stories/<slug:slug>/coverage/", views.story_coverage, name="story_coverage"),
+    path("stories/<slug:slug>/comparison.json", views.story_comparison_json, name="story_comparison_json"),
+    path(
+        "stories/<slug:slug>/passages/<int:cluster_id>/annotate/",
+        views.cluster_annotate,
+        name="cluster_annotate",
+    ),
     path("outlets/<slug:slug>/", views.outlet_detail, name="outlet_detail"),
     path("articles/<int:pk>/<slug:slug>/", views.article_detail, name="article_detail"),
     path("annotations/", views.annotation_create, name="annotation_create"),

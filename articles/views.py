@@ -3,12 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from taggit.models import Tag
 
-from articles import queries, services
+from articles import coverage, queries, services
 from articles.forms import AnnotationEditForm, AnnotationForm
-from articles.models import Article, Outlet, Story
+from articles.models import Article, Outlet, Story, StoryComparison
 from articles.page_cache import cached_page, page_key
 from articles.permissions import access_annotation_for_edit, access_deleted_annotation
 
@@ -53,9 +54,9 @@ def article_detail(request, pk, slug):
     article = get_object_or_404(Article.objects.select_related("outlet", "story"), pk=pk)
     if slug != article.slug:
         return redirect(article, permanent=True)
-    tag = request.GET.get("tag", "")
+    tag = queries.existing_tag_slug(request.GET.get("tag", ""))
     context = queries.article_reading(request.user, article, tag)
-    context["undo"] = queries.deleted_annotation(request.user, request.GET.get("undo"))
+    context["undo"] = queries.undoable_annotation(request.user, request.GET.get("undo"))
     key = page_key("article", article.pk, article.updated_at, article.annotations_changed_at, tag)
     return cached_page(request, key, lambda: render(request, "articles/article_detail.html", context))
 
@@ -66,11 +67,42 @@ def compare(request, slug):
     if error:
         context = {"story": story, "articles": queries.story_articles(story), "error": error}
         return render(request, "articles/story_detail.html", context, status=400)
-    columns = [
-        {"article": article, "reading": queries.ArticleAnnotations(request.user, article)}
-        for article in articles
-    ]
+    columns = coverage.compare_columns(request.user, story, articles)
     return render(request, "articles/compare.html", {"story": story, "columns": columns})
+
+
+def story_coverage(request, slug):
+    story = get_object_or_404(Story, slug=slug)
+    comparison = StoryComparison.objects.filter(story=story).first()
+    table = coverage.coverage_table(comparison) if comparison else None
+    return render(
+        request, "articles/story_coverage.html", {"story": story, "comparison": comparison, "table": table}
+    )
+
+
+def story_comparison_json(request, slug):
+    comparison = get_object_or_404(StoryComparison, story__slug=slug)
+    return JsonResponse(
+        {**comparison.data, "computed_at": comparison.computed_at, "is_stale": comparison.is_stale}
+    )
+
+
+@login_required
+@require_POST
+def cluster_annotate(request, slug, cluster_id):
+    story = get_object_or_404(Story, slug=slug)
+    form = AnnotationEditForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.ClusterError(error_text(form))
+        annotations = services.annotate_cluster(
+            story=story, cluster_id=cluster_id, author=request.user, **form.cleaned_data
+        )
+    except services.ClusterError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Annotated the passage in {len(annotations)} articles.")
+    return redirect(f"{reverse('articles:story_coverage', args=[slug])}#passage-{cluster_id}")
 
 
 def error_text(form) -> str:
@@ -105,7 +137,7 @@ def annotation_create(request):
 def annotation_update(request, pk):
     annotation = access_annotation_for_edit(request.user, pk)
     initial = {"tags": ", ".join(tag.name for tag in annotation.tags.all()), "note": annotation.note}
-    form = AnnotationEditForm(request.POST or None, initial=initial)
+    form = AnnotationEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():
         services.update_annotation(annotation=annotation, **form.cleaned_data)
         return redirect(annotation)
@@ -134,7 +166,7 @@ def annotation_restore(request, pk):
 
 @require_GET
 def tag_suggestions(request):
-    return JsonResponse({"tags": queries.tag_suggestions(request.GET.get("q", ""))})
+    return JsonResponse({"tags": queries.tag_suggestions(request.user, request.GET.get("q", ""))})
 
 
 def tag_index(request):

@@ -4,6 +4,8 @@ DEBUG          "false" in production (default "true", for development and tests)
 SECRET_KEY     required when DEBUG is false; in development one is generated into .secret_key.
 DATABASE_URL   e.g. postgres://user@host:5432/name; a SQLite file (db.sqlite3) when unset.
 ALLOWED_HOSTS  comma-separated (default "127.0.0.1,localhost").
+CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://newsroom.example.org, behind a proxy.
+SECURE_COOKIES, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS  HTTPS settings when DEBUG is false.
 """
 
 import os
@@ -27,9 +29,11 @@ def env_list(name: str, default: str) -> list[str]:
 def development_secret_key() -> str:
     """Keep one generated key per checkout so sessions survive restarts."""
     key_file = BASE_DIR / ".secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+    try:  # created readable by the owner only, and by one process only
+        with os.fdopen(os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+            file.write(secrets.token_urlsafe(50))
+    except FileExistsError:
+        pass
     return key_file.read_text().strip()
 
 
@@ -42,6 +46,14 @@ if not SECRET_KEY:
     SECRET_KEY = development_secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+if not DEBUG:
+    # Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", "true")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", "false")
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

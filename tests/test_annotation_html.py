@@ -3,7 +3,14 @@
 from types import SimpleNamespace
 
 from articles.anchoring import highlight_segments
-from articles.queries import HighlightedParagraph, HighlightedSegment, TagLink
+from articles.queries import (
+    ANNOTATION,
+    SHARED,
+    HighlightedParagraph,
+    HighlightedSegment,
+    SharedPassage,
+    TagLink,
+)
 from articles.templatetags.annotation_html import annotation_entries, highlighted_text
 
 HOSTILE = '<script>alert("x")</script>&"\''
@@ -43,11 +50,23 @@ def test_it_offers_edit_and_delete_only_when_editable():
 
 def test_it_escapes_the_text_of_highlighted_paragraphs():
     text = "Before <b>bold</b> & after"
-    segments = highlight_segments(100, text, [(1, 107, 118), (2, 110, 126)])
-    paragraph = HighlightedParagraph(100, [HighlightedSegment(segment, []) for segment in segments])
+    spans = [((ANNOTATION, 1), 107, 118), ((ANNOTATION, 2), 110, 126)]
+    segments = highlight_segments(100, text, spans)
+    paragraph = HighlightedParagraph(100, [HighlightedSegment(segment, [], []) for segment in segments])
     html = highlighted_text(paragraph).replace(' class="hl js-highlight"', "").replace(' tabindex="0"', "")
     assert html == (
         'Before <mark data-depth="1" data-annotations="1">&lt;b&gt;</mark>'
         '<mark data-depth="2" data-annotations="1 2">bold&lt;/b&gt;</mark>'
         '<mark data-depth="1" data-annotations="2"> &amp; after</mark>'
     )
+
+
+def test_it_marks_shared_passages_with_an_escaped_marker():
+    text = "Shared words here."
+    passage = SharedPassage(3, 9, 0, 12, '<b>"Outlet"</b>')
+    segments = highlight_segments(0, text, [((SHARED, 3), 0, 12), ((ANNOTATION, 5), 7, 12)])
+    parts = [HighlightedSegment(segment, [], [passage] if segment.start == 0 else []) for segment in segments]
+    html = highlighted_text(HighlightedParagraph(0, parts))
+    assert 'id="shared-9-3"' in html and 'data-clusters="3"' in html
+    assert "<b>" not in html and "&lt;b&gt;&quot;Outlet&quot;&lt;/b&gt;" in html
+    assert html.count("<mark") == 1 and html.endswith(" here.")

@@ -25,10 +25,10 @@ STORY_SLUG = "microsoft-employees-protest-the-companys-ice-contract"
 
 
 def import_corpus(*paths: Path) -> str:
-    """Run the command and return what it printed."""
+    """Run the command and return its summary line."""
     out = StringIO()
     call_command("import_corpus", *map(str, paths), stdout=out, stderr=StringIO())
-    return out.getvalue().strip()
+    return out.getvalue().splitlines()[0]
 
 
 def import_error(*paths: Path) -> str:

@@ -109,13 +109,13 @@ def test_it_compares_with_a_bounded_number_of_queries(client, django_assert_num_
     story = make_story_with_articles(5)
     url = reverse("articles:compare", args=[story.slug])
     ids = list(story.articles.values_list("pk", flat=True))
-    # The story, its picked articles, then per column its annotations (no tags to fetch here).
-    with django_assert_num_queries(2 + 2):
+    # The story, its picked articles, its comparison, then per column its annotations (no tags here).
+    with django_assert_num_queries(3 + 2):
         client.get(url, {"a": ids[:2]})
     cache.clear()
-    with django_assert_num_queries(2 + 5):
+    with django_assert_num_queries(3 + 5):
         client.get(url, {"a": ids})
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         client.get(url, {"a": ids})  # highlights and notes come from the fragment cache
 
 

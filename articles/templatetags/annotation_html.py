@@ -15,6 +15,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
+SHARED_COLOURS = 8  # matches the palette in site.css
+
 
 @register.simple_tag
 def highlighted_text(paragraph) -> SafeString:
@@ -26,18 +28,34 @@ def highlighted_text(paragraph) -> SafeString:
 
 
 def anchors(part) -> str:
-    return "".join(f'<span class="hl-anchor" id="hl-{int(pk)}"></span>' for pk in part.starting_ids)
+    """Empty elements where annotations and shared passages start: link targets, text markers."""
+    annotation_anchors = "".join(
+        f'<span class="hl-anchor" id="hl-{int(pk)}"></span>' for pk in part.starting_annotations
+    )
+    shared_markers = "".join(
+        f'<span class="shared-marker js-shared-marker" id="shared-{int(p.article)}-{int(p.cluster)}"'
+        f' data-cluster="{int(p.cluster)}" data-label="{int(p.cluster)}" role="button" tabindex="0"'
+        f' data-also="{escape(p.also_in)}"'
+        f' aria-label="Shared passage {int(p.cluster)}, also in {escape(p.also_in)}: line up columns"></span>'
+        for p in part.starting_shared
+    )
+    return annotation_anchors + shared_markers
 
 
 def segment_html(part) -> str:
-    ids = part.segment.annotation_ids
     text = escape(part.segment.text)
-    if not ids:
-        return text
-    return (
-        f'<mark class="hl js-highlight" data-depth="{len(ids)}" data-annotations="{escape(part.ids_text)}"'
-        f' tabindex="0">{text}</mark>'
-    )
+    if annotation_ids := part.annotation_ids:
+        text = (
+            f'<mark class="hl js-highlight" data-depth="{min(len(annotation_ids), 3)}"'
+            f' data-annotations="{escape(part.ids_text)}" tabindex="0">{text}</mark>'
+        )
+    if cluster_ids := part.cluster_ids:
+        # The colour is the first cluster's; the marker at each passage's start names it in text.
+        text = (
+            f'<span class="shared" data-colour="{int(cluster_ids[0]) % SHARED_COLOURS}"'
+            f' data-clusters="{" ".join(map(str, map(int, cluster_ids)))}">{text}</span>'
+        )
+    return text
 
 
 @register.simple_tag

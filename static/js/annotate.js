@@ -3,10 +3,6 @@
 
 const form = document.querySelector(".js-annotation-form");
 const statusLine = document.querySelector(".js-selection-status");
-const KEYS = {
-  ArrowLeft: ["backward", "character"], ArrowRight: ["forward", "character"],
-  ArrowUp: ["backward", "line"], ArrowDown: ["forward", "line"],
-};
 let lastFocus = null;
 
 function bodyOf(node) {
@@ -18,9 +14,14 @@ function paragraphsOf(body) {
   return [...body.querySelectorAll("p[data-start]")];
 }
 
-// The body's canonical text: paragraphs joined by one blank line, as on the server.
-function textOf(body) {
-  return paragraphsOf(body).map((p) => p.textContent).join("\n\n");
+// Offsets count code points, as Python does (JavaScript strings count UTF-16 units).
+function length(text) {
+  return [...text].length;
+}
+
+// The body's canonical text as code points: paragraphs joined by one blank line, as on the server.
+function charactersOf(body) {
+  return [...paragraphsOf(body).map((p) => p.textContent).join("\n\n")];
 }
 
 // A DOM boundary point as an offset into the canonical text; between paragraphs it snaps
@@ -32,14 +33,14 @@ function offsetOf(body, node, offset, edge) {
     const range = document.createRange();
     range.setStart(inside, 0);
     range.setEnd(node, offset);
-    return Number(inside.dataset.start) + range.toString().length;
+    return Number(inside.dataset.start) + length(range.toString());
   }
   const point = document.createRange();
   point.setStart(node, offset);
   const next = paragraphs.findIndex((p) => point.comparePoint(p, 0) >= 0);
-  if (edge === "start") return next === -1 ? textOf(body).length : Number(paragraphs[next].dataset.start);
+  if (edge === "start") return next === -1 ? charactersOf(body).length : Number(paragraphs[next].dataset.start);
   const previous = paragraphs[(next === -1 ? paragraphs.length : next) - 1];
-  return previous ? Number(previous.dataset.start) + previous.textContent.length : 0;
+  return previous ? Number(previous.dataset.start) + length(previous.textContent) : 0;
 }
 
 let quietTimer;
@@ -57,13 +58,14 @@ function currentPassage() {
   const endBody = bodyOf(range.endContainer);
   if (!body && !endBody) return null; // a selection elsewhere on the page is not ours
   if (body !== endBody) return { error: "A passage must lie within one article's text." };
-  const text = textOf(body);
+  const characters = charactersOf(body);
   let start = offsetOf(body, range.startContainer, range.startOffset, "start");
   let end = offsetOf(body, range.endContainer, range.endOffset, "end");
-  while (start < end && /\s/.test(text[start])) start += 1;
-  while (end > start && /\s/.test(text[end - 1])) end -= 1;
+  while (start < end && /\s/.test(characters[start])) start += 1;
+  while (end > start && /\s/.test(characters[end - 1])) end -= 1;
   if (start >= end) return null;
-  return { body, start, end, exact: text.slice(start, end), rect: range.getBoundingClientRect() };
+  const exact = characters.slice(start, end).join("");
+  return { body, start, end, exact, rect: range.getBoundingClientRect() };
 }
 
 function openForm(passage) {
@@ -132,29 +134,6 @@ async function save(event) {
   document.getElementById(`hl-${data.id}`)?.nextElementSibling?.focus({ preventScroll: true });
 }
 
-// Keyboard selection: arrows move a caret through the text, Shift+arrows extend it, Enter annotates.
-function onKeydown(event) {
-  const body = bodyOf(document.activeElement) ?? document.activeElement.querySelector?.(".js-annotatable");
-  if (!body || (form && form.contains(document.activeElement))) return;
-  const selection = getSelection();
-  if (event.key === "Enter" && !selection.isCollapsed && bodyOf(selection.anchorNode) === body) {
-    event.preventDefault();
-    offerSelection();
-    return;
-  }
-  const move = KEYS[event.key];
-  const vertical = event.key === "ArrowUp" || event.key === "ArrowDown";
-  if (!move || (vertical && !event.shiftKey)) return;
-  event.preventDefault();
-  if (bodyOf(selection.anchorNode) !== body) {
-    const visible = paragraphsOf(body).find((p) => p.getBoundingClientRect().bottom > 0) ?? paragraphsOf(body)[0];
-    const firstText = document.createTreeWalker(visible, NodeFilter.SHOW_TEXT).nextNode();
-    selection.collapse(firstText, 0);
-  }
-  selection.modify(event.shiftKey ? "extend" : "move", move[0], event.ctrlKey || event.altKey ? "word" : move[1]);
-  if (!selection.isCollapsed) say("Press Enter to tag the selected passage.");
-}
-
 document.addEventListener("pointerup", (event) => {
   if (!form?.contains(event.target)) setTimeout(offerSelection, 0);
 });
@@ -166,7 +145,8 @@ document.addEventListener("selectionchange", () => {
   clearTimeout(restTimer);
   if (lastPointer === "touch") restTimer = setTimeout(offerSelection, 700);
 });
-document.addEventListener("keydown", onKeydown);
+// keyboard-selection.js asks for the popover when Enter is pressed on a selection.
+document.addEventListener("passage-selected", offerSelection);
 form?.addEventListener("submit", save);
 form?.addEventListener("keydown", (event) => {
   if (event.key === "Escape") closeForm();

@@ -1,20 +1,27 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.contrib.auth.models import Permission
+from django.core.management.base import BaseCommand, CommandError
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "newsroom-demo"
 
 
 class Command(BaseCommand):
-    help = f"Create the demo account ({DEMO_USERNAME} / {DEMO_PASSWORD}), a staff editor. Local use only."
+    help = f"Create the demo account ({DEMO_USERNAME} / {DEMO_PASSWORD}): an editor of articles. DEBUG only."
 
     def handle(self, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "The demo account has a published password: it is for development (DEBUG) only."
+            )
         user, created = get_user_model().objects.get_or_create(
-            username=DEMO_USERNAME, defaults={"is_staff": True, "is_superuser": True}
+            username=DEMO_USERNAME, defaults={"is_staff": True}
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+            user.user_permissions.set(Permission.objects.filter(content_type__app_label="articles"))
         self.stdout.write(
             f"Demo account: {DEMO_USERNAME} / {DEMO_PASSWORD}" + ("" if created else " (exists)")
         )

@@ -18,12 +18,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--manifest", type=Path, help="manifest to use instead of the folder's manifest.json"
         )
+        parser.add_argument(
+            "--defer-comparison",
+            action="store_true",
+            help="mark changed stories for `compare_stories` instead of comparing them now (huge imports)",
+        )
 
-    def handle(self, *, paths, manifest, **options):
+    def handle(self, *, paths, manifest, defer_comparison, **options):
         # The bar shows only on a terminal and only once an import takes more than a second.
         with tqdm(unit=" articles", delay=1, disable=None, file=self.stderr._out) as bar:
             try:
-                summary = import_articles(records=iter_records(paths, manifest), progress=bar.update)
+                records = iter_records(paths, manifest)
+                summary = import_articles(records=records, progress=bar.update, compare=not defer_comparison)
             except ImportProblem as problem:
                 raise CommandError(f"Nothing was imported. {problem}") from None
         self.stdout.write(f"Imported: {summary}")
+        verb = "Marked for comparison" if defer_comparison else "Compared"
+        self.stdout.write(f"{verb}: {len(summary.story_ids)} stories")

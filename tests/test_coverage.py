@@ -1,0 +1,149 @@
+"""Cross-outlet coverage of the real corpus: stored comparisons, pages, JSON, commands."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from articles.coverage import COPIED_FROM
+from articles.models import Annotation, Article, Story, StoryComparison
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+EDGE_DEVICES = "process data on edge devices or utilize deep learning capabilities"
+
+
+@pytest.fixture
+def story():
+    call_command("import_corpus", FIXTURES, stdout=StringIO())
+    return Story.objects.get()
+
+
+def occurrences_containing(comparison, phrase):
+    for cluster in comparison.data["clusters"]:
+        if any(phrase in occurrence["text"] for occurrence in cluster["occurrences"]):
+            return cluster["occurrences"]
+    return []
+
+
+def test_it_compares_a_story_when_its_articles_are_imported(story):
+    comparison = story.comparison
+    bodies = dict(Article.objects.values_list("pk", "body"))
+    occurrences = occurrences_containing(comparison, EDGE_DEVICES)
+    assert len(occurrences) >= 3
+    for occurrence in occurrences:
+        assert bodies[occurrence["article"]][occurrence["start"] : occurrence["end"]] == occurrence["text"]
+
+
+def test_it_serves_the_comparison_as_json(client, story):
+    response = client.get(reverse("articles:story_comparison_json", args=[story.slug]))
+    assert response.status_code == 200
+    data = response.json()
+    assert {"articles", "clusters", "quotes", "facts", "computed_at"} <= set(data)
+    assert len(data["articles"]) == 5
+    assert client.get(reverse("articles:story_comparison_json", args=["nope"])).status_code == 404
+
+
+def test_it_shows_the_coverage_tables(client, story):
+    response = client.get(reverse("articles:story_coverage", args=[story.slug]))
+    assert response.status_code == 200
+    text = response.text
+    assert "verbatim" in text and "reworded" in text and "absent" in text
+    assert "Nadella" in text
+    assert "$19.4 million" in text and "About 100" in text
+    assert "repeats text found elsewhere" in text
+
+
+def test_it_flags_the_article_that_copies_sentences_of_another(client, story):
+    """002 repeats The Hill's sentences (and Nadella's email) without quotation marks; 003 only quotes."""
+    shares = {
+        Article.objects.get(pk=article["id"]).source_file[:3]: article["copied_share"]
+        for article in story.comparison.data["articles"]
+    }
+    assert shares["002"] >= COPIED_FROM > shares["003"]
+    page = client.get(reverse("articles:story_coverage", args=[story.slug])).text
+    copier = Article.objects.get(source_file__startswith="002")
+    assert page.count("repeats text found elsewhere") >= 1
+    assert page.index(copier.short_label) < page.index("repeats text found elsewhere")
+
+
+def test_it_marks_shared_passages_in_the_side_by_side_columns(client, story):
+    first, second = (
+        occurrence["article"] for occurrence in occurrences_containing(story.comparison, EDGE_DEVICES)[:2]
+    )
+    response = client.get(reverse("articles:compare", args=[story.slug]), {"a": [first, second]})
+    assert response.status_code == 200
+    assert response.text.count('class="shared-marker js-shared-marker"') >= 2
+    assert f'id="shared-{first}-' in response.text and f'id="shared-{second}-' in response.text
+
+
+def test_it_recomputes_the_comparison_after_an_admin_edit(client, story):
+    article = Article.objects.get(pk=occurrences_containing(story.comparison, EDGE_DEVICES)[0]["article"])
+    client.force_login(User.objects.create_superuser("editor", password="pw"))
+    body = "A new opening paragraph that nobody else wrote.\n\n" + article.body
+    data = {"title": article.title, "slug": article.slug, "story": story.pk, "body": body, "source_url": ""}
+    assert client.post(reverse("admin:articles_article_change", args=[article.pk]), data).status_code == 302
+
+    story.comparison.refresh_from_db()
+    article.refresh_from_db()
+    moved = [o for o in occurrences_containing(story.comparison, EDGE_DEVICES) if o["article"] == article.pk]
+    assert moved and article.body[moved[0]["start"] : moved[0]["end"]] == moved[0]["text"]
+
+
+def cluster_with(story, phrase):
+    return next(
+        c for c in story.comparison.data["clusters"] if any(phrase in o["text"] for o in c["occurrences"])
+    )
+
+
+def test_it_turns_a_shared_passage_into_annotations(client, story):
+    cluster = cluster_with(story, EDGE_DEVICES)
+    client.force_login(User.objects.create_user("alice"))
+    url = reverse("articles:cluster_annotate", args=[story.slug, cluster["id"]])
+
+    response = client.post(url, {"tags": "copied, framing", "note": "Same **phrase**"}, follow=True)
+
+    assert "Annotated the passage in" in response.text
+    annotations = Annotation.objects.all()
+    assert {a.article_id for a in annotations} == {o["article"] for o in cluster["occurrences"]}
+    for annotation in annotations:
+        assert sorted(annotation.tags.names()) == ["copied", "framing"]
+        assert annotation.note_html == "<p>Same <strong>phrase</strong></p>"
+
+
+def test_it_refuses_to_annotate_a_passage_badly(client, story):
+    cluster = cluster_with(story, EDGE_DEVICES)
+    url = reverse("articles:cluster_annotate", args=[story.slug, cluster["id"]])
+    assert client.post(url, {"tags": "x"}).status_code == 302  # anonymous: to log in
+    client.force_login(User.objects.create_user("alice"))
+    assert client.get(url).status_code == 405
+    unknown = reverse("articles:cluster_annotate", args=[story.slug, 9999])
+    assert "does not exist" in client.post(unknown, {"tags": "x"}, follow=True).text
+    assert "at most 50" in client.post(url, {"tags": "x" * 51}, follow=True).text
+    # The text changed since the comparison: nothing is annotated, not even the unchanged ones.
+    Article.objects.filter(pk=cluster["occurrences"][-1]["article"]).update(body="Rewritten.")
+    assert "changed since" in client.post(url, {"tags": "x"}, follow=True).text
+    assert not Annotation.objects.exists()
+
+
+def test_it_defers_comparisons_of_huge_imports_to_a_command():
+    out = StringIO()
+    call_command("import_corpus", FIXTURES, "--defer-comparison", stdout=out)
+    assert "Marked for comparison: 1 stories" in out.getvalue()
+    assert not StoryComparison.objects.exists()
+
+    out = StringIO()
+    call_command("compare_stories", "--json", stdout=out)
+    [data] = json.loads(out.getvalue())
+    assert data["story"] == Story.objects.get().slug
+    assert StoryComparison.objects.get().is_stale is False
+
+
+def test_it_names_unknown_stories():
+    with pytest.raises(CommandError, match="nope"):
+        call_command("compare_stories", "--story", "nope")

@@ -1,0 +1,44 @@
+"""Lining up shared passages in the side-by-side view, in Debian's Chromium."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from articles.models import Story
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+# How far a marker is from the top of its column's visible area.
+OFFSET = "m => m.getBoundingClientRect().top - m.closest('.js-compare-column').getBoundingClientRect().top"
+
+
+def test_it_scrolls_the_other_column_to_the_shared_passage(page):
+    call_command("import_corpus", FIXTURES, stdout=StringIO())
+    story = Story.objects.get()
+    # The passage whose occurrences lie furthest apart: near the top of one article, deep in another.
+    cluster = max(
+        story.comparison.data["clusters"],
+        key=lambda c: max(o["start"] for o in c["occurrences"]) - min(o["start"] for o in c["occurrences"]),
+    )
+    near, deep = sorted(cluster["occurrences"], key=lambda o: o["start"])[:: len(cluster["occurrences"]) - 1]
+    page.set_viewport_size({"width": 1280, "height": 500})
+    page.goto(reverse("articles:compare", args=[story.slug]) + f"?a={near['article']}&a={deep['article']}")
+    here = f"#shared-{near['article']}-{cluster['id']}"
+    there = f"#shared-{deep['article']}-{cluster['id']}"
+    before = page.eval_on_selector(there, OFFSET)
+
+    page.focus(here)
+    page.keyboard.press("Enter")
+
+    page.wait_for_function(
+        f"""() => {{
+            const offset = {OFFSET};
+            const [a, b] = [document.querySelector('{here}'), document.querySelector('{there}')];
+            return Math.abs(offset(a) - offset(b)) < 4;
+        }}"""
+    )
+    assert page.eval_on_selector(there, OFFSET) < before  # its column scrolled down to it
