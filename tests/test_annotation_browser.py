@@ -209,7 +209,7 @@ def test_it_shows_every_note_on_overlapping_highlights(page, alice):
     assert highlighted_text(page, crossing.pk) == "delta echo foxtrot"
 
     deepest.click()
-    popover = page.get_by_role("dialog", name="Annotations on this passage")
+    popover = page.get_by_role("region", name="Annotations on this passage")
     expect(popover).to_be_visible()
     expect(popover.locator(".note")).to_have_text(["Outer note", "Inner note", "Crossing note"])
 
@@ -317,7 +317,7 @@ def test_it_shows_hostile_notes_and_tags_as_text(page, alice):
         expect(note).to_contain_text(payload)
     expect(note.get_by_role("link")).to_have_count(0)  # no javascript: link to click
     highlight(page, annotation.pk).click()
-    popover = page.get_by_role("dialog", name="Annotations on this passage")
+    popover = page.get_by_role("region", name="Annotations on this passage")
     expect(popover).to_contain_text(payloads[0])
     expect(popover.get_by_role("link", name=hostile_tag)).to_be_visible()
     assert page.locator(INJECTED).count() == 0
