@@ -4,11 +4,17 @@ Pure: no Django. Texts are canonical bodies (articles.canonical) and every offse
 Words are compared normalised: case, punctuation, quote style and abbreviation forms ("U.S.", "USA",
 "US", "United States") do not matter.
 
-find_shared_passages() works within one story: word runs shared by two articles (seeds, found
-through an inverted index, never by comparing all pairs of positions) are chained into aligned
-regions that may hold a few changed, dropped or added words; regions found between pairs of
-articles are then grouped into clusters, one per passage. near_duplicates() works across a whole
-corpus with MinHash signatures and locality-sensitive hashing, so it never compares all pairs.
+find_shared_passages() works within one story:
+1. seeds: runs of SEED_WORDS words that two articles share, found through an inverted index,
+   never by comparing all pairs of positions;
+2. regions: seeds of an article pair chained along their diagonal across small gaps (words
+   changed, dropped or added), grown word by word past the outer seeds, trimmed to the passage,
+   and kept with SHARED_MIN_WORDS matched words and MIN_SIMILARITY;
+3. clusters: regions joined by union-find, aligned with each other or overlapping in one
+   article. Where a cluster would hold two passages that one article has far apart, the regions
+   that join them are cut first (_conflict_cuts); each article keeps one occurrence.
+near_duplicates() works across a whole corpus with MinHash signatures and locality-sensitive
+hashing (datasketch), so it never compares all pairs of articles.
 """
 
 import re
@@ -127,17 +133,17 @@ class Word(NamedTuple):
 
 @dataclass(frozen=True)
 class Occurrence:
-    article: int
-    start: int
+    article: int  # the key given in texts
+    start: int  # character offsets into the article's text, from a word's start to a word's end
     end: int
-    similarity: float
-    is_verbatim: bool
+    similarity: float  # to the representative: 2 x words in common (in order) / words of both
+    is_verbatim: bool  # the same normalised words as the representative
 
 
 @dataclass(frozen=True)
 class Cluster:
-    occurrences: tuple[Occurrence, ...]
-    text: str
+    occurrences: tuple[Occurrence, ...]  # two or more articles, one each, in the order of texts
+    text: str  # the representative occurrence's text: the one most like all the others
 
 
 @lru_cache(maxsize=100_000)

@@ -1,0 +1,225 @@
+"""Time articles.comparison on synthetic data: one big story, and a corpus-wide near-duplicate scan.
+
+    .venv/bin/python bench/comparison_bench.py [--articles 50] [--words 800] [--corpus 100000]
+                                               [--corpus-words 300] [--seed 1]
+
+1. A story of --articles articles of about --words words each. Twelve source passages (two or
+   three sentences each) are planted in 3 to 12 articles each, every copy edited (a word changed,
+   dropped or added here and there, quotes and case changed now and then). Prints the time of
+   find_shared_passages() (best of three runs), the clusters it found, how many planted copies
+   the clusters cover and how many clusters match no planted passage. Target: well under 2 s.
+   Then the worst case: --articles edited copies of one wire article.
+2. A corpus of --corpus articles of about --corpus-words words, streamed from a generator to
+   near_duplicates(); one article in 500 is followed by a copy with one word changed in each
+   paragraph. Prints the time, the peak memory (ru_maxrss, before and after), and the recall and
+   precision of the planted pairs.
+
+Text is word salad from a small vocabulary drawn with Zipf-like weights, so common words repeat
+as in real text. It prints figures and does not assert them.
+"""
+
+import argparse
+import random
+import resource
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from articles.comparison import find_shared_passages, near_duplicates, shingle_hashes  # noqa: E402
+
+VOCABULARY = """
+the of to and a in that for on with as by at from its their his her after before while was is
+said says told according officials report government council minister president senator governor
+mayor court judge police federal state county city budget vote bill law lawmakers committee
+hearing investigation charges election campaign voters poll district party leaders opposition
+policy economy inflation prices market shares investors bank rates growth jobs workers union
+strike wages tax spending deficit debt plan proposal agreement deal talks trade tariffs exports
+company companies chief executive board profits losses quarter year week month day morning night
+Monday Tuesday Wednesday Thursday Friday storm flooding wildfire drought heat rain damage
+residents families children students schools teachers hospital doctors patients health virus
+vaccine study researchers scientists data climate energy oil gas power grid water river coast
+bridge road rail airport flights housing rents homes land farmers food supply border migrants
+asylum refugees security military troops ceasefire attack protest crowd capital region village
+statement spokesman interview documents emails lawsuit appeal ruling evidence witness technology
+software platform users privacy online network app museum festival film music team season
+record history public private local national international foreign economic political social
+legal financial senior former current first second last next several many few some most more
+less higher lower rising falling growing strong weak expected likely about nearly would could
+should might will can may also still already again only even just now then U.S. United States
+""".split()
+WEIGHTS = [1 / (rank + 10) for rank in range(len(VOCABULARY))]  # Zipf-like: "the" most common
+PARAGRAPH_WORDS = 100
+
+
+def sentence(rng: random.Random) -> list[str]:
+    words = rng.choices(VOCABULARY, WEIGHTS, k=rng.randint(8, 24))
+    words[0] = words[0][:1].upper() + words[0][1:]
+    words[-1] += "."
+    return words
+
+
+def paragraphs_of(words: list[str], size: int) -> str:
+    return "\n\n".join(" ".join(words[k : k + size]) for k in range(0, len(words), size))
+
+
+def edited(words: list[str], rng: random.Random) -> list[str]:
+    """A copy of a passage as another outlet prints it: a few words changed, dropped or added."""
+    copy = []
+    for word in words:
+        roll = rng.random()
+        if roll < 0.04:
+            copy.append(rng.choice(VOCABULARY))  # changed
+        elif roll < 0.07:
+            continue  # dropped
+        elif roll < 0.10:
+            copy += [word, rng.choice(VOCABULARY)]  # one added
+        elif roll < 0.13:
+            copy.append(word.upper() if word.islower() else word.lower())
+        else:
+            copy.append(word)
+    if rng.random() < 0.5:
+        copy[0], copy[-1] = "“" + copy[0], copy[-1] + "”"
+    return copy
+
+
+def make_story(articles: int, words: int, seed: int) -> tuple[dict[int, str], dict[int, set[int]]]:
+    """Texts of the story, and for each planted passage the articles that carry a copy."""
+    rng = random.Random(seed)
+    passages = [[w for _ in range(rng.randint(2, 3)) for w in sentence(rng)] for _ in range(12)]
+    carriers = {p: set(rng.sample(range(articles), rng.randint(3, 12))) for p in range(len(passages))}
+    texts = {}
+    for article in range(articles):
+        body: list[str] = []
+        planted = [p for p in carriers if article in carriers[p]]
+        rng.shuffle(planted)
+        while len(body) < words:
+            if planted and rng.random() < 0.2:
+                body += edited(passages[planted.pop()], rng)
+            else:
+                body += sentence(rng)
+        texts[article] = paragraphs_of(body + [w for p in planted for w in edited(passages[p], rng)], 60)
+    return texts, carriers
+
+
+def bench_story(articles: int, words: int, seed: int) -> None:
+    texts, carriers = make_story(articles, words, seed)
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        clusters = find_shared_passages(texts)
+        timings.append(time.perf_counter() - started)
+    planted_copies = sum(len(c) for c in carriers.values())
+    # A cluster matches the planted passage whose carriers it overlaps most.
+    matched, covered = 0, 0
+    for cluster in clusters:
+        found = {o.article for o in cluster.occurrences}
+        best = max(carriers.values(), key=lambda c: len(c & found))
+        if len(best & found) >= 2:
+            matched += 1
+            covered += len(best & found)
+    total_words = sum(len(t.split()) for t in texts.values())
+    runs = ", ".join(f"{t:.3f}" for t in timings)
+    print(f"story: {articles} articles, {total_words:,} words, 12 planted passages, {planted_copies} copies")
+    print(f"  find_shared_passages: {min(timings):.3f} s (best of 3 runs: {runs})")
+    other = len(clusters) - matched
+    print(f"  clusters: {len(clusters)}; matching a planted passage: {matched}; other: {other}")
+    print(f"  planted copies found in a matching cluster: {covered} of {planted_copies}")
+
+
+def article_body(key: int, words: int, seed: int) -> list[str]:
+    rng = random.Random(seed * 1_000_003 + key)
+    return [w for _ in range(words // 15) for w in sentence(rng)]
+
+
+def near_copy(body: list[str], key: int, seed: int) -> list[str]:
+    """The body with one word changed in each paragraph."""
+    rng, copy = random.Random(-(seed * 1_000_003 + key)), list(body)
+    for start in range(0, len(copy), PARAGRAPH_WORDS):
+        copy[start + rng.randrange(min(PARAGRAPH_WORDS, len(copy) - start))] = "changed"
+    return copy
+
+
+def bench_wire_story(articles: int, words: int, seed: int) -> None:
+    """The worst case for the story: every article is the same wire copy, edited by each outlet."""
+    rng = random.Random(seed)
+    wire = [w for _ in range(words // 15) for w in sentence(rng)]
+    texts = {article: paragraphs_of(edited(wire, rng), 60) for article in range(articles)}
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        clusters = find_shared_passages(texts)
+        timings.append(time.perf_counter() - started)
+    runs = ", ".join(f"{t:.3f}" for t in timings)
+    sizes = sorted((len(c.occurrences) for c in clusters), reverse=True)
+    print(f"wire story: {articles} edited copies of one {len(wire)}-word article")
+    print(f"  find_shared_passages: {min(timings):.3f} s (best of 3 runs: {runs})")
+    print(f"  clusters: {len(clusters)}, with {sizes} articles")
+
+
+def make_corpus(size: int, words: int, seed: int, planted: set[int]) -> Iterator[tuple[int, str]]:
+    """Articles 0..size-1, each planted one followed by its near-copy, keyed size + its number."""
+    for key in range(size):
+        body = article_body(key, words, seed)
+        yield key, paragraphs_of(body, PARAGRAPH_WORDS)
+        if key in planted:
+            yield size + key, paragraphs_of(near_copy(body, key, seed), PARAGRAPH_WORDS)
+
+
+def true_jaccard(key: int, words: int, seed: int) -> float:
+    body = article_body(key, words, seed)
+    ours = set(shingle_hashes(paragraphs_of(body, PARAGRAPH_WORDS)).tolist())
+    theirs = set(shingle_hashes(paragraphs_of(near_copy(body, key, seed), PARAGRAPH_WORDS)).tolist())
+    return len(ours & theirs) / len(ours | theirs)
+
+
+def bench_corpus(size: int, words: int, seed: int) -> None:
+    planted = set(range(0, size, 500))
+    expected = {(key, size + key) for key in planted}
+    total = size + len(planted)
+    started = time.perf_counter()
+    for _ in make_corpus(min(size, 5000), words, seed, planted):
+        pass
+    generating = (time.perf_counter() - started) / min(size, 5000)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    pairs = near_duplicates(make_corpus(size, words, seed, planted))
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    found = {(a, b) for a, b, _ in pairs}
+    hits = len(found & expected)
+    missed = sorted(a for a, b in expected - found)
+    print(f"corpus: {total:,} articles of ~{words} words, {len(planted)} planted pairs")
+    print(
+        f"  near_duplicates: {seconds:.1f} s, {seconds / total * 1e6:.0f} us per article"
+        f" (of which ~{generating * 1e6:.0f} us generating the text)"
+    )
+    print(f"  peak RSS: {after:.0f} MB (before the scan {before:.0f} MB: +{after - before:.0f} MB)")
+    recall, precision = hits / len(expected), hits / max(len(found), 1)
+    print(f"  pairs found: {len(pairs)}; recall {recall:.3f}; precision {precision:.3f}")
+    if pairs:
+        estimates = sorted(estimate for _, _, estimate in pairs)
+        print(f"  estimated Jaccard of the pairs found: {estimates[0]:.3f} to {estimates[-1]:.3f}")
+    truths = sorted(true_jaccard(key, words, seed) for key in planted)
+    print(f"  true Jaccard of the planted pairs: {truths[0]:.3f} to {truths[-1]:.3f}")
+    for key in missed:
+        print(f"  missed: ({key}, {size + key}), true Jaccard {true_jaccard(key, words, seed):.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=50)
+    parser.add_argument("--words", type=int, default=800)
+    parser.add_argument("--corpus", type=int, default=100_000)
+    parser.add_argument("--corpus-words", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    bench_story(args.articles, args.words, args.seed)
+    bench_wire_story(args.articles, args.words, args.seed)
+    bench_corpus(args.corpus, args.corpus_words, args.seed)
+
+
+if __name__ == "__main__":
+    main()
