@@ -1,4 +1,4 @@
-"""Compare coverage across outlets: passages articles share, and near-duplicate articles.
+"""Compare coverage across outlets: the passages that a story's articles share.
 
 Pure: no Django. Texts are canonical bodies (articles.canonical) and every offset points into them.
 Words are compared normalised: case, punctuation, quote style and abbreviation forms ("U.S.", "USA",
@@ -13,26 +13,17 @@ find_shared_passages() works within one story:
 3. clusters: regions joined by union-find, aligned with each other or overlapping in one
    article. Where a cluster would hold two passages that one article has far apart, the regions
    that join them are cut first (_conflict_cuts); each article keeps one occurrence.
-near_duplicates() works across a whole corpus with MinHash signatures and locality-sensitive
-hashing (datasketch), so it never compares all pairs of articles.
 """
 
 import re
-import zlib
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from functools import lru_cache
+from typing import NamedTuple
 
-import numpy as np
 from rapidfuzz.distance import Indel, LCSseq
-
-# datasketch loads scipy, half a second at import that find_shared_passages() callers need not
-# pay: the functions that use it import it.
-if TYPE_CHECKING:
-    from datasketch import MinHash
 
 # Shared word runs of this many words seed an alignment. Four words sharing at least one that is
 # not a stopword rarely repeat between unrelated sentences, while a passage with a word changed
@@ -73,19 +64,6 @@ JOIN_GAP_WORDS = 2 * MAX_GAP_WORDS
 # from taking long, and whatever is left joined keeps its longest span per article.
 MAX_SPLIT_ROUNDS = 4
 
-# near_duplicates(): words per shingle. Five-word shingles make one changed word cost five
-# shingles, so that articles differing by a word per paragraph still score well above 0.8, while
-# articles about the same story, written separately, share few.
-SHINGLE_WORDS = 5
-# MinHash signature length: the estimate's standard error is sqrt(J(1-J)/128), about 0.035 at 0.8.
-NUM_PERM = 128
-SIGNATURE_SEED = 1
-# How datasketch weighs (false positives, false negatives) when it picks bands for a threshold.
-# Every candidate is checked against the threshold with its estimate, so a false positive costs
-# a comparison of two signatures, while a false negative is a pair lost: at 0.8 this gives 14
-# bands of 9 rows, which finds 97.5% of pairs at Jaccard 0.85 and 99.9% at 0.9, where the
-# default weights (9 bands of 13) find 69% and 93%.
-LSH_WEIGHTS = (0.1, 0.9)
 
 # Words too common to seed an alignment on their own: a seed needs at least one other word.
 STOPWORDS = frozenset(
@@ -679,72 +657,3 @@ def unshared_share(text: str, spans: Iterable[tuple[int, int]]) -> float:
         _non_space(text[start:end]) for start, end in _merge_spans(s for s in clipped if s[0] < s[1])
     )
     return (total - covered) / total
-
-
-@lru_cache(maxsize=100_000)
-def _word_hash(norm: str) -> int:
-    return zlib.crc32(norm.encode())
-
-
-def shingle_hashes(text: str) -> np.ndarray:
-    """32-bit hashes of the text's runs of SHINGLE_WORDS normalised words (all, if fewer)."""
-    words = np.fromiter(map(_word_hash, normalized_text(text)), dtype=np.uint64)
-    if words.size == 0:
-        return words
-    size = min(SHINGLE_WORDS, words.size)
-    count = words.size - size + 1
-    combined = np.zeros(count, dtype=np.uint64)
-    for k in range(size):  # a polynomial hash of the run; uint64 arithmetic wraps around
-        combined = combined * np.uint64(1_000_003) + words[k : k + count]
-    return (combined ^ (combined >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
-
-
-@cache
-def _permutations() -> np.ndarray:
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM, seed=SIGNATURE_SEED).permutations
-
-
-@cache
-def _lsh_params(threshold: float) -> tuple[int, int]:
-    """Bands and rows for the threshold, as datasketch chooses them (a grid search worth keeping)."""
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
-    return lsh.b, lsh.r
-
-
-def signature(text: str) -> "MinHash":
-    """The MinHash of the text's shingles; empty when the text has no words."""
-    from datasketch import MinHash
-
-    minhash = MinHash(num_perm=NUM_PERM, permutations=_permutations(), scheme="affine32", hashfunc=int)
-    minhash.update_batch(shingle_hashes(text).tolist())  # a multiset: repeated shingles change no minimum
-    return minhash
-
-
-def near_duplicates(texts: Iterable[tuple[int, str]], threshold: float = 0.8) -> list[tuple[int, int, float]]:
-    """Pairs of near-duplicate articles (a < b, estimated Jaccard of shingles), found through LSH."""
-    from datasketch import MinHashLSH
-
-    # Bands are kept as Python's hash of their values, an int instead of a 40-byte string: the
-    # index lives in this process only, and a rare collision only adds a candidate to check.
-    lsh = MinHashLSH(num_perm=NUM_PERM, params=_lsh_params(threshold), hashfunc=hash)
-    # Only signatures are kept, never texts: memory grows with articles x NUM_PERM.
-    signatures: dict[int, np.ndarray] = {}
-    pairs = []
-    for key, text in texts:
-        if key in signatures:
-            raise ValueError(f"article {key} is given twice")
-        minhash = signature(text)
-        if minhash.is_empty():
-            continue  # no words: nothing to be a duplicate of
-        for other in lsh.query(minhash):
-            # The share of equal signature values estimates the Jaccard similarity.
-            estimate = float(np.count_nonzero(signatures[other] == minhash.hashvalues)) / NUM_PERM
-            if estimate >= threshold:
-                pairs.append((min(key, other), max(key, other), estimate))
-        lsh.insert(key, minhash, check_duplication=False)
-        signatures[key] = minhash.hashvalues
-    return sorted(pairs)

@@ -28,7 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from articles.comparison import find_shared_passages, near_duplicates, shingle_hashes  # noqa: E402
+from articles.comparison import find_shared_passages  # noqa: E402
+from articles.near_duplicates import near_duplicates, shingle_hashes  # noqa: E402
 
 VOCABULARY = """
 the of to and a in that for on with as by at from its their his her after before while was is

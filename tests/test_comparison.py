@@ -12,14 +12,13 @@ from articles.comparison import (
     SHARED_MIN_WORDS,
     Cluster,
     find_shared_passages,
-    near_duplicates,
     normalize_word,
     normalized_text,
     normalized_words,
-    shingle_hashes,
     unshared_share,
 )
 from articles.importer import load_manifest, parse_text_file
+from articles.near_duplicates import near_duplicates, shingle_hashes
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

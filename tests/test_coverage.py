@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from articles.coverage import COPIED_FROM
 from articles.models import Annotation, Article, Story, StoryComparison
+from tests.base import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +148,18 @@ def test_it_defers_comparisons_of_huge_imports_to_a_command():
 def test_it_names_unknown_stories():
     with pytest.raises(CommandError, match="nope"):
         call_command("compare_stories", "--story", "nope")
+
+
+def test_it_lists_near_duplicate_articles_across_the_corpus():
+    original = "\n\n".join(
+        f"Paragraph {n} says the contract with the agency was worth millions." for n in range(20)
+    )
+    copy = original.replace("Paragraph 3 says", "Paragraph 3 claims")
+    first, second = make_article(body=original), make_article(body=copy)
+    make_article(body="Something else entirely, about a different story and different people.")
+    out = StringIO()
+    call_command("find_near_duplicates", "--json", stdout=out)
+    [pair] = json.loads(out.getvalue())
+    assert (pair["a"], pair["b"]) == (first.pk, second.pk) and pair["similarity"] >= 0.8
+    with pytest.raises(CommandError, match="between"):
+        call_command("find_near_duplicates", "--threshold", "2")
