@@ -26,7 +26,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from articles.comparison import find_shared_passages  # noqa: E402
 from articles.near_duplicates import near_duplicates, shingle_hashes  # noqa: E402
@@ -130,6 +131,33 @@ def bench_story(articles: int, words: int, seed: int) -> None:
     print(f"  planted copies found in a matching cluster: {covered} of {planted_copies}")
 
 
+def bench_real_story(copies: int, seed: int) -> None:
+    """The whole comparison a story gets (passages, quotes, facts) on the corpus, copied and edited."""
+    from articles.importer import iter_records
+    from articles.statements import align_facts, find_facts, find_quotes, group_quotes
+
+    rng = random.Random(seed)
+    bodies = [record["body"] for record in iter_records([ROOT / "fixtures"])]
+    texts = {}
+    for key in range(copies * len(bodies)):
+        paragraphs = bodies[key % len(bodies)].split("\n\n")
+        rng.shuffle(paragraphs)  # the same facts and quotes, in another order and with one word changed
+        paragraphs[0] = paragraphs[0].replace(" the ", " a ", 1)
+        texts[key] = "\n\n".join(paragraphs)
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        clusters = find_shared_passages(texts)
+        quotes = [quote for key, text in texts.items() for quote in find_quotes(key, text)]
+        facts = [fact for key, text in texts.items() for fact in find_facts(key, text)]
+        quote_groups, fact_groups = group_quotes(quotes), align_facts(facts)
+        timings.append(time.perf_counter() - started)
+    print(f"real story: the 5 corpus articles x {copies}, shuffled and edited ({len(texts)} articles)")
+    runs = ", ".join(f"{t:.3f}" for t in timings)
+    print(f"  passages + quotes + facts: {min(timings):.3f} s (best of 3 runs: {runs})")
+    print(f"  clusters: {len(clusters)}; quote groups: {len(quote_groups)}; fact groups: {len(fact_groups)}")
+
+
 def article_body(key: int, words: int, seed: int) -> list[str]:
     rng = random.Random(seed * 1_000_003 + key)
     return [w for _ in range(words // 15) for w in sentence(rng)]
@@ -218,6 +246,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     bench_story(args.articles, args.words, args.seed)
+    bench_real_story(args.articles // 5, args.seed)
     bench_wire_story(args.articles, args.words, args.seed)
     bench_corpus(args.corpus, args.corpus_words, args.seed)
 
