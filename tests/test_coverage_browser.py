@@ -42,3 +42,16 @@ def test_it_scrolls_the_other_column_to_the_shared_passage(page):
         }}"""
     )
     assert page.eval_on_selector(there, OFFSET) < before  # its column scrolled down to it
+
+
+def test_it_selects_the_passage_a_coverage_link_points_to(page):
+    call_command("import_corpus", FIXTURES, stdout=StringIO())
+    story = Story.objects.get()
+    cluster = story.comparison.data["clusters"][0]
+    occurrence = cluster["occurrences"][-1]
+    page.goto(reverse("articles:story_coverage", args=[story.slug]))
+
+    page.locator(f"#passage-{cluster['id']} td a").last.click()
+
+    page.wait_for_function("getSelection().toString().length > 0")
+    assert page.evaluate("getSelection().toString()") == occurrence["text"]
