@@ -1,8 +1,11 @@
 """Small helpers that make rows for tests."""
 
+from functools import cache
 from itertools import count
+from pathlib import Path
 
 from articles.canonical import canonicalize
+from articles.importer import load_manifest, parse_text_file
 from articles.models import Article, Outlet, Story
 
 _numbers = count(1)
@@ -34,3 +37,16 @@ def make_article(
     article.full_clean()
     article.save()
     return article
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@cache
+def corpus() -> dict[int, str]:
+    """The cleaned body of each corpus file, keyed by the number its name starts with (0 to 4)."""
+    manifest = load_manifest(FIXTURES / "manifest.json")
+    return {
+        int(path.name[:3]): parse_text_file(path.name, path.read_bytes(), manifest)["body"]
+        for path in sorted(FIXTURES.glob("*.txt"))
+    }

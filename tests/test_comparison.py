@@ -2,7 +2,6 @@
 
 import random
 from functools import cache
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -17,10 +16,8 @@ from articles.comparison import (
     normalized_words,
     unshared_share,
 )
-from articles.importer import load_manifest, parse_text_file
 from articles.near_duplicates import near_duplicates, shingle_hashes
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+from tests.base import corpus
 
 BLOG_PHRASE = (
     "process data on edge devices or utilize deep learning capabilities to accelerate facial "
@@ -53,16 +50,6 @@ the company said on Monday that its plans for the new year were on track while o
 city said they would look at the border again after the report was released by the agency and
 the ministry in a statement that was sent to reporters at the end of the week
 """.split()
-
-
-@cache
-def corpus() -> dict[int, str]:
-    """The canonical bodies of the five fixture articles, keyed 0 to 4 by file name."""
-    manifest = load_manifest(FIXTURES / "manifest.json")
-    return {
-        int(path.name[:3]): parse_text_file(path.name, path.read_bytes(), manifest)["body"]
-        for path in sorted(FIXTURES.glob("*.txt"))
-    }
 
 
 @cache

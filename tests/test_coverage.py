@@ -2,7 +2,6 @@
 
 import json
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -11,11 +10,10 @@ from django.urls import reverse
 
 from articles.coverage import COPIED_FROM
 from articles.models import Annotation, Article, Story, StoryComparison
-from tests.base import make_article
+from tests.base import FIXTURES, make_article
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 EDGE_DEVICES = "process data on edge devices or utilize deep learning capabilities"
 
 

@@ -1,17 +1,16 @@
 """Lining up shared passages in the side-by-side view, in Debian's Chromium."""
 
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from articles.models import Story
+from tests.base import FIXTURES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 # How far a marker is from the top of its column's visible area.
 OFFSET = "m => m.getBoundingClientRect().top - m.closest('.js-compare-column').getBoundingClientRect().top"
 

@@ -1,13 +1,9 @@
 """Quotes and numeric facts across outlets: pure functions, tried on the real corpus first."""
 
-from functools import cache
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles.importer import load_manifest, parse_text_file
 from articles.statements import (
     ALIGN_TOLERANCE,
     KINDS,
@@ -21,18 +17,7 @@ from articles.statements import (
     find_quotes,
     group_quotes,
 )
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-
-
-@cache
-def corpus() -> dict[int, str]:
-    """The cleaned body of each corpus file, keyed by the number its name starts with."""
-    manifest = load_manifest(FIXTURES / "manifest.json")
-    return {
-        int(path.name[:3]): parse_text_file(path.name, path.read_bytes(), manifest)["body"]
-        for path in sorted(FIXTURES.glob("*.txt"))
-    }
+from tests.base import corpus
 
 
 def corpus_quotes() -> list[Quote]:
