@@ -31,6 +31,9 @@ class ArticleInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False  # articles come from imports or the article form, with a body
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("outlet")
+
 
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):

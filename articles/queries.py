@@ -85,7 +85,7 @@ def outlet_article_page(outlet: Outlet, page_number) -> Page:
 
 
 def articles_without_outlet():
-    return Article.objects.for_listing().filter(outlet=None)
+    return Article.objects.for_listing().filter(outlet=None)[:ARTICLES_PER_OUTLET_ON_HOME]
 
 
 def story_articles(story: Story):
