@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from taggit.models import Tag
@@ -121,16 +120,8 @@ def annotation_create(request):
         annotation = services.create_annotation(author=request.user, **form.cleaned_data)
     except services.AnnotationError as error:
         return JsonResponse({"error": str(error)}, status=400)
-    article = Article.objects.select_related("outlet", "story").get(pk=annotation.article_id)
-    context = queries.article_reading(request.user, article, "")
-    return JsonResponse(
-        {
-            "id": annotation.pk,
-            "body": render_to_string("articles/_article_body.html", context, request),
-            "annotations": render_to_string("articles/_annotation_list.html", context, request),
-        },
-        status=201,
-    )
+    # The page fetches its highlights again: only it knows its tag filter and shared passages.
+    return JsonResponse({"id": annotation.pk, "url": annotation.get_absolute_url()}, status=201)
 
 
 @login_required

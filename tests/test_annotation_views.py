@@ -61,8 +61,9 @@ def test_it_creates_an_annotation_with_tags_and_a_note(client, alice, article):
     assert annotation.prefix.endswith("protested.\n\n") and annotation.suffix.startswith(" the contract")
     assert sorted(annotation.tags.names()) == ["Framing", "loaded language"]
     assert annotation.note_html == "<p><strong>Who</strong> said it?</p>"
-    assert f'id="hl-{annotation.pk}"' in response.json()["body"]
-    assert f'id="annotation-{annotation.pk}"' in response.json()["annotations"]
+    assert response.json() == {"id": annotation.pk, "url": annotation.get_absolute_url()}
+    page = client.get(article.get_absolute_url()).text
+    assert f'id="hl-{annotation.pk}"' in page and f'id="annotation-{annotation.pk}"' in page
 
 
 def test_it_trims_whitespace_at_the_edges(client, alice, article):

@@ -5,9 +5,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from articles.models import Story
 from tests.base import FIXTURES
+from tests.browser import drag_across, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,3 +56,22 @@ def test_it_selects_the_passage_a_coverage_link_points_to(page):
 
     page.wait_for_function("getSelection().toString().length > 0")
     assert page.evaluate("getSelection().toString()") == occurrence["text"]
+
+
+def test_it_keeps_the_shared_passages_marked_after_annotating_a_column(page, django_user_model):
+    call_command("import_corpus", FIXTURES, stdout=StringIO())
+    django_user_model.objects.create_user("alice", password="pw")
+    story = Story.objects.get()
+    ids = [article["id"] for article in story.comparison.data["articles"][:2]]
+    url = reverse("articles:compare", args=[story.slug]) + f"?a={ids[0]}&a={ids[1]}"
+    log_in(page, next_url=url)
+    column = f"#column-{ids[1]}"
+    markers = page.locator(f"{column} .js-shared-marker").count()
+    assert markers > 0
+
+    drag_across(page, f"{column} .js-annotatable", "Microsoft")
+    page.get_by_role("combobox", name="Tags").fill("framing")
+    page.keyboard.press("Control+Enter")
+
+    expect(page.locator(f"{column} .hl")).not_to_have_count(0)
+    assert page.locator(f"{column} .js-shared-marker").count() == markers

@@ -99,11 +99,15 @@ function offerSelection() {
   else if (passage) openForm(passage);
 }
 
-function replaceFragments(articleId, data) {
-  for (const [slotClass, html] of [["js-article-body-slot", data.body], ["js-annotation-slot", data.annotations]]) {
-    for (const slot of document.querySelectorAll(`.${slotClass}[data-article="${articleId}"]`)) {
-      slot.innerHTML = html; // fragments rendered by our own templates
-    }
+// The article's text and annotation list as this page shows them (tag filter, shared passages),
+// taken from the page rendered afresh by the server.
+async function refreshArticle(articleId) {
+  const response = await fetch(location.href, { headers: { Accept: "text/html" } });
+  const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+  for (const slotClass of ["js-article-body-slot", "js-annotation-slot"]) {
+    const selector = `.${slotClass}[data-article="${articleId}"]`;
+    const replacement = fresh.querySelector(selector);
+    if (replacement) document.querySelector(selector)?.replaceChildren(...replacement.childNodes);
   }
 }
 
@@ -129,7 +133,7 @@ async function save(event) {
   }
   getSelection().removeAllRanges();
   closeForm();
-  replaceFragments(articleId, data);
+  await refreshArticle(articleId);
   say("Annotation saved.");
   document.getElementById(`hl-${data.id}`)?.nextElementSibling?.focus({ preventScroll: true });
 }
