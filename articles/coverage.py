@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from articles.comparison import find_shared_passages, unshared_share
 from articles.models import Article, Story, StoryComparison
-from articles.queries import ArticleAnnotations, SharedPassage
+from articles.queries import SHARED_COLOURS, ArticleAnnotations, SharedPassage
 from articles.statements import align_facts, differs, find_facts, find_quotes, group_quotes
-from articles.templatetags.annotation_html import SHARED_COLOURS
 
 # From this share of its text found in other articles OUTSIDE its quotation marks, an article is
 # flagged as copying: quoting the same letter is journalism, repeating another's sentences is not.
@@ -115,24 +114,17 @@ def compare_story(story: Story) -> StoryComparison:
 
 def copied_share(text: str, shared: list[tuple[int, int]], quoted: list[tuple[int, int]]) -> float:
     """Share of the text's non-space characters that other articles also have, outside its quotes."""
-    covered = bytearray(len(text))
-    for start, end in shared:
-        covered[start:end] = b"\1" * (end - start)
-    for start, end in quoted:
-        covered[start:end] = bytes(end - start)
-    letters = [index for index, character in enumerate(text) if not character.isspace()]
-    return sum(covered[index] for index in letters) / len(letters) if letters else 0.0
+    # What shared and quoted text cover together, less what the quotes cover alone.
+    return unshared_share(text, quoted) - unshared_share(text, shared + quoted)
 
 
 def mark_stale(story_ids: Iterable[int]) -> None:
-    """Note that these stories' articles changed; compare_stale() brings them up to date."""
+    """Note that these stories' articles changed; `manage.py compare_stories` brings them up to date."""
     StoryComparison.objects.filter(story_id__in=set(story_ids)).update(is_stale=True)
 
 
-def stories_to_compare(story_ids: Iterable[int] | None = None):
-    """Stories whose comparison is missing or stale (or exactly these, when given)."""
-    if story_ids is not None:
-        return Story.objects.filter(pk__in=set(story_ids))
+def stories_to_compare():
+    """Stories whose comparison is missing or stale."""
     return Story.objects.exclude(comparison__is_stale=False)
 
 

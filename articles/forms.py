@@ -50,7 +50,7 @@ class AnnotationForm(AnnotationEditForm):
     """A new annotation: the selected passage and what the user says about it."""
 
     article = forms.ModelChoiceField(
-        queryset=Article.objects.only("pk", "body"),
+        queryset=Article.objects.only("pk"),  # create_annotation() reads the body itself, locked
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": "This article does not exist (any more)."},
     )

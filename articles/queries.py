@@ -43,6 +43,9 @@ class HighlightedSegment:
 ANNOTATION, SHARED = "a", "s"  # the two kinds of span over an article's text
 
 
+SHARED_COLOURS = 8  # shared passages are told apart by colour: the palette in site.css
+
+
 class SharedPassage(NamedTuple):
     """One occurrence of a passage that other articles of the story share (see coverage.py)."""
 

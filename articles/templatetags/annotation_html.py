@@ -13,9 +13,9 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-register = template.Library()
+from articles.queries import SHARED_COLOURS
 
-SHARED_COLOURS = 8  # matches the palette in site.css
+register = template.Library()
 
 
 @register.simple_tag
