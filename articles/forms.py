@@ -1,7 +1,7 @@
 import re
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from articles.models import Article
 from articles.sanitize import NOTE_MAX_CHARS
@@ -57,3 +57,12 @@ class AnnotationForm(AnnotationEditForm):
     start = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     end = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     exact = forms.CharField(strip=False, widget=forms.HiddenInput)
+
+
+def error_text(form: forms.Form) -> str:
+    """A form's errors as one line for a message or a JSON body: "Note: Ensure ..."."""
+    return " ".join(
+        f"{form[name].label}: {message}" if name != NON_FIELD_ERRORS else message
+        for name, errors in form.errors.items()
+        for message in errors
+    )

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 from taggit.models import Tag
 
 from articles import coverage, queries, services
-from articles.forms import AnnotationEditForm, AnnotationForm
+from articles.forms import AnnotationEditForm, AnnotationForm, error_text
 from articles.models import Article, Outlet, Story, StoryComparison
 from articles.page_cache import cached_page, page_key
 from articles.permissions import access_annotation_for_edit, access_deleted_annotation
@@ -102,12 +102,6 @@ def cluster_annotate(request, slug, cluster_id):
     else:
         messages.success(request, f"Annotated the passage in {len(annotations)} articles.")
     return redirect(f"{reverse('articles:story_coverage', args=[slug])}#passage-{cluster_id}")
-
-
-def error_text(form) -> str:
-    return " ".join(
-        f"{form[name].label}: {message}" for name, errors in form.errors.items() for message in errors
-    )
 
 
 @login_required
