@@ -1,9 +1,12 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from taggit.models import Tag as UnusedTaggitTag
 
 from articles.coverage import compare_story
-from articles.models import Annotation, Article, Outlet, Story
-from articles.services import reanchor_article
+from articles.forms import TagsField
+from articles.models import Annotation, Article, Outlet, Story, Tag
+from articles.services import reanchor_article, update_annotation
 
 # Edits to these change what a story's comparison shows.
 COMPARED_FIELDS = {"body", "story", "title", "outlet"}
@@ -84,8 +87,29 @@ class ArticleAdmin(admin.ModelAdmin):
                 compare_story(story)
 
 
+# Our tags are articles.Tag; taggit's own model is left empty by migration 0006.
+admin.site.unregister(UnusedTaggitTag)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    fields = ["name", "slug"]
+
+
+class AnnotationAdminForm(forms.ModelForm):
+    # The same limits as in the app: a tag too long for its column must not reach the database.
+    tags = TagsField(required=False, help_text="Separate tags with commas.")
+
+    class Meta:
+        model = Annotation
+        fields = ["tags", "deleted_at"]
+
+
 @admin.register(Annotation)
 class AnnotationAdmin(admin.ModelAdmin):
+    form = AnnotationAdminForm
     list_display = ["__str__", "article", "author", "is_orphan", "created_at", "deleted_at"]
     list_filter = ["is_orphan", ("deleted_at", admin.EmptyFieldListFilter), "tags"]
     list_select_related = ["article", "author"]
@@ -112,6 +136,10 @@ class AnnotationAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         obj.article.touch_annotations()  # the rendered highlights and lists are stale
+
+    def save_related(self, request, form, formsets, change):
+        """Tags go through the service, which matches them ignoring case as the app does."""
+        update_annotation(annotation=form.instance, tags=form.cleaned_data["tags"], note=form.instance.note)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

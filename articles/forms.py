@@ -1,48 +1,96 @@
 import re
+import unicodedata
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from articles.models import Article
+from articles.models import Article, Tag
 from articles.sanitize import NOTE_MAX_CHARS
 
 TAG_MAX_CHARS = 50
 TAGS_PER_ANNOTATION = 20
 
+# Invisible characters that would make two tags look the same; joiners stay (emoji, Persian).
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+# Controls, and the bidirectional overrides that can make a tag display as another text.
+_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
 
 def normalize_tag(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip()
+    """NFC, spaces collapsed (tabs and line breaks included), invisible characters dropped."""
+    return unicodedata.normalize("NFC", " ".join(_INVISIBLE.sub("", name).split()))
 
 
 class TagsField(forms.CharField):
     """Comma-separated tags; trimmed, spaces collapsed, repeats (in any case) dropped."""
 
+    def prepare_value(self, value):
+        """Tags given as initial value (a list of tags or names) shown as the user types them."""
+        return ", ".join(str(tag) for tag in value) if isinstance(value, list | tuple) else value
+
     def to_python(self, value):
         tags = {}
         for name in map(normalize_tag, (value or "").split(",")):
             if name:
-                tags.setdefault(name.casefold(), name)
+                tags.setdefault(Tag.key_for(name), name)
         return list(tags.values())
 
     def validate(self, value):
         super().validate(value)
         for name in value:
+            if _FORBIDDEN.search(name):
+                shown = _FORBIDDEN.sub("\ufffd", name)
+                raise ValidationError(f"A tag cannot contain control characters: remove them from “{shown}”.")
             if len(name) > TAG_MAX_CHARS:
                 raise ValidationError(
-                    f"A tag can have at most {TAG_MAX_CHARS} characters: “{name[:60]}…” is longer."
+                    f"A tag can have at most {TAG_MAX_CHARS} characters: “{name[:20]}…” has {len(name)}."
                 )
         if len(value) > TAGS_PER_ANNOTATION:
-            raise ValidationError(f"A passage can have at most {TAGS_PER_ANNOTATION} tags.")
+            raise ValidationError(
+                f"A passage can have at most {TAGS_PER_ANNOTATION} tags; these are {len(value)}."
+            )
+
+
+class TypedTextField(forms.CharField):
+    """Text as the user typed it in a browser, which sends each line break as CRLF.
+
+    Line breaks are stored (and counted) as LF, the way the user and the article's text see them.
+    There is no maxlength attribute: a browser would cut pasted text silently, so the limit is
+    shown by field-limits.js (data-max-chars) and enforced here, keeping the text in the form.
+    """
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if attrs.pop("maxlength", None):
+            attrs["data-max-chars"] = str(self.max_length)
+        return attrs
 
 
 class AnnotationEditForm(forms.Form):
-    tags = TagsField(required=False, help_text="Separate tags with commas.")
-    note = forms.CharField(
+    tags = TagsField(
+        required=False,
+        help_text=f"Separate tags with commas; at most {TAGS_PER_ANNOTATION} tags of {TAG_MAX_CHARS} characters.",
+        widget=forms.TextInput(
+            attrs={
+                "class": "js-tag-input",
+                "data-max-tags": TAGS_PER_ANNOTATION,
+                "data-max-tag-chars": TAG_MAX_CHARS,
+            }
+        ),
+    )
+    note = TypedTextField(
         required=False,
         max_length=NOTE_MAX_CHARS,
         strip=False,
         widget=forms.Textarea,
-        help_text="Markdown: **bold**, *italic*, [links](https://…), lists, > quotes.",
+        help_text=f"Markdown: **bold**, *italic*, [links](https://…), lists, > quotes. Up to {NOTE_MAX_CHARS:,} characters.",
+        error_messages={
+            "max_length": "A note can have at most %(limit_value)s characters; this one has %(show_value)s. "
+            "Shorten it and save again."
+        },
     )
 
 
@@ -56,7 +104,7 @@ class AnnotationForm(AnnotationEditForm):
     )
     start = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     end = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-    exact = forms.CharField(strip=False, widget=forms.HiddenInput)
+    exact = TypedTextField(strip=False, widget=forms.HiddenInput)
 
 
 def error_text(form: forms.Form) -> str:

@@ -1,11 +1,13 @@
+import unicodedata
+
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
+from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import ItemBase, TagBase
 
 from articles.anchoring import CONTEXT_CHARS
 from articles.canonical import canonicalize, content_hash, count_words, split_paragraphs
@@ -120,10 +122,62 @@ class Article(models.Model):
         Article.objects.filter(pk=self.pk).update(annotations_changed_at=self.annotations_changed_at)
 
 
-class TaggedAnnotation(TaggedItemBase):
-    """Tag through model with a real foreign key (taggit's default is a generic relation)."""
+class TagQuerySet(models.QuerySet):
+    def named(self, names: list[str]) -> list["Tag"]:
+        """The tags with these names, in this order, matched ignoring case; missing ones created."""
+        by_key = {tag.key: tag for tag in self.filter(key__in=map(Tag.key_for, names))}
+        return [
+            by_key.get(Tag.key_for(name))
+            or self.get_or_create(key=Tag.key_for(name), defaults={"name": name})[0]
+            for name in names
+        ]
+
+    def in_use(self, annotations):
+        """The tags that these annotations carry."""
+        return self.filter(pk__in=TaggedAnnotation.objects.filter(content_object__in=annotations).values("tag"))
+
+
+class Tag(TagBase):
+    """A tag in any script. "Élan" and "élan" are one tag on every database: they share a key.
+
+    Its slug (its URL) is never empty: a name without letters or digits, such as an emoji, is
+    slugged by the characters' Unicode names ("🙂" -> "slightly-smiling-face").
+    """
+
+    # The name case-folded in Python: SQL's case-insensitive matching differs between databases
+    # (SQLite folds only ASCII letters).
+    key = models.CharField(max_length=300, unique=True, editable=False)
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+
+    @staticmethod
+    def key_for(name: str) -> str:
+        return unicodedata.normalize("NFC", name.casefold())
+
+    def save(self, *args, **kwargs):
+        self.key = self.key_for(self.name)
+        super().save(*args, **kwargs)
+
+    def slugify(self, tag: str, i: int | None = None) -> str:
+        """Called by TagBase.save() for a new tag, with i = 1, 2, ... after a clash."""
+        slug = slugify(tag, allow_unicode=True) or slugify(
+            " ".join(unicodedata.name(character, "") for character in tag)
+        )
+        slug = (slug or "tag")[:90].strip("-")
+        return f"{slug}-{i + 1}" if i else slug
+
+    def get_absolute_url(self):
+        return reverse("articles:tag_detail", args=[self.slug])
+
+
+class TaggedAnnotation(ItemBase):
+    """Tag through model with real foreign keys (taggit's default is a generic relation)."""
 
     content_object = models.ForeignKey("Annotation", models.CASCADE, related_name="tagged_items")
+    tag = models.ForeignKey(Tag, models.CASCADE, related_name="tagged_annotations")
 
     class Meta:
         constraints = [
@@ -166,6 +220,7 @@ class Annotation(models.Model):
     is_orphan = models.BooleanField(default=False)  # its text could not be found after an edit
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)  # when its author changed it
     deleted_at = models.DateTimeField(null=True, blank=True)  # kept for a while so delete can be undone
 
     tags = TaggableManager(through=TaggedAnnotation, blank=True)

@@ -9,13 +9,11 @@ from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Prefetch, Sum
-from django.db.models.functions import Lower
-from django.urls import reverse
-from taggit.models import Tag
+from django.urls import NoReverseMatch, reverse
 
 from articles.anchoring import Segment, highlight_segments
-from articles.forms import TAG_MAX_CHARS
-from articles.models import Annotation, Article, Outlet, Story, TaggedAnnotation
+from articles.forms import TAG_MAX_CHARS, normalize_tag
+from articles.models import Annotation, Article, Outlet, Story, Tag, TaggedAnnotation
 from articles.permissions import can_change_annotation
 
 
@@ -147,7 +145,15 @@ def highlighted_paragraphs(
 class TagLink(NamedTuple):
     name: str
     slug: str
-    url: str
+    url: str  # "" if the tag cannot be linked
+
+
+def tag_url(slug: str) -> str:
+    """A tag's page, or "" for a slug that no URL can carry: the tag is then shown unlinked."""
+    try:
+        return reverse("articles:tag_detail", args=[slug])
+    except NoReverseMatch:
+        return ""
 
 
 def attach_tag_links(annotations: list[Annotation]) -> None:
@@ -162,12 +168,12 @@ def attach_tag_links(annotations: list[Annotation]) -> None:
     rows = (
         TaggedAnnotation.objects.filter(content_object__in=list(by_id))
         .values_list("content_object_id", "tag__name", "tag__slug")
-        .order_by(Lower("tag__name"))
+        .order_by("tag__key")
     )
     urls = {}
     for annotation_id, name, slug in rows:
         if slug not in urls:
-            urls[slug] = reverse("articles:tag_detail", args=[slug])
+            urls[slug] = tag_url(slug)
         by_id[annotation_id].tag_links.append(TagLink(name, slug, urls[slug]))
 
 
@@ -262,18 +268,22 @@ def undoable_annotation(user, raw_pk) -> Annotation | None:
     return Annotation.objects.filter(pk=pk, author=user, deleted_at__isnull=False).first()
 
 
-def existing_tag_slug(slug: str) -> str:
-    """The tag filter if such a tag exists, else "" (so random values make no cache entries)."""
-    return slug if slug and Tag.objects.filter(slug=slug).exists() else ""
+def visible_tags(user):
+    """The tags of annotations the user can see: a tag on deleted annotations only is no tag."""
+    return Tag.objects.in_use(Annotation.objects.visible_to(user))
+
+
+def existing_tag_slug(user, slug: str) -> str:
+    """The tag filter if the user can see such a tag, else "" (so random values make no cache entries)."""
+    return slug if slug and visible_tags(user).filter(slug=slug).exists() else ""
 
 
 def tag_suggestions(user, prefix: str, limit: int = 10) -> list[str]:
-    """Names of tags in use on annotations the user can see, starting with the prefix."""
-    prefix = " ".join(prefix.split())[:TAG_MAX_CHARS]
+    """Names of tags in use on annotations the user can see, starting with the prefix (in any case)."""
+    prefix = normalize_tag(prefix)[:TAG_MAX_CHARS]
     if not prefix:
         return []
-    in_use = TaggedAnnotation.objects.filter(content_object__in=Annotation.objects.visible_to(user))
-    tags = Tag.objects.filter(name__istartswith=prefix, pk__in=in_use.values("tag")).order_by(Lower("name"))
+    tags = visible_tags(user).filter(key__startswith=Tag.key_for(prefix)).order_by("key")
     return list(tags.values_list("name", flat=True)[:limit])
 
 
@@ -302,6 +312,7 @@ def tagged_passages_page(user, tag: Tag, page_number) -> Page:
 @dataclass
 class TagRow:
     tag: Tag
+    url: str  # "" if the tag cannot be linked
     total: int
     cells: list[tuple[int, float]]  # per outlet: passages, passages per 1,000 words
 
@@ -331,6 +342,7 @@ def tag_overview(user, story: Story | None = None) -> TagOverview:
     rows = [
         TagRow(
             tag,
+            tag_url(tag.slug),
             sum(by_tag[tag.pk].values()),
             [
                 (
@@ -340,7 +352,7 @@ def tag_overview(user, story: Story | None = None) -> TagOverview:
                 for pk in outlet_ids
             ],
         )
-        for tag in Tag.objects.filter(pk__in=by_tag).order_by(Lower("name"))
+        for tag in Tag.objects.filter(pk__in=by_tag).order_by("key")
     ]
     outlets = [(outlet_names.get(pk, "Outlet not known"), words[pk] or 0) for pk in outlet_ids]
     return TagOverview(outlets, rows)

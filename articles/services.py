@@ -15,7 +15,7 @@ from articles.anchoring import TextQuote, quote_at, relocate, trim_selection
 from articles.canonical import content_hash
 from articles.coverage import compare_story, mark_stale
 from articles.importer import ImportProblem
-from articles.models import Annotation, Article, Outlet, Story, StoryComparison
+from articles.models import Annotation, Article, Outlet, Story, StoryComparison, Tag
 from articles.sanitize import render_note
 
 ARTICLE_FIELDS = ["title", "body", "byline", "published_on", "source_url"]
@@ -263,16 +263,21 @@ def create_annotation(
     )
     annotation.full_clean()
     annotation.save()
-    annotation.tags.set(tags)
+    annotation.tags.set(Tag.objects.named(tags))
     article.touch_annotations()
     return annotation
 
 
 @transaction.atomic
 def update_annotation(*, annotation: Annotation, tags: list[str], note: str) -> Annotation:
+    """Change an annotation's tags and note; a real change shows as "edited"."""
+    new_tags = Tag.objects.named(tags)
+    if note == annotation.note and set(new_tags) == set(annotation.tags.all()):
+        return annotation
     annotation.note, annotation.note_html = note, render_note(note)
-    annotation.save(update_fields=["note", "note_html", "updated_at"])
-    annotation.tags.set(tags)
+    annotation.edited_at = timezone.now()
+    annotation.save(update_fields=["note", "note_html", "edited_at", "updated_at"])
+    annotation.tags.set(new_tags)
     annotation.article.touch_annotations()
     return annotation
 

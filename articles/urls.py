@@ -1,6 +1,16 @@
-from django.urls import path
+from django.urls import path, register_converter
+from django.urls.converters import SlugConverter
 
 from articles import views
+
+
+class UnicodeSlugConverter(SlugConverter):
+    """Slugs in any script ("réfugiés", "日本語"), as slugify(allow_unicode=True) makes them."""
+
+    regex = r"[-\w]+"
+
+
+register_converter(UnicodeSlugConverter, "unicode_slug")
 
 app_name = "articles"
 urlpatterns = [
@@ -22,5 +32,5 @@ urlpatterns = [
     path("annotations/<int:pk>/restore/", views.annotation_restore, name="annotation_restore"),
     path("tags/", views.tag_index, name="tag_index"),
     path("tag-suggestions/", views.tag_suggestions, name="tag_suggestions"),
-    path("tags/<slug:slug>/", views.tag_detail, name="tag_detail"),
+    path("tags/<unicode_slug:slug>/", views.tag_detail, name="tag_detail"),
 ]

@@ -4,7 +4,6 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from taggit.models import Tag
 
 from articles import coverage, queries, services
 from articles.forms import AnnotationEditForm, AnnotationForm, error_text
@@ -53,7 +52,7 @@ def article_detail(request, pk, slug):
     article = get_object_or_404(Article.objects.select_related("outlet", "story"), pk=pk)
     if slug != article.slug:
         return redirect(article, permanent=True)
-    tag = queries.existing_tag_slug(request.GET.get("tag", ""))
+    tag = queries.existing_tag_slug(request.user, request.GET.get("tag", ""))
     context = queries.article_reading(request.user, article, tag)
     context["undo"] = queries.undoable_annotation(request.user, request.GET.get("undo"))
     key = page_key("article", article.pk, article.updated_at, article.annotations_changed_at, tag)
@@ -167,7 +166,7 @@ def tag_index(request):
 
 
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = get_object_or_404(queries.visible_tags(request.user), slug=slug)
     return render(
         request,
         "articles/tag_detail.html",

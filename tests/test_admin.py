@@ -3,7 +3,8 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils.text import slugify
 
-from articles.models import Article
+from articles.models import Article, Tag
+from articles.services import create_annotation
 from tests.base import make_article, make_outlet, make_story
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +118,36 @@ def test_it_lets_an_editor_write_an_article_by_hand(client, editor):
         ("A paragraph.\n\nAnother.", None),
         ("A paragraph.\n\nAnother.", None),
     ]
+
+
+@pytest.fixture
+def annotation(editor, article):
+    start = article.body.index("paragraph")
+    return create_annotation(
+        article=article, author=editor, start=start, end=start + 9, exact="paragraph", tags=["Élan"], note=""
+    )
+
+
+@pytest.mark.parametrize(
+    "tags, message",
+    [
+        ("x" * 150, "at most 50 characters"),
+        ("nul\x00here", "control characters"),
+        (",".join("abcdefghijklmnopqrstu"), "at most 20 tags"),
+    ],
+)
+def test_it_applies_the_app_tag_limits_in_the_annotation_form(client, annotation, tags, message):
+    url = reverse("admin:articles_annotation_change", args=[annotation.pk])
+    response = client.post(url, {"tags": tags, "deleted_at_0": "", "deleted_at_1": ""})
+    assert response.status_code == 200
+    assert message in str(response.context["adminform"].form.errors)
+    assert list(annotation.tags.names()) == ["Élan"]
+
+
+def test_it_matches_tags_ignoring_case_in_the_annotation_form(client, annotation):
+    url = reverse("admin:articles_annotation_change", args=[annotation.pk])
+    assert "Élan" in client.get(url).text
+    response = client.post(url, {"tags": "élan, ÉLAN, Bürger", "deleted_at_0": "", "deleted_at_1": ""})
+    assert response.status_code == 302
+    assert sorted(annotation.tags.names()) == ["Bürger", "Élan"]
+    assert Tag.objects.count() == 2

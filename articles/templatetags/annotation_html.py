@@ -84,7 +84,10 @@ def tag_list(tag_links) -> str:
     if not tag_links:
         return ""
     items = "".join(
-        f'<li><a class="tag" href="{escape(tag.url)}">{escape(tag.name)}</a></li>' for tag in tag_links
+        f'<li><a class="tag" href="{escape(tag.url)}">{escape(tag.name)}</a></li>'
+        if tag.url
+        else f'<li><span class="tag">{escape(tag.name)}</span></li>'
+        for tag in tag_links
     )
     return f'<ul class="tags" aria-label="Tags">{items}</ul>'
 
