@@ -1,8 +1,8 @@
 """Parse corpus files into plain dicts (records) for services.import_articles().
 
 Pure Python, no database. Inputs:
-- a text file (.txt): after site chrome is removed, the first line is the title, byline and
-  date lines right below it become fields, the rest is the body;
+- a text file (.txt): after site chrome is removed, the first line is the title (a blank one is
+  refused), byline and date lines right below it become fields, the rest is the body;
 - a bulk JSON file (.json): a list of article objects (see BULK_FIELDS), read as a stream;
 - a folder: its .txt and .json files in name order, with the folder's manifest.json.
 
@@ -47,6 +47,7 @@ CHROME_LINES = [
 BYLINE = re.compile(r"(?i:by)\s+(?P<name>[A-Z][\w.'’-]*(?:(?:,| and| &)? [A-Z][\w.'’-]*){0,11})")
 PERSON_NAME = re.compile(r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}")
 DATE_PREFIX = re.compile(r"^(?:published|posted|updated)(?: on)?:?\s+", re.IGNORECASE)
+LINE_BREAK = re.compile(r"\r\n?|\n")  # as canonical_lines() splits lines
 DATE_FORMATS = ["%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d %B %Y", "%Y-%m-%d", "%b. %d, %Y"]
 
 OUTLET_FIELDS = {"name", "homepage_url", "description"}
@@ -183,7 +184,7 @@ def take_byline_and_date(lines: list[str]) -> tuple[str, datetime.date | None, l
 
 def check_title(source: str, title: str) -> str:
     if not title:
-        raise ImportProblem(source, "no title: the file has no text besides site chrome")
+        raise ImportProblem(source, "missing title")
     if len(title) > MAX_TITLE_CHARS:
         raise ImportProblem(source, f"the title is {len(title):,} characters; the limit is {MAX_TITLE_CHARS}")
     return title
@@ -195,11 +196,31 @@ def check_body(source: str, lines: list[str]) -> str:
     return PARAGRAPH_SEPARATOR.join(lines)
 
 
+def check_title_line(source: str, text: str, drop_lines: Iterable[str]) -> None:
+    """Refuse a file whose title line is blank: the body's first line would become its title.
+
+    The title is the first line, or the first after the site chrome above it and the blank
+    lines that set the chrome apart ("Watch LIVE", "", "The title").
+    """
+    dropped = set(map(tidy_line, drop_lines))
+    after_chrome = False
+    for line in map(tidy_line, LINE_BREAK.split(text)):
+        if is_chrome(line) or line in dropped:
+            after_chrome = True
+        elif line:
+            return
+        elif not after_chrome:
+            raise ImportProblem(source, "missing title: the first line is blank")
+    raise ImportProblem(source, "missing title: the file has no text besides site chrome")
+
+
 def parse_text_file(source: str, raw: bytes, manifest: Manifest | None = None) -> dict:
     """One corpus text file (first line title, rest body) as a record."""
     facts = (manifest or Manifest()).facts_for(source)
-    lines = clean_lines(source, decode(source, raw), facts.get("drop_lines", []))
-    title = check_title(source, lines[0] if lines else "")
+    text = decode(source, raw)
+    check_title_line(source, text, facts.get("drop_lines", []))
+    lines = clean_lines(source, text, facts.get("drop_lines", []))
+    title = check_title(source, lines[0])
     byline, published_on, body_lines = take_byline_and_date(lines[1:])
     return {
         "source_file": source,

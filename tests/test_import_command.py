@@ -209,7 +209,8 @@ BAD_FILES = {
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "NUL bytes"),
     "not UTF-8": ("A title\nCaf\u00e9 society.".encode("latin-1"), "not valid UTF-8"),
     "duplicate": (fixture_text("000"), "the same text as"),
-    "no title": (b"Watch LIVE\n{mosads}\nMost recent\n", "no title"),
+    "no title": (b"Watch LIVE\n{mosads}\nMost recent\n", "missing title"),
+    "blank title line": (b" \t\nThe first paragraph.\nThe second.\n", "missing title"),
     "absurdly long title": (b"word " * 200 + b"\nText.", "the limit is 500"),
     "control characters": (b"A title\n\x1b[2JText.", "control characters"),
 }

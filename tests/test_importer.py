@@ -382,8 +382,12 @@ BAD_TEXT_FILES = {
     "escape codes": (b"A title\n\x1b[31mText.\n", "control characters"),
     "bell": (b"A title\nText.\x07\n", "control characters"),
     "latin-1": ("A title\nCaf\u00e9 society.".encode("latin-1"), "not valid UTF-8"),
-    "only chrome": (b"Watch LIVE\n{mosads}\nMost recent\nAll Articles\n", "no title"),
-    "only invisible characters": ("\u200b\u00a0\n\ufeff\n".encode(), "no title"),
+    "only chrome": (b"Watch LIVE\n{mosads}\nMost recent\nAll Articles\n", "missing title"),
+    "only invisible characters": ("\u200b\u00a0\n\ufeff\n".encode(), "missing title"),
+    "blank first line": (b"\nFirst paragraph.\nSecond paragraph.\n", "missing title"),
+    "spaces and tabs on the first line": (b" \t \nFirst paragraph.\nSecond paragraph.\n", "missing title"),
+    "invisible first line": ("\u200b\u00a0\u2060\nFirst paragraph.\nSecond.\n".encode(), "missing title"),
+    "blank line above site chrome": (b"\nWatch LIVE\n\nFirst paragraph.\nSecond.\n", "missing title"),
     "absurdly long title": (("word " * 200).encode() + b"\nText.", f"the limit is {MAX_TITLE_CHARS}"),
     "title without body": (b"A title\n\nMost recent\n", "no body"),
     "title and byline without body": (b"A title\nBy Jane Doe\n", "no body"),
@@ -403,6 +407,23 @@ def test_it_refuses_a_file_over_the_size_limit():
     raw = b"A title\n" + b"x" * MAX_FILE_BYTES
 
     assert f"the limit is {MAX_FILE_BYTES:,}" in str(problem_with(parse, raw, None, "big.txt"))
+
+
+@pytest.mark.parametrize(
+    "top",
+    ["Watch LIVE\n\n", "News & Politics\n \t\nWatch LIVE\n\u200b\n\n", "{mosads}\n"],
+    ids=["chrome and a blank line", "chrome and blank-looking lines", "chrome alone"],
+)
+def test_it_takes_the_title_below_site_chrome_and_blank_lines(top):
+    record = parse(f"{top}A title\n\nFirst paragraph.\n")
+
+    assert (record["title"], record["body"]) == ("A title", "First paragraph.")
+
+
+def test_it_takes_the_title_below_a_line_the_manifest_drops(tmp_path):
+    manifest = load_manifest(write(tmp_path, "manifest.json", {"files": {"a.txt": {"drop_lines": ["Ad"]}}}))
+
+    assert parse("Ad\n\nA title\nText.", manifest)["title"] == "A title"
 
 
 def test_it_accepts_a_title_at_the_limit():
@@ -524,7 +545,12 @@ BAD_BULK_FILES = {
     ),
     "no source_file": ([{"title": "T", "body": "B"}], "bulk.json #1: the article has no source_file"),
     "title not text": ([{"source_file": "a", "title": 5, "body": "B"}], "bulk.json #1 (a): field 'title'"),
-    "no title": ([{"source_file": "a", "body": "B"}], "bulk.json #1 (a): no title"),
+    "no title": ([{"source_file": "a", "body": "B"}], "bulk.json #1 (a): missing title"),
+    "blank title": ([{"source_file": "a", "title": " \t ", "body": "B"}], "bulk.json #1 (a): missing title"),
+    "invisible title": (
+        [{"source_file": "a", "title": "\u200b\u00a0\ufeff", "body": "B"}],
+        "bulk.json #1 (a): missing title",
+    ),
     "no body": (
         [{"source_file": "a", "title": "T", "body": "{mosads}"}],
         "bulk.json #1 (a): the article has",
@@ -552,7 +578,7 @@ def test_it_names_the_bad_item_of_a_bulk_file(tmp_path):
     good = {"source_file": "a", "title": "T", "body": "B"}
     path = write(tmp_path, "bulk.json", [good, {**good, "source_file": "b", "title": ""}])
 
-    assert str(problem_with(iter_records, [path])).startswith("bulk.json #2 (b): no title")
+    assert str(problem_with(iter_records, [path])).startswith("bulk.json #2 (b): missing title")
 
 
 # Files and folders --------------------------------------------------------------------------------
