@@ -1,7 +1,7 @@
 """Time articles.comparison on synthetic data: one big story, and a corpus-wide near-duplicate scan.
 
     .venv/bin/python bench/comparison_bench.py [--articles 50] [--words 800] [--corpus 100000]
-                                               [--corpus-words 300] [--seed 1]
+                                               [--corpus-words 300] [--short-texts 20000] [--seed 1]
 
 1. A story of --articles articles of about --words words each. Twelve source passages (two or
    three sentences each) are planted in 3 to 12 articles each, every copy edited (a word changed,
@@ -13,6 +13,9 @@
    near_duplicates(); one article in 500 is followed by a copy with one word changed in each
    paragraph. Prints the time, the peak memory (ru_maxrss, before and after), and the recall and
    precision of the planted pairs.
+3. --short-texts texts of 20 words (headlines, captions) with two planted copies, one of them
+   upper-cased and with commas: comparing all pairs would not finish (20,000 texts make 200
+   million pairs). Prints the time and the pairs found.
 
 Text is word salad from a small vocabulary drawn with Zipf-like weights, so common words repeat
 as in real text. It prints figures and does not assert them.
@@ -237,18 +240,36 @@ def bench_corpus(size: int, words: int, seed: int) -> None:
         print(f"  missed: ({key}, {size + key}), true Jaccard {true_jaccard(key, words, seed):.3f}")
 
 
+def bench_short_texts(count: int, seed: int) -> None:
+    rng = random.Random(seed)
+    texts = [" ".join(rng.choices(VOCABULARY, k=20)) for _ in range(count)]
+    texts[-2] = texts[10].upper().replace(" ", ", ")  # the same words, shouted, with commas
+    texts[-1] = texts[count // 2]
+    planted = {(10, count - 2), (count // 2, count - 1)}
+    started = time.perf_counter()
+    pairs = near_duplicates(enumerate(texts))
+    seconds = time.perf_counter() - started
+    found = {(a, b) for a, b, _ in pairs}
+    all_pairs = count * (count - 1) // 2
+    print(f"short texts: {count:,} texts of 20 words ({all_pairs:,} pairs), {len(planted)} planted copies")
+    print(f"  near_duplicates: {seconds:.1f} s")
+    print(f"  planted pairs found: {len(found & planted)} of {len(planted)}; others: {len(found - planted)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=50)
     parser.add_argument("--words", type=int, default=800)
     parser.add_argument("--corpus", type=int, default=100_000)
     parser.add_argument("--corpus-words", type=int, default=300)
+    parser.add_argument("--short-texts", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     bench_story(args.articles, args.words, args.seed)
     bench_real_story(args.articles // 5, args.seed)
     bench_wire_story(args.articles, args.words, args.seed)
     bench_corpus(args.corpus, args.corpus_words, args.seed)
+    bench_short_texts(args.short_texts, args.seed)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -11,6 +12,16 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Hash test users' passwords in microseconds: the real hasher takes ~0.5 s by design.
+
+    Tests only: a server never uses MD5 for passwords.
+    """
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -449,14 +449,14 @@ class TestNearDuplicates:
         assert [(a, b) for a, b, _ in pairs] == sorted((a, b) for b, a in planted.items())
         assert all(0.8 <= estimate <= 1.0 for _, _, estimate in pairs)
 
-    def test_it_handles_20000_short_texts_without_comparing_all_pairs(self):
-        # 200 million pairs: comparing them all would not finish. Measured: about 4.5 s.
+    def test_it_finds_exactly_the_copies_among_2000_short_texts(self):
+        # How long 20,000 short texts take, without comparing all pairs: bench/comparison_bench.py.
         rng = random.Random(7)
-        texts = [" ".join(rng.choices(self.VOCABULARY, k=20)) for _ in range(20_000)]
-        texts[15_000] = texts[10].upper().replace(" ", ", ")
-        texts[19_999] = texts[12_345]
+        texts = [" ".join(rng.choices(self.VOCABULARY, k=20)) for _ in range(2_000)]
+        texts[1_500] = texts[10].upper().replace(" ", ", ")
+        texts[1_999] = texts[1_234]
         pairs = near_duplicates(enumerate(texts))
-        assert pairs == [(10, 15_000, 1.0), (12_345, 19_999, 1.0)]
+        assert pairs == [(10, 1_500, 1.0), (1_234, 1_999, 1.0)]
 
     def test_it_finds_a_fixture_rewritten_with_straight_quotes_and_nothing_else(self):
         texts = corpus()
