@@ -3,6 +3,7 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.urls import reverse_lazy
 
 from articles.models import Article, Tag
 from articles.sanitize import NOTE_MAX_CHARS
@@ -72,10 +73,13 @@ class TypedTextField(forms.CharField):
 class AnnotationEditForm(forms.Form):
     tags = TagsField(
         required=False,
-        help_text=f"Separate tags with commas; at most {TAGS_PER_ANNOTATION} tags of {TAG_MAX_CHARS} characters.",
+        help_text=f"Separate with commas; up to {TAGS_PER_ANNOTATION} tags of {TAG_MAX_CHARS} characters.",
         widget=forms.TextInput(
             attrs={
                 "class": "js-tag-input",
+                "list": "tag-suggestions",
+                "autocomplete": "off",
+                "data-suggest-url": reverse_lazy("articles:tag_suggestions"),
                 "data-max-tags": TAGS_PER_ANNOTATION,
                 "data-max-tag-chars": TAG_MAX_CHARS,
             }
@@ -85,8 +89,8 @@ class AnnotationEditForm(forms.Form):
         required=False,
         max_length=NOTE_MAX_CHARS,
         strip=False,
-        widget=forms.Textarea,
-        help_text=f"Markdown: **bold**, *italic*, [links](https://…), lists, > quotes. Up to {NOTE_MAX_CHARS:,} characters.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Markdown: **bold**, *italic*, [links](https://…), lists, > quotes.",
         error_messages={
             "max_length": "A note can have at most %(limit_value)s characters; this one has %(show_value)s. "
             "Shorten it and save again."

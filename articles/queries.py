@@ -187,6 +187,8 @@ ANNOTATION_FIELDS_SHOWN = [
     "exact",
     "note_html",
     "is_orphan",
+    "created_at",
+    "edited_at",
 ]
 
 

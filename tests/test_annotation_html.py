@@ -1,5 +1,6 @@
 """The markup built in Python for highlights and annotation lists escapes every value."""
 
+import datetime
 from types import SimpleNamespace
 
 from articles.anchoring import highlight_segments
@@ -25,27 +26,49 @@ def make_annotation(**fields):
         "author_name": HOSTILE,
         "is_editable": False,
         "tag_links": [TagLink(HOSTILE, "x", '/tags/x/"onmouseover="alert(1)')],
+        "created_at": datetime.datetime(2026, 12, 1, 9, 30, tzinfo=datetime.UTC),
+        "edited_at": None,
     }
     annotation = SimpleNamespace(**{**defaults, **fields})
     annotation.short_exact = annotation.exact
     return annotation
 
 
+def entries(*annotations, return_to="/page/"):
+    return annotation_entries(annotations, return_to)
+
+
 def test_it_escapes_quotes_tags_and_authors():
-    html = annotation_entries([make_annotation()])
+    html = entries(make_annotation())
     assert "<script>" not in html and '"onmouseover=' not in html
     assert html.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&quot;&#x27;") == 3
     assert "<p><em>ok</em></p>" in html  # the sanitised note is kept as HTML
 
 
 def test_it_links_the_quote_to_its_highlight_unless_orphaned():
-    assert 'href="#hl-7"' in annotation_entries([make_annotation()])
-    assert 'href="#hl-7"' not in annotation_entries([make_annotation(is_orphan=True)])
+    assert 'href="#hl-7"' in entries(make_annotation())
+    assert 'href="#hl-7"' not in entries(make_annotation(is_orphan=True))
 
 
 def test_it_offers_edit_and_delete_only_when_editable():
-    assert "/annotations/7/edit/" in annotation_entries([make_annotation(is_editable=True)])
-    assert "/edit/" not in annotation_entries([make_annotation()])
+    assert "/annotations/7/edit/" in entries(make_annotation(is_editable=True))
+    assert "/edit/" not in entries(make_annotation())
+
+
+def test_it_sends_edit_and_delete_back_to_the_page_escaped():
+    html = entries(make_annotation(is_editable=True), return_to='/stories/s/compare/?a=1&a=2"><b>')
+    assert 'href="/annotations/7/edit/?next=%2Fstories%2Fs%2Fcompare%2F%3Fa%3D1%26a%3D2%22%3E%3Cb%3E"' in html
+    assert (
+        'href="/annotations/7/delete/?next=%2Fstories%2Fs%2Fcompare%2F%3Fa%3D1%26a%3D2%22%3E%3Cb%3E"' in html
+    )
+
+
+def test_it_dates_each_annotation_and_marks_an_edited_one():
+    written = entries(make_annotation())
+    assert '<time datetime="2026-12-01T09:30:00+00:00"' in written and ">1 Dec 2026</time>" in written
+    assert "edited" not in written
+    edited = entries(make_annotation(edited_at=datetime.datetime(2026, 12, 3, 8, 0, tzinfo=datetime.UTC)))
+    assert ">edited 3 Dec 2026</time>" in edited
 
 
 def test_it_escapes_the_text_of_highlighted_paragraphs():

@@ -3,8 +3,8 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from articles.models import Annotation
-from articles.services import create_annotation
-from tests.base import make_article
+from articles.services import create_annotation, delete_annotation
+from tests.base import make_article, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def bob():
 
 @pytest.fixture
 def article():
-    return make_article(body=BODY)
+    return make_article(story=make_story(), body=BODY)
 
 
 def passage(article, text):
@@ -84,7 +84,7 @@ def test_it_matches_tags_case_insensitively(client, alice, article):
 @pytest.mark.parametrize(
     "data, message",
     [
-        ({"start": 0, "end": 9, "exact": "Something"}, "does not match"),
+        ({"start": 0, "end": 9, "exact": "Something"}, "reload the page and select the passage again"),
         ({"start": 5, "end": 500, "exact": "x"}, "outside"),
         ({"start": 9, "end": 9, "exact": ""}, "Exact"),
         ({"start": 30, "end": 32, "exact": "\n\n"}, "not only spaces"),
@@ -222,3 +222,99 @@ def test_it_suggests_tags_by_prefix(client, alice, article):
     annotate(article, alice, "Nadella", tags=["Framing", "fact", "quote"])
     response = client.get(reverse("articles:tag_suggestions"), {"q": "f"})
     assert response.json() == {"tags": ["fact", "Framing"]}
+
+
+def test_it_saves_a_passage_over_two_paragraphs_sent_with_crlf_line_breaks(client, alice, article):
+    # Browsers send every line break of a form value as CRLF; the article's text has "\n\n".
+    client.force_login(alice)
+    text = "protested.\n\nThe letter"
+    response = post_annotation(
+        client, article, **{**passage(article, text), "exact": text.replace("\n", "\r\n")}
+    )
+    assert response.status_code == 201
+    assert Annotation.objects.get().exact == text
+
+
+def test_it_counts_a_notes_line_breaks_as_typed(client, alice, article):
+    client.force_login(alice)
+    note = ("x" * 98 + "\r\n") * 100  # 10,000 characters as the user sees them, 10,100 as sent
+    response = post_annotation(client, article, **passage(article, "Nadella"), note=note)
+    assert response.status_code == 201
+    assert Annotation.objects.get().note == note.replace("\r\n", "\n")
+
+
+def test_it_refuses_a_note_over_the_limit_whole_with_its_size(client, alice, article):
+    client.force_login(alice)
+    response = post_annotation(client, article, **passage(article, "Nadella"), note="x" * 10_050)
+    assert response.status_code == 400
+    assert "at most 10000 characters; this one has 10050" in response.json()["error"]
+    assert not Annotation.objects.exists()
+
+
+def test_it_keeps_the_text_of_an_edit_it_refuses(client, alice, article):
+    annotation = annotate(article, alice, "Nadella", tags=["quote"], note="old")
+    client.force_login(alice)
+    url = reverse("articles:annotation_update", args=[annotation.pk])
+    response = client.post(url, {"tags": "quote", "note": "new words " * 1001})
+    assert response.status_code == 200
+    assert "at most 10000 characters" in response.text
+    assert "new words new words" in response.text and "maxlength" not in response.text
+    annotation.refresh_from_db()
+    assert annotation.note == "old"
+
+
+def test_it_marks_an_annotation_edited_only_when_it_changed(client, alice, article):
+    annotation = annotate(article, alice, "Nadella", tags=["quote"], note="same")
+    client.force_login(alice)
+    url = reverse("articles:annotation_update", args=[annotation.pk])
+    client.post(url, {"tags": "Quote", "note": "same"})
+    annotation.refresh_from_db()
+    assert annotation.edited_at is None
+    client.post(url, {"tags": "quote", "note": "changed"})
+    annotation.refresh_from_db()
+    assert annotation.edited_at is not None
+    assert "edited " in client.get(article.get_absolute_url()).text
+
+
+COMPARE_PAGE = "/stories/s/compare/?a=1&a=2"
+
+
+def test_it_returns_to_the_page_an_edit_came_from(client, alice, article):
+    annotation = annotate(article, alice, "Nadella")
+    client.force_login(alice)
+    url = reverse("articles:annotation_update", args=[annotation.pk])
+    page = client.get(url, {"next": COMPARE_PAGE}).text
+    assert f'name="next" value="{COMPARE_PAGE.replace("&", "&amp;")}"' in page
+    response = client.post(url, {"tags": "", "note": "new", "next": COMPARE_PAGE})
+    assert response["Location"] == f"{COMPARE_PAGE}#hl-{annotation.pk}"
+
+
+def test_it_returns_to_the_page_a_delete_came_from_with_its_undo(client, alice, article):
+    annotation = annotate(article, alice, "Nadella")
+    client.force_login(alice)
+    response = client.post(
+        reverse("articles:annotation_delete", args=[annotation.pk]), {"next": COMPARE_PAGE}
+    )
+    assert response["Location"] == f"{COMPARE_PAGE}&undo={annotation.pk}"
+    restore = reverse("articles:annotation_restore", args=[annotation.pk])
+    response = client.post(restore, {"next": COMPARE_PAGE})
+    assert response["Location"] == f"{COMPARE_PAGE}#hl-{annotation.pk}"
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+def test_it_never_returns_to_another_site(client, alice, article, next_url):
+    annotation = annotate(article, alice, "Nadella")
+    client.force_login(alice)
+    response = client.post(reverse("articles:annotation_delete", args=[annotation.pk]), {"next": next_url})
+    assert response["Location"] == f"{article.get_absolute_url()}?undo={annotation.pk}"
+
+
+def test_it_offers_undo_on_the_side_by_side_page(client, alice, article):
+    other = make_article(story=article.story, body="Other text.")
+    annotation = annotate(article, alice, "Nadella")
+    client.force_login(alice)
+    delete_annotation(annotation)
+    story_page = reverse("articles:compare", args=[other.story.slug])
+    response = client.get(story_page, {"a": [article.pk, other.pk], "undo": annotation.pk})
+    assert "Annotation deleted." in response.text
+    assert f'name="next" value="{story_page}?a={article.pk}&amp;a={other.pk}"' in response.text

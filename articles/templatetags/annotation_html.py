@@ -8,9 +8,11 @@ produced by sanitize.render_note().
 """
 
 from html import escape
+from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.queries import SHARED_COLOURS
@@ -59,12 +61,16 @@ def segment_html(part) -> str:
 
 
 @register.simple_tag
-def annotation_entries(annotations) -> SafeString:
-    """List items for annotations, in one call: a template loop would cost more than the items."""
-    return mark_safe("".join(map(annotation_entry, annotations)))
+def annotation_entries(annotations, return_to: str) -> SafeString:
+    """List items for annotations, in one call: a template loop would cost more than the items.
+
+    Edit and Delete come back to return_to, the page the list is shown on.
+    """
+    next_query = escape(urlencode({"next": return_to}))
+    return mark_safe("".join(annotation_entry(annotation, next_query) for annotation in annotations))
 
 
-def annotation_entry(annotation) -> str:
+def annotation_entry(annotation, next_query: str) -> str:
     """One annotation in a list: its quote (a link to its highlight), tags, note and actions."""
     pk, quote = int(annotation.pk), escape(annotation.short_exact)
     if annotation.is_orphan:
@@ -76,7 +82,23 @@ def annotation_entry(annotation) -> str:
         f'<li class="annotation" id="annotation-{pk}" data-annotation="{pk}">{quote_html}'
         f"{tag_list(annotation.tag_links)}{note_html}"
         f'<p class="annotation-meta"><span>{escape(annotation.author_name)}</span>'
-        f"{actions(pk) if annotation.is_editable else ''}</p></li>"
+        f"{dates(annotation)}{actions(pk, next_query) if annotation.is_editable else ''}</p></li>"
+    )
+
+
+def dates(annotation) -> str:
+    """When it was written, and whether its author changed it since."""
+    html = when(annotation.created_at, "")
+    if annotation.edited_at:
+        html += f' <span class="edited">{when(annotation.edited_at, "edited ")}</span>'
+    return html
+
+
+def when(moment, label: str) -> str:
+    local = timezone.localtime(moment)
+    return (
+        f'<time datetime="{local.isoformat()}" title="{label}{local:%-d %b %Y, %H:%M}">'
+        f"{label}{local:%-d %b %Y}</time>"
     )
 
 
@@ -92,7 +114,10 @@ def tag_list(tag_links) -> str:
     return f'<ul class="tags" aria-label="Tags">{items}</ul>'
 
 
-def actions(pk: int) -> str:
+def actions(pk: int, next_query: str) -> str:
     edit_url = reverse("articles:annotation_update", args=[pk])
     delete_url = reverse("articles:annotation_delete", args=[pk])
-    return f' <a href="{escape(edit_url)}">Edit</a> <a href="{escape(delete_url)}">Delete</a>'
+    return (
+        f' <a href="{escape(edit_url)}?{next_query}">Edit</a>'
+        f' <a href="{escape(delete_url)}?{next_query}">Delete</a>'
+    )
