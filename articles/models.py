@@ -134,7 +134,8 @@ class TagQuerySet(models.QuerySet):
 
     def in_use(self, annotations):
         """The tags that these annotations carry."""
-        return self.filter(pk__in=TaggedAnnotation.objects.filter(content_object__in=annotations).values("tag"))
+        tagged = TaggedAnnotation.objects.filter(content_object__in=annotations)
+        return self.filter(pk__in=tagged.values("tag"))
 
 
 class Tag(TagBase):
