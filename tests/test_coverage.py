@@ -133,7 +133,7 @@ def test_it_refuses_to_annotate_a_passage_badly(client, story):
 def test_it_defers_comparisons_of_huge_imports_to_a_command():
     out = StringIO()
     call_command("import_corpus", FIXTURES, "--defer-comparison", stdout=out)
-    assert "Marked for comparison: 1 stories" in out.getvalue()
+    assert "Marked for comparison: 1 story\n" in out.getvalue()
     assert not StoryComparison.objects.exists()
 
     out = StringIO()

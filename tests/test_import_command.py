@@ -345,6 +345,31 @@ def test_it_uses_an_existing_outlet_of_the_same_name(tmp_path):
     assert Article.objects.get().outlet == hill
 
 
+# Messages -----------------------------------------------------------------------------------------
+
+
+def command_output(*args) -> list[str]:
+    out = StringIO()
+    call_command(*map(str, args), stdout=out, stderr=StringIO())
+    return out.getvalue().splitlines()
+
+
+def test_it_counts_stories_in_words():
+    assert command_output("import_corpus", FIXTURES)[1] == "Compared: 1 story"
+    assert command_output("import_corpus", FIXTURES)[1] == "Compared: 0 stories"
+    assert command_output("compare_stories", "--all") == ["Compared: 1 story"]
+
+
+def test_it_counts_the_stories_it_leaves_for_compare_stories(tmp_path):
+    bulk = [{**BULK[0], "story": "Another story"}, {**BULK[1], "story": "A third story"}]
+    corpus = write_corpus(tmp_path / "bulk", {"wire.json": bulk})
+
+    assert (
+        command_output("import_corpus", corpus, "--defer-comparison")[1] == "Marked for comparison: 2 stories"
+    )
+    assert command_output("compare_stories") == ["Compared: 2 stories"]
+
+
 # The command's exit status ------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from articles.coverage import compare_story, stories_to_compare
@@ -37,4 +38,5 @@ class Command(BaseCommand):
                 json.dumps([comparison.data for comparison in comparisons], indent=2, ensure_ascii=False)
             )
         else:
-            self.stdout.write(f"Compared: {len(comparisons)} stories")
+            count = len(comparisons)
+            self.stdout.write(f"Compared: {count} {ngettext('story', 'stories', count)}")

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from articles.importer import ImportProblem, iter_records
@@ -34,4 +35,5 @@ class Command(BaseCommand):
                 raise CommandError(f"Nothing was imported. {problem}") from None
         self.stdout.write(f"Imported: {summary}")
         verb = "Marked for comparison" if defer_comparison else "Compared"
-        self.stdout.write(f"{verb}: {len(summary.story_ids)} stories")
+        stories = len(summary.story_ids)
+        self.stdout.write(f"{verb}: {stories} {ngettext('story', 'stories', stories)}")
