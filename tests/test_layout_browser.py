@@ -1,4 +1,4 @@
-"""Layout of the side-by-side view in Debian's Chromium: phones and laptops."""
+"""Layout of the side-by-side view in Debian's Chromium: phones, laptops, tooltips at the edge."""
 
 import re
 from io import StringIO
@@ -109,3 +109,44 @@ def test_columns_out_of_view_are_listed_in_the_switcher(page, corpus_story):
         f"document.querySelector('#column-{articles[-1].pk}').getBoundingClientRect().right <= innerWidth"
     )
     expect(switcher_link(page, articles[-1])).to_have_class(re.compile(r"\bis-in-view\b"))
+
+
+def test_the_also_in_tooltip_stays_on_screen_at_the_right_edge(page, corpus_story):
+    story, articles = corpus_story
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(compare_url(story, articles))
+    # The marker furthest to the right in the last column, scrolled into view.
+    marker_id = page.evaluate(
+        """() => {
+        const columns = document.querySelectorAll('.js-compare-column');
+        const markers = [...columns[columns.length - 1].querySelectorAll('.js-shared-marker')];
+        const right = (marker) => marker.getBoundingClientRect().right;
+        const rightmost = markers.reduce((a, b) => (right(b) > right(a) ? b : a));
+        rightmost.scrollIntoView({block: 'center'});
+        return rightmost.id;
+    }"""
+    )
+    marker = page.locator(f"#{marker_id}")
+    assert marker.bounding_box()["x"] > 1366 * 0.8
+
+    marker.hover()
+    tooltip = page.get_by_role("tooltip")
+    expect(tooltip).to_be_visible()
+    expect(tooltip).to_contain_text("Also in:")
+    expect(marker).to_have_attribute("aria-describedby", tooltip.get_attribute("id"))
+    expect(marker).to_have_attribute("aria-label", re.compile(r"\S"))  # its own name stays
+    tip = tooltip.bounding_box()
+    assert tip["x"] >= 0 and tip["x"] + tip["width"] <= 1366
+    assert tip["y"] >= 0 and tip["y"] + tip["height"] <= 768
+    on_top = page.evaluate(
+        f"document.elementFromPoint({tip['x'] + tip['width'] - 2}, {tip['y'] + tip['height'] / 2})"
+        "?.closest('[role=tooltip]') !== null"
+    )
+    assert on_top  # nothing covers or clips its far end
+
+    page.mouse.move(5, 5)
+    expect(tooltip).to_be_hidden()
+    marker.focus()
+    expect(tooltip).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(tooltip).to_be_hidden()
