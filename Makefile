@@ -20,11 +20,8 @@ $(VENV)/.test-installed: requirements-test.txt requirements.txt | $(BIN)/python
 
 ## Set everything up, load the corpus into SQLite and serve on http://127.0.0.1:8000/
 serve: $(VENV)/.runtime-installed
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python manage.py import_corpus fixtures
-	$(BIN)/python manage.py create_demo_user
-	$(BIN)/gunicorn newsroom.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile -
+	$(BIN)/python manage.py setup_site
+	$(BIN)/gunicorn newsroom.wsgi --config newsroom/gunicorn.conf.py
 
 ## Debian's Chromium for the browser tests (Playwright never downloads a browser here)
 chromium:

@@ -1,11 +1,15 @@
 """Settings for Newsroom: one file, configured through environment variables.
 
-DEBUG          "false" in production (default "true", for development and tests).
-SECRET_KEY     required when DEBUG is false; in development one is generated into .secret_key.
+DEBUG          "true" for development mode (Django's technical error pages); off by default.
+ALLOWED_HOSTS  comma-separated (default "127.0.0.1,localhost"). A site with only localhost,
+               127.0.0.1 and [::1] there is served only on this machine: it may use a key
+               generated into .secret_key, plain-http cookies and the demo account.
+SECRET_KEY     required when ALLOWED_HOSTS names any other host.
 DATABASE_URL   e.g. postgres://user@host:5432/name; a SQLite file (db.sqlite3) when unset.
-ALLOWED_HOSTS  comma-separated (default "127.0.0.1,localhost").
 CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://newsroom.example.org, behind a proxy.
-SECURE_COOKIES, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS  HTTPS settings when DEBUG is false.
+SECURE_COOKIES  cookies sent over HTTPS only: default "true", but "false" when served only on
+               this machine, so that logging in works over http://127.0.0.1:8000/.
+SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS  HTTPS settings (default off).
 """
 
 import os
@@ -17,6 +21,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+
 
 def env_bool(name: str, default: str = "false") -> bool:
     return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
@@ -26,7 +32,7 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def development_secret_key() -> str:
+def generated_secret_key() -> str:
     """Keep one generated key per checkout so sessions survive restarts."""
     key_file = BASE_DIR / ".secret_key"
     try:  # created readable by the owner only, and by one process only
@@ -37,23 +43,30 @@ def development_secret_key() -> str:
     return key_file.read_text().strip()
 
 
-DEBUG = env_bool("DEBUG", "true")
-
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DEBUG is false, so SECRET_KEY must be set in the environment.")
-    SECRET_KEY = development_secret_key()
+DEBUG = env_bool("DEBUG")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# A site that others use must list its own host name. Without one, the site is served on this
+# machine only (make serve binds 127.0.0.1): a key kept in a file and plain-http cookies will do.
+SERVED_ONLY_LOCALLY = set(ALLOWED_HOSTS) <= LOCAL_HOSTS
 
-if not DEBUG:
-    # Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not SERVED_ONLY_LOCALLY:
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS names hosts other than this machine, so SECRET_KEY must be set in the environment."
+        )
+    SECRET_KEY = generated_secret_key()
+
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool(
+    "SECURE_COOKIES", "false" if SERVED_ONLY_LOCALLY else "true"
+)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+if not SERVED_ONLY_LOCALLY:
+    # Served to others from behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", "true")
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", "false")
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -7,14 +7,22 @@ DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "newsroom-demo"
 
 
+def refuse_unless_served_only_locally() -> None:
+    if not settings.SERVED_ONLY_LOCALLY:
+        raise CommandError(
+            "The demo account has a published password: it is only for a site served on this machine "
+            "(ALLOWED_HOSTS no more than localhost, 127.0.0.1 and [::1])."
+        )
+
+
 class Command(BaseCommand):
-    help = f"Create the demo account ({DEMO_USERNAME} / {DEMO_PASSWORD}): an editor of articles. DEBUG only."
+    help = (
+        f"Create the demo account ({DEMO_USERNAME} / {DEMO_PASSWORD}): an editor of articles. "
+        "Only for a site served on this machine."
+    )
 
     def handle(self, **options):
-        if not settings.DEBUG:
-            raise CommandError(
-                "The demo account has a published password: it is for development (DEBUG) only."
-            )
+        refuse_unless_served_only_locally()
         user, created = get_user_model().objects.get_or_create(
             username=DEMO_USERNAME, defaults={"is_staff": True}
         )

@@ -1,0 +1,16 @@
+"""Gunicorn settings for `make serve`: the site on this machine, http://127.0.0.1:8000/."""
+
+bind = "127.0.0.1:8000"
+workers = 3  # sync workers, gunicorn's default
+accesslog = "-"
+# Django starts once, in the master, before the workers fork: they answer as soon as they exist.
+preload_app = True
+
+
+def when_ready(server):
+    # Django is set up by now (preload_app), so the demo account's module can be imported.
+    from articles.management.commands.create_demo_user import DEMO_PASSWORD, DEMO_USERNAME
+
+    print(
+        f"Newsroom is ready: open http://{bind}/ and log in as {DEMO_USERNAME} / {DEMO_PASSWORD}", flush=True
+    )

@@ -1,0 +1,62 @@
+"""setup_site: what `make serve` does before serving, in one process, and again without harm."""
+
+import re
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from articles.management.commands.create_demo_user import DEMO_PASSWORD, DEMO_USERNAME
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def served_site(settings, tmp_path):
+    """The site as `make serve` runs it: DEBUG off, hashed and compressed static files."""
+    settings.DEBUG = False
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def setup_site(capsys):
+    """Run the command and return what its steps wrote to sys.stdout."""
+
+    def run() -> str:
+        call_command("setup_site")
+        return capsys.readouterr().out
+
+    return run
+
+
+def test_it_sets_the_site_up_and_changes_nothing_when_run_again(setup_site):
+    first = setup_site()
+
+    assert "Imported: 5 new, 0 changed, 0 unchanged" in first
+    assert f"Demo account: {DEMO_USERNAME} / {DEMO_PASSWORD}\n" in first
+    user = authenticate(username=DEMO_USERNAME, password=DEMO_PASSWORD)
+    assert user.is_staff and user.has_perm("articles.change_article")
+
+    again = setup_site()
+
+    assert "No migrations to apply." in again
+    assert "Imported: 0 new, 0 changed, 5 unchanged" in again
+    assert f"Demo account: {DEMO_USERNAME} / {DEMO_PASSWORD} (exists)" in again
+    assert Article.objects.count() == 5
+
+
+def test_whitenoise_serves_the_collected_static_files_without_debug(setup_site, client):
+    setup_site()
+
+    page = client.get("/").content.decode()
+    stylesheet = re.search(r'<link rel="stylesheet" href="(/static/css/site\.[0-9a-f]+\.css)">', page)[1]
+    response = client.get(stylesheet)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    assert b".site-header" in b"".join(response.streaming_content)
