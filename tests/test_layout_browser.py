@@ -1,17 +1,23 @@
-"""Layout of the side-by-side view in Debian's Chromium: phones, laptops, tooltips at the edge."""
+"""Layout in Debian's Chromium: the side-by-side view on phones and laptops, tooltips at the
+screen's edge, printed pages."""
 
 import re
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Story
-from tests.base import FIXTURES
+from articles.services import create_annotation
+from tests.base import FIXTURES, make_article, make_outlet, make_story
+from tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LONG_BODY = "\n\n".join(f"Paragraph {number} of a long article. " * 12 for number in range(60))
 
 # Where the columns start: everything above them is the page's chrome.
 CHROME_HEIGHT = "document.querySelector('.compare-columns').getBoundingClientRect().top"
@@ -150,3 +156,95 @@ def test_the_also_in_tooltip_stays_on_screen_at_the_right_edge(page, corpus_stor
     expect(tooltip).to_be_visible()
     page.keyboard.press("Escape")
     expect(tooltip).to_be_hidden()
+
+
+PRINTED = """() => [...document.querySelectorAll('.js-compare-column')].map(column => {
+    const paragraphs = column.querySelectorAll('.article-body p');
+    const last = paragraphs[paragraphs.length - 1].getBoundingClientRect();
+    const box = column.getBoundingClientRect();
+    return {clipped: column.scrollHeight > column.clientHeight + 1, left: box.left, top: box.top,
+            bottom: box.bottom, lastLaidOut: last.height > 0 && last.bottom <= box.bottom + 1,
+            inDocument: last.bottom + scrollY <= document.documentElement.scrollHeight + 1};
+})"""
+
+
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_the_side_by_side_view_prints_every_column_in_full(page, orientation):
+    story = make_story()
+    articles = [make_article(story=story, outlet=make_outlet(), body=LONG_BODY) for _ in range(3)]
+    size = {"width": 800, "height": 1100} if orientation == "portrait" else {"width": 1366, "height": 768}
+    page.set_viewport_size(size)
+    page.goto(compare_url(story, articles))
+
+    page.emulate_media(media="print")
+
+    columns = page.evaluate(PRINTED)
+    for column in columns:
+        assert not column["clipped"]
+        assert column["lastLaidOut"] and column["inDocument"]
+    if orientation == "portrait":  # one after another
+        assert columns[0]["bottom"] <= columns[1]["top"] and columns[0]["left"] == columns[1]["left"]
+    else:  # side by side
+        assert columns[0]["top"] == columns[1]["top"] and columns[0]["left"] < columns[1]["left"]
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".column-switcher")).to_be_hidden()
+    expect(page.locator(".compare-legend")).to_be_hidden()
+
+
+def page_count(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page\b", pdf))
+
+
+@pytest.mark.parametrize("landscape", [False, True])
+def test_a_long_comparison_prints_on_several_pages(page, landscape):
+    story = make_story()
+    articles = [make_article(story=story, outlet=make_outlet(), body=LONG_BODY) for _ in range(3)]
+    page.goto(compare_url(story, articles))
+
+    pdf = page.pdf(landscape=landscape)
+
+    assert page_count(pdf) > 3
+
+
+def test_the_article_page_prints_its_text_and_annotations_without_controls(page):
+    alice = User.objects.create_user("alice", password="pw")
+    article = make_article(story=make_story(), outlet=make_outlet(), body=LONG_BODY)
+    make_article(story=article.story, outlet=make_outlet())
+    quote = "Paragraph 59 of a long article."
+    start = article.body.index(quote)
+    create_annotation(
+        article=article,
+        author=alice,
+        start=start,
+        end=start + len(quote),
+        exact=quote,
+        tags=["framing"],
+        note="A note to keep.",
+    )
+    log_in(page, next_url=article.get_absolute_url())
+    expect(page.get_by_role("link", name="Edit")).to_be_visible()
+
+    page.emulate_media(media="print")
+
+    expect(page.get_by_text("A note to keep.")).to_be_visible()
+    expect(page.locator(".article-body p").last).to_be_visible()
+    assert page.eval_on_selector(".sidebar", "aside => aside.scrollHeight <= aside.clientHeight + 1")
+    for control in [
+        page.locator(".site-header"),
+        page.get_by_role("link", name="Edit"),
+        page.get_by_role("link", name="Delete"),
+        page.get_by_role("navigation", name="Show highlights with tag"),
+        page.get_by_role("link", name="Read side by side"),
+    ]:
+        expect(control).to_be_hidden()
+
+
+def test_the_article_page_prints_no_log_in_hint(page):
+    article = make_article(outlet=make_outlet())
+    page.goto(article.get_absolute_url())
+    expect(page.get_by_text("to tag passages and write notes")).to_be_visible()
+
+    page.emulate_media(media="print")
+
+    expect(page.get_by_text("to tag passages and write notes")).to_be_hidden()
+    expect(page.get_by_role("heading", name=article.title)).to_be_visible()
