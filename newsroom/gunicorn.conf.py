@@ -8,9 +8,8 @@ preload_app = True
 
 
 def when_ready(server):
-    # Django is set up by now (preload_app), so the demo account's module can be imported.
+    # Django is set up by now (preload_app): the demo account's module can be imported.
     from articles.management.commands.create_demo_user import DEMO_PASSWORD, DEMO_USERNAME
 
-    print(
-        f"Newsroom is ready: open http://{bind}/ and log in as {DEMO_USERNAME} / {DEMO_PASSWORD}", flush=True
-    )
+    address, login = server.cfg.bind[0], f"{DEMO_USERNAME} / {DEMO_PASSWORD}"
+    print(f"Newsroom is ready: open http://{address}/ and log in as {login}", flush=True)

@@ -1,6 +1,11 @@
-"""setup_site: what `make serve` does before serving, in one process, and again without harm."""
+"""What `make serve` runs: setup_site (one process, harmless to repeat), then gunicorn's config."""
 
 import re
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
@@ -9,10 +14,10 @@ from django.core.management import call_command
 from articles.management.commands.create_demo_user import DEMO_PASSWORD, DEMO_USERNAME
 from articles.models import Article
 
-pytestmark = pytest.mark.django_db
+PROJECT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def served_site(settings, tmp_path):
     """The site as `make serve` runs it: DEBUG off, hashed and compressed static files."""
     settings.DEBUG = False
@@ -24,7 +29,7 @@ def served_site(settings, tmp_path):
 
 
 @pytest.fixture
-def setup_site(capsys):
+def setup_site(served_site, capsys):
     """Run the command and return what its steps wrote to sys.stdout."""
 
     def run() -> str:
@@ -34,6 +39,7 @@ def setup_site(capsys):
     return run
 
 
+@pytest.mark.django_db
 def test_it_sets_the_site_up_and_changes_nothing_when_run_again(setup_site):
     first = setup_site()
 
@@ -50,6 +56,7 @@ def test_it_sets_the_site_up_and_changes_nothing_when_run_again(setup_site):
     assert Article.objects.count() == 5
 
 
+@pytest.mark.django_db
 def test_whitenoise_serves_the_collected_static_files_without_debug(setup_site, client):
     setup_site()
 
@@ -60,3 +67,31 @@ def test_whitenoise_serves_the_collected_static_files_without_debug(setup_site, 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/css")
     assert b".site-header" in b"".join(response.streaming_content)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_server_says_where_to_log_in_once_it_is_ready():
+    address = f"127.0.0.1:{free_port()}"
+    command = ["-m", "gunicorn", "newsroom.wsgi", "--config", "newsroom/gunicorn.conf.py", "--workers", "1"]
+    server = subprocess.Popen(
+        [sys.executable, *command, "--bind", address],
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    watchdog = threading.Timer(60, server.kill)  # a server that never gets ready fails the test
+    watchdog.start()
+    try:
+        first_line = server.stdout.readline()
+    finally:
+        watchdog.cancel()
+        server.terminate()
+        server.wait(timeout=30)
+
+    assert first_line == f"Newsroom is ready: open http://{address}/ and log in as demo / newsroom-demo\n"
