@@ -69,6 +69,11 @@ def test_the_chrome_leaves_a_phone_screen_to_the_text_and_folds_while_reading_do
     page.wait_for_function(f"{CHROME_HEIGHT} === {unfolded}")
     assert page.eval_on_selector(f"#column-{articles[0].pk}", "column => column.scrollTop") > 0
 
+    legend = page.get_by_text("Numbered markers")
+    expect(legend).to_be_hidden()  # behind its disclosure
+    page.get_by_text("Shared passages").click()
+    expect(legend).to_be_visible()
+
 
 def test_the_switcher_marks_the_column_in_view_on_a_phone(page, corpus_story):
     story, articles = corpus_story
@@ -100,6 +105,7 @@ def test_five_columns_fit_a_laptop_screen(page, corpus_story):
     )
     assert float(font_size.removesuffix("px")) >= 16
     expect(page.get_by_role("navigation", name="Columns")).to_be_hidden()  # nothing to switch to
+    expect(page.get_by_text("Numbered markers")).to_be_visible()  # room for the legend
 
 
 def test_columns_out_of_view_are_listed_in_the_switcher(page, corpus_story):
