@@ -233,7 +233,8 @@ def check_passage(article: Article, start: int, end: int, exact: str) -> tuple[i
     if article.body[start:end] != exact:
         raise AnnotationError(
             "The article's text has changed since this page was loaded, so the passage you selected "
-            "is not where it was. Copy your note if you wrote one, reload the page and select the passage again."
+            "is not where it was. Copy your note if you wrote one, reload the page and select the "
+            "passage again."
         )
     start, end = trim_selection(article.body, start, end)
     if start == end:

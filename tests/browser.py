@@ -15,30 +15,34 @@ def log_in(page, username="alice", password="pw", next_url="/"):
     expect(page.get_by_role("button", name=f"Log out {username}")).to_be_visible()
 
 
-def drag_across(page, scope, phrase):
-    """Select a phrase the way a reader does: press before its first letter, release after its last."""
+def drag_across(page, scope, phrase, until=None, scroll=True):
+    """Select text the way a reader does: press before the phrase's first letter, release after
+    the last letter of `until` (by default the phrase itself), which may be paragraphs further on.
+    The text is first scrolled to the middle of the window, unless scroll is False."""
     points = page.evaluate(
-        """([scope, phrase]) => {
+        """([scope, phrase, until, scroll]) => {
         const walker = document.createTreeWalker(document.querySelector(scope), NodeFilter.SHOW_TEXT);
-        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-            const at = node.data.indexOf(phrase);
-            if (at === -1) continue;
-            node.parentElement.scrollIntoView({block: "center"});
-            const range = document.createRange();
-            range.setStart(node, at);
-            range.setEnd(node, at + phrase.length);
-            const rects = [...range.getClientRects()].filter((rect) => rect.width > 0);
-            const first = rects[0], last = rects[rects.length - 1];
-            return {
-                from: [first.left + 1, first.top + first.height / 2],
-                to: [last.right - 1, last.top + last.height / 2],
-            };
-        }
-        return null;
+        const nodes = [];
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node);
+        const first = nodes.findIndex((node) => node.data.includes(phrase));
+        const last = nodes.findIndex((node, index) => index >= first && node.data.includes(until));
+        if (first === -1 || last === -1) return null;
+        const start = nodes[first].data.indexOf(phrase);
+        const end = nodes[last].data.indexOf(until, last === first ? start : 0) + until.length;
+        if (scroll) nodes[first].parentElement.scrollIntoView({block: "center"});
+        const range = document.createRange();
+        range.setStart(nodes[first], start);
+        range.setEnd(nodes[last], end);
+        const rects = [...range.getClientRects()].filter((rect) => rect.width > 0);
+        const from = rects[0], to = rects[rects.length - 1];
+        return {
+            from: [from.left + 1, from.top + from.height / 2],
+            to: [to.right - 1, to.top + to.height / 2],
+        };
     }""",
-        [scope, phrase],
+        [scope, phrase, until or phrase, scroll],
     )
-    assert points is not None, f"{phrase!r} is not in {scope}"
+    assert points is not None, f"{phrase!r}…{until!r} is not in {scope}"
     page.mouse.move(*points["from"])
     page.mouse.down()
     page.mouse.move(*points["to"], steps=10)

@@ -304,3 +304,212 @@ def test_it_scrolls_to_a_highlight_from_the_sidebar(page, alice):
 
     expect(mark).to_be_in_viewport()
     assert page.evaluate("window.scrollY") > 0
+
+
+def phrase_box(page, scope, phrase):
+    """Where a phrase of the text is on the screen now."""
+    return page.evaluate(
+        """([scope, phrase]) => {
+        const walker = document.createTreeWalker(document.querySelector(scope), NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const at = node.data.indexOf(phrase);
+            if (at === -1) continue;
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + phrase.length);
+            const box = range.getBoundingClientRect();
+            return {x: box.left, y: box.top, width: box.width, height: box.height};
+        }
+    }""",
+        [scope, phrase],
+    )
+
+
+def overlaps(a, b):
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and (a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+    )
+
+
+@pytest.mark.parametrize("in_column", [False, True])
+def test_it_annotates_a_passage_over_two_paragraphs(page, alice, in_column):
+    story = make_story()
+    article = make_article(story=story, outlet=make_outlet("First Outlet"), body=BODY)
+    other = make_article(story=story, outlet=make_outlet("Second Outlet"), body="Other words.")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    compare_url = reverse("articles:compare", args=[story.slug]) + f"?a={article.pk}&a={other.pk}"
+    log_in(page, next_url=compare_url if in_column else article.get_absolute_url())
+    scope = f"#column-{article.pk} .js-annotatable" if in_column else ".js-annotatable"
+
+    drag_across(page, scope, "with the army.", until="The letter said")
+    expect(tags_input(page)).to_be_focused()
+    page.keyboard.type("across")
+    note_input(page).press("Control+Enter")
+
+    expect(annotation_form(page)).to_be_hidden()
+    annotation = Annotation.objects.get()
+    assert annotation.exact == "with the army.\n\nThe letter said"
+    expect(highlight(page, annotation.pk)).to_have_text(["with the army.", "The letter said"])
+    expect(page.get_by_text("Annotation saved.")).to_be_visible()
+
+
+def test_it_keeps_the_undo_bar_in_view_after_a_delete(page, alice):
+    article = make_article(body=LONG_BODY + "\n\nThe very last sentence names the culprit.")
+    annotation = annotate(article, alice, "names the culprit", note="At the very end")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, next_url=article.get_absolute_url())
+
+    sidebar(page).get_by_role("link", name="Delete").click()
+    page.get_by_role("button", name="Delete").click()
+
+    undo = page.get_by_role("button", name="Undo")
+    expect(undo).to_be_in_viewport()
+    expect(page.get_by_text("Annotation deleted.")).to_be_in_viewport()
+    undo.click()
+    expect(highlight(page, annotation.pk)).to_be_in_viewport()  # back where the passage is
+    annotation.refresh_from_db()
+    assert annotation.deleted_at is None
+
+
+def test_it_returns_to_the_side_by_side_view_after_edit_and_delete(page, alice):
+    story = make_story()
+    first = make_article(story=story, outlet=make_outlet("First Outlet"), body=BODY)
+    second = make_article(story=story, outlet=make_outlet("Second Outlet"), body="Intro.\n\n" + BODY)
+    annotation = annotate(second, alice, "Nadella answered", note="Old note")
+    compare_url = reverse("articles:compare", args=[story.slug]) + f"?a={first.pk}&a={second.pk}"
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, next_url=compare_url)
+    column = page.locator(f"#column-{second.pk}")
+
+    column.locator("summary", has_text="Annotations").click()
+    column.get_by_role("link", name="Edit").click()
+    note_input(page).fill("New note")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"**{compare_url}#hl-{annotation.pk}")
+    expect(highlight(page, annotation.pk, f"#column-{second.pk}")).to_be_in_viewport()
+
+    column.locator("summary", has_text="Annotations").click()
+    column.get_by_role("link", name="Delete").click()
+    page.get_by_role("button", name="Delete").click()
+    expect(page.get_by_role("button", name="Undo")).to_be_in_viewport()
+    assert compare_url in page.url
+    page.get_by_role("button", name="Undo").click()
+    page.wait_for_url(f"**{compare_url}#hl-{annotation.pk}")
+    expect(highlight(page, annotation.pk, f"#column-{second.pk}")).to_have_count(1)
+
+
+def test_it_saves_and_shows_tags_in_any_script(page, alice):
+    article = make_article(body=BODY)
+    names = ["réfugiés", "Ελληνικά", "Bürgerrechte"]
+    log_in(page, next_url=article.get_absolute_url())
+
+    drag_across(page, ".js-annotatable", "Nadella answered")
+    tags_input(page).fill(", ".join(names))
+    note_input(page).press("Control+Enter")
+
+    for name in names:
+        expect(sidebar(page).get_by_role("link", name=name, exact=True)).to_be_visible()
+    sidebar(page).get_by_role("link", name="Ελληνικά", exact=True).click()
+    expect(page.get_by_role("heading", name="Passages tagged “Ελληνικά”")).to_be_visible()
+    expect(page.locator("mark")).to_have_text("Nadella answered")
+    page.get_by_role("link", name="All tags").click()
+    for name in names:
+        expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
+    page.goto(article.get_absolute_url())
+    page.get_by_role("navigation", name="Show highlights with tag").get_by_role(
+        "link", name="réfugiés"
+    ).click()
+    expect(page.locator("mark.js-highlight")).to_have_text("Nadella answered")
+
+
+PHONES = [{"width": 390, "height": 844}, {"width": 375, "height": 667}, {"width": 844, "height": 390}]
+
+
+@pytest.mark.parametrize("size", PHONES)
+def test_it_keeps_the_passage_in_view_while_annotating_on_a_phone(page, alice, size):
+    story = make_story()
+    first = make_article(story=story, outlet=make_outlet("First Outlet"), body=LONG_BODY)
+    second = make_article(story=story, outlet=make_outlet("Second Outlet"), body=LONG_BODY)
+    page.set_viewport_size(size)
+    log_in(page, next_url=reverse("articles:compare", args=[story.slug]) + f"?a={first.pk}&a={second.pk}")
+
+    # A passage low on the screen, where a popover below it would not fit.
+    paragraph = 3
+    scope = f"#column-{first.pk} .js-annotatable p:nth-of-type({paragraph + 1})"
+    for _ in range(2):  # again once the header has folded away
+        page.locator(scope).evaluate(
+            "p => p.closest('.js-compare-column')"
+            ".scrollBy(0, p.getBoundingClientRect().top - innerHeight * 0.7)"
+        )
+        page.wait_for_timeout(300)
+    phrase = f"Paragraph {paragraph} of"
+    drag_across(page, scope, phrase, scroll=False)
+
+    form = annotation_form(page)
+    expect(form).to_be_visible()
+    selection, popover = phrase_box(page, scope, phrase), form.bounding_box()
+    assert selection["height"] > 0
+    assert not overlaps(selection, popover)
+    assert 0 <= selection["y"] and selection["y"] + selection["height"] <= size["height"]
+    assert popover["y"] >= 0 and popover["y"] + popover["height"] <= size["height"] + 1
+
+
+def test_it_draws_a_caret_and_shows_the_keys_for_keyboard_selection(page, alice):
+    article = make_article(body=BODY)
+    log_in(page, next_url=article.get_absolute_url())
+    tab_to_article_text(page)
+
+    caret = page.locator(".text-caret")
+    expect(caret).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Shift+arrows select")).to_be_visible()
+    first = caret.bounding_box()
+    for _ in range(len("Microsoft")):
+        page.keyboard.press("ArrowRight")
+    moved = caret.bounding_box()
+    assert moved["x"] > first["x"] + 20 and abs(moved["y"] - first["y"]) < 2
+    page.keyboard.press("Shift+Tab")
+    expect(caret).to_be_hidden()
+
+
+def test_it_makes_highlights_one_tab_stop_per_column_with_arrows_between_them(page, alice):
+    story = make_story()
+    columns = [make_article(story=story, outlet=make_outlet(f"Outlet {n}"), body=BODY) for n in range(3)]
+    words = ["Microsoft", "protested", "contract", "letter", "Nadella", "Analysts"]
+    annotations = {article.pk: [annotate(article, alice, word) for word in words] for article in columns}
+    page.goto(reverse("articles:compare", args=[story.slug]) + "?" + "&".join(f"a={a.pk}" for a in columns))
+
+    stops = page.evaluate(
+        """() => [...document.querySelectorAll('.js-annotatable')].map((body) =>
+        [...body.querySelectorAll('.js-highlight, .js-shared-marker')]
+        .filter((item) => item.tabIndex === 0).length)"""
+    )
+    assert stops == [1, 1, 1]
+    first_column = columns[0].pk
+    mark = highlight(page, annotations[first_column][0].pk)
+    mark.focus()
+    page.keyboard.press("ArrowRight")
+    expect(highlight(page, annotations[first_column][1].pk)).to_be_focused()
+    page.keyboard.press("End")
+    expect(highlight(page, annotations[first_column][-1].pk)).to_be_focused()
+    page.keyboard.press("Tab")  # out of the text, not on to another of its highlights
+    assert page.evaluate("document.activeElement.closest('.js-annotatable')") is None
+
+
+def test_it_counts_a_long_note_and_keeps_it_when_refused(page, alice):
+    article = make_article(body=BODY)
+    log_in(page, next_url=article.get_absolute_url())
+    drag_across(page, ".js-annotatable", "Nadella answered")
+
+    limit = page.locator(".field-limit").last
+    expect(limit).to_have_text("Up to 10,000 characters")
+    note_input(page).fill("a" * 8_500)
+    expect(limit).to_have_text("8,500 of 10,000 characters")
+    note_input(page).fill("a" * 10_050)
+    expect(limit).to_have_text("10,050 of 10,000 characters: 50 too many")
+    page.get_by_role("button", name="Save").click()
+
+    expect(annotation_form(page)).to_contain_text("at most 10000 characters; this one has 10050")
+    assert len(note_input(page).input_value()) == 10_050  # nothing cut, nothing lost
+    assert Annotation.objects.count() == 0

@@ -185,7 +185,7 @@ def test_it_renders_overlapping_highlights_server_side(client, alice, bob, artic
     response = client.get(article.get_absolute_url())
 
     ids = " ".join(map(str, sorted([outer.pk, inner.pk, crossing.pk])))
-    assert f'data-depth="3" data-annotations="{ids}" tabindex="0">contract</mark>' in response.text
+    assert f'data-depth="3" data-annotations="{ids}" tabindex="-1">contract</mark>' in response.text
     for annotation in (outer, inner, crossing):
         assert f'id="annotation-{annotation.pk}"' in response.text
 

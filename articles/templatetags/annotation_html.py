@@ -36,7 +36,7 @@ def anchors(part) -> str:
     )
     shared_markers = "".join(
         f'<span class="shared-marker js-shared-marker" id="shared-{int(p.article)}-{int(p.cluster)}"'
-        f' data-cluster="{int(p.cluster)}" data-label="{int(p.cluster)}" role="button" tabindex="0"'
+        f' data-cluster="{int(p.cluster)}" data-label="{int(p.cluster)}" role="button" tabindex="-1"'
         f' data-also="{escape(p.also_in)}"'
         f' aria-label="Shared passage {int(p.cluster)}, also in {escape(p.also_in)}: line up columns"></span>'
         for p in part.starting_shared
@@ -49,7 +49,7 @@ def segment_html(part) -> str:
     if annotation_ids := part.annotation_ids:
         text = (
             f'<mark class="hl js-highlight" data-depth="{min(len(annotation_ids), 3)}"'
-            f' data-annotations="{escape(part.ids_text)}" tabindex="0">{text}</mark>'
+            f' data-annotations="{escape(part.ids_text)}" tabindex="-1">{text}</mark>'
         )
     if cluster_ids := part.cluster_ids:
         # The colour is the first cluster's; the marker at each passage's start names it in text.

@@ -4,6 +4,8 @@
 const form = document.querySelector(".js-annotation-form");
 const statusLine = document.querySelector(".js-selection-status");
 let lastFocus = null;
+let openRange = null; // the passage the open form annotates
+let lastPointer = "mouse"; // touch, pen or mouse: how the reader selects
 
 function bodyOf(node) {
   const element = node?.nodeType === Node.ELEMENT_NODE ? node : node?.parentElement;
@@ -65,7 +67,7 @@ function currentPassage() {
   while (end > start && /\s/.test(characters[end - 1])) end -= 1;
   if (start >= end) return null;
   const exact = characters.slice(start, end).join("");
-  return { body, start, end, exact, rect: range.getBoundingClientRect() };
+  return { body, start, end, exact, range: range.cloneRange() };
 }
 
 function openForm(passage) {
@@ -78,16 +80,43 @@ function openForm(passage) {
     ? `${passage.exact.slice(0, 160)}…` : passage.exact;
   form.querySelector(".js-form-error").textContent = "";
   form.hidden = false;
-  const top = Math.min(passage.rect.bottom + 8, innerHeight - form.offsetHeight - 8);
-  form.style.top = `${Math.max(8, top)}px`;
-  form.style.left = `${Math.max(8, Math.min(passage.rect.left, innerWidth - form.offsetWidth - 8))}px`;
+  openRange = passage.range;
+  placeForm();
   lastFocus = passage.body.closest("[tabindex]") ?? passage.body;
-  form.elements.tags.focus();
+  // On a touch screen the keyboard would cover the passage: the reader taps a field when ready.
+  if (lastPointer === "touch") form.focus();
+  else form.elements.tags.focus();
   say("");
+}
+
+// Below the passage, else above it; where neither fits (a phone), docked to the bottom of the
+// window with the passage scrolled into the space above it. The form never hides the passage.
+function placeForm() {
+  const margin = 8;
+  const box = openRange.getBoundingClientRect();
+  const height = form.offsetHeight;
+  const fitsBelow = box.bottom + margin + height <= innerHeight - margin;
+  const fitsAbove = box.top - margin - height >= margin;
+  form.classList.toggle("is-docked", !fitsBelow && !fitsAbove);
+  if (fitsBelow || fitsAbove) {
+    form.style.top = `${fitsBelow ? box.bottom + margin : box.top - margin - height}px`;
+    form.style.left = `${Math.max(margin, Math.min(box.left, innerWidth - form.offsetWidth - margin))}px`;
+    return;
+  }
+  form.style.top = form.style.left = "";
+  const room = innerHeight - form.offsetHeight - margin;
+  const overlap = box.bottom - room;
+  if (overlap > 0) scrollerOf(openRange.startContainer).scrollBy(0, Math.min(overlap, box.top - margin));
+}
+
+function scrollerOf(node) {
+  const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+  return element.closest(".js-compare-column") ?? window;
 }
 
 function closeForm() {
   form.hidden = true;
+  openRange = null;
   form.reset();
   lastFocus?.focus({ preventScroll: true });
 }
@@ -142,7 +171,6 @@ document.addEventListener("pointerup", (event) => {
   if (!form?.contains(event.target)) setTimeout(offerSelection, 0);
 });
 // On touch screens the selection handles move without pointer events: wait until they rest.
-let lastPointer = "mouse";
 let restTimer;
 document.addEventListener("pointerdown", (event) => { lastPointer = event.pointerType; });
 document.addEventListener("selectionchange", () => {
@@ -157,3 +185,5 @@ form?.addEventListener("keydown", (event) => {
   if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
 });
 form?.querySelector(".js-cancel").addEventListener("click", closeForm);
+// A phone's on-screen keyboard resizes the window: keep the form clear of the passage.
+addEventListener("resize", () => { if (openRange) placeForm(); });
