@@ -13,7 +13,14 @@ from django.utils import timezone
 from articles.comparison import find_shared_passages, unshared_share
 from articles.models import Article, Story, StoryComparison
 from articles.queries import SHARED_COLOURS, ArticleAnnotations, SharedPassage
-from articles.statements import align_facts, differs, find_facts, find_quotes, group_quotes
+from articles.statements import (
+    align_facts,
+    differs,
+    find_facts,
+    find_quotes,
+    group_quotes,
+    statement_texts,
+)
 
 # From this share of its text found in other articles OUTSIDE its quotation marks, an article is
 # flagged as copying: quoting the same letter is journalism, repeating another's sentences is not.
@@ -36,6 +43,7 @@ def compare_story(story: Story) -> StoryComparison:
     for quote in quotes:
         quotes_by_article[quote.article].append((quote.start, quote.end))
     facts = [fact for article in articles for fact in find_facts(article.pk, article.body)]
+    quote_groups = group_quotes(quotes)
     data = {
         "story": story.slug,
         "articles": [
@@ -72,7 +80,7 @@ def compare_story(story: Story) -> StoryComparison:
         "quotes": [
             {
                 "speaker": next((quote.speaker for quote in group if quote.speaker), None),
-                "text": max(group, key=lambda quote: len(quote.text)).text,
+                "text": statement,
                 "occurrences": [
                     {
                         "article": q.article,
@@ -84,7 +92,7 @@ def compare_story(story: Story) -> StoryComparison:
                     for q in group
                 ],
             }
-            for group in group_quotes(quotes)
+            for group, statement in zip(quote_groups, statement_texts(quote_groups), strict=True)
         ],
         "facts": [
             {

@@ -21,7 +21,7 @@ noun it is about.
 import datetime
 import re
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -467,6 +467,22 @@ def group_quotes(quotes: Iterable[Quote]) -> list[list[Quote]]:
             group[0].start,
         ),
     )
+
+
+def statement_texts(groups: list[list[Quote]]) -> list[str]:
+    """The words each group of quotes says: its longest quote that says nothing else.
+
+    A quote of two statements belongs to both their groups; shown for each, it would make one
+    quotation look like two rows of the same words.
+    """
+    groups_of = Counter(quote for group in groups for quote in group)
+    texts = []
+    for group in groups:
+        own = [quote for quote in group if groups_of[quote] == 1]
+        texts.append(
+            max(own, key=lambda q: len(q.text)).text if own else min(group, key=lambda q: len(q.text)).text
+        )
+    return texts
 
 
 # Facts ----------------------------------------------------------------------------------------

@@ -161,3 +161,9 @@ def test_it_lists_near_duplicate_articles_across_the_corpus():
     assert (pair["a"], pair["b"]) == (first.pk, second.pk) and pair["similarity"] >= 0.8
     with pytest.raises(CommandError, match="between"):
         call_command("find_near_duplicates", "--threshold", "2")
+
+
+def test_it_lists_each_quoted_statement_once(client, story):
+    table = client.get(reverse("articles:story_coverage", args=[story.slug])).context["table"]
+    statements = [quote["text"] for quote, _ in table.quotes]
+    assert len(statements) == len(set(statements))

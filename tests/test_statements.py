@@ -16,6 +16,7 @@ from articles.statements import (
     find_facts,
     find_quotes,
     group_quotes,
+    statement_texts,
 )
 from tests.base import corpus
 
@@ -316,6 +317,26 @@ def test_it_puts_a_quote_of_two_statements_in_both_groups():
     complicit = group_with(groups, 1, "As the people who build")
     assert movement != complicit
     assert both in movement and both in complicit
+
+
+def test_it_names_each_statement_by_its_own_words_not_by_a_quote_of_two():
+    groups = group_quotes(corpus_quotes())
+    texts = statement_texts(groups)
+    assert len(set(texts)) == len(texts)
+    movement = texts[groups.index(group_with(groups, 1, "We are part of a growing movement"))]
+    complicit = texts[groups.index(group_with(groups, 1, "As the people who build"))]
+    assert movement.startswith("We are part of a growing movement") and "complicit" not in movement
+    assert complicit.startswith("As the people who build") and "growing movement" not in complicit
+
+
+def test_it_names_a_statement_whose_every_quote_says_more_by_its_shortest_quote():
+    first = Quote(1, 0, 30, "One two three. Four five six.", None)
+    second = Quote(2, 0, 30, "One two three. Four five six. Seven eight nine.", None)
+    assert statement_texts([[first, second], [first], [second]]) == [
+        "One two three. Four five six.",
+        "One two three. Four five six.",
+        "One two three. Four five six. Seven eight nine.",
+    ]
 
 
 def test_it_lists_the_corpus_groups_most_articles_first():
