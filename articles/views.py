@@ -97,11 +97,19 @@ def compare(request, slug):
 
 def story_coverage(request, slug):
     story = get_object_or_404(Story, slug=slug)
+    return render(request, "articles/story_coverage.html", coverage_context(story))
+
+
+def coverage_context(story: Story, refused: dict | None = None) -> dict:
+    """The coverage page; `refused` is the cluster form sent back with its errors and text."""
     comparison = StoryComparison.objects.filter(story=story).first()
-    table = coverage.coverage_table(comparison) if comparison else None
-    return render(
-        request, "articles/story_coverage.html", {"story": story, "comparison": comparison, "table": table}
-    )
+    return {
+        "story": story,
+        "comparison": comparison,
+        "table": coverage.coverage_table(comparison) if comparison else None,
+        "cluster_form": AnnotationEditForm(auto_id=False),
+        "refused": refused or {},
+    }
 
 
 def story_comparison_json(request, slug):
@@ -115,17 +123,20 @@ def story_comparison_json(request, slug):
 @require_POST
 def cluster_annotate(request, slug, cluster_id):
     story = get_object_or_404(Story, slug=slug)
-    form = AnnotationEditForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise services.ClusterError(error_text(form))
-        annotations = services.annotate_cluster(
-            story=story, cluster_id=cluster_id, author=request.user, **form.cleaned_data
-        )
-    except services.ClusterError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Annotated the passage in {len(annotations)} articles.")
+    form = AnnotationEditForm(request.POST, auto_id=False)
+    error = "" if form.is_valid() else error_text(form)
+    if not error:
+        try:
+            annotations = services.annotate_cluster(
+                story=story, cluster_id=cluster_id, author=request.user, **form.cleaned_data
+            )
+        except services.ClusterError as problem:
+            error = str(problem)
+    if error:  # the page again, with what the user typed
+        messages.error(request, error)
+        refused = {"cluster": cluster_id, "form": form, "error": error}
+        return render(request, "articles/story_coverage.html", coverage_context(story, refused), status=400)
+    messages.success(request, f"Annotated the passage in {len(annotations)} articles.")
     return redirect(f"{reverse('articles:story_coverage', args=[slug])}#passage-{cluster_id}")
 
 

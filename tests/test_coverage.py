@@ -122,11 +122,25 @@ def test_it_refuses_to_annotate_a_passage_badly(client, story):
     client.force_login(User.objects.create_user("alice"))
     assert client.get(url).status_code == 405
     unknown = reverse("articles:cluster_annotate", args=[story.slug, 9999])
-    assert "does not exist" in client.post(unknown, {"tags": "x"}, follow=True).text
-    assert "at most 50" in client.post(url, {"tags": "x" * 51}, follow=True).text
+    assert "does not exist" in client.post(unknown, {"tags": "x"}).text
+    assert "at most 50" in client.post(url, {"tags": "x" * 51}).text
     # The text changed since the comparison: nothing is annotated, not even the unchanged ones.
     Article.objects.filter(pk=cluster["occurrences"][-1]["article"]).update(body="Rewritten.")
-    assert "changed since" in client.post(url, {"tags": "x"}, follow=True).text
+    assert "changed since" in client.post(url, {"tags": "x"}).text
+    assert not Annotation.objects.exists()
+
+
+def test_it_keeps_what_was_typed_when_it_refuses_to_annotate_a_shared_passage(client, story):
+    cluster = cluster_with(story, EDGE_DEVICES)
+    client.force_login(User.objects.create_user("alice"))
+    url = reverse("articles:cluster_annotate", args=[story.slug, cluster["id"]])
+
+    response = client.post(url, {"tags": "framing, écho", "note": "Mes notes " * 1001})
+
+    assert response.status_code == 400
+    assert "at most 10000 characters" in response.text
+    assert "framing, écho" in response.text and "Mes notes Mes notes" in response.text
+    assert "maxlength" not in response.text
     assert not Annotation.objects.exists()
 
 

@@ -38,10 +38,10 @@ function update(field) {
   else field.removeAttribute("aria-invalid");
 }
 
-for (const field of document.querySelectorAll("[data-max-chars], [data-max-tags]")) {
+for (const [index, field] of document.querySelectorAll("[data-max-chars], [data-max-tags]").entries()) {
   const status = document.createElement("span");
   status.className = "field-limit";
-  status.id = `${field.id}-limit`;
+  status.id = `field-limit-${index}`;
   status.setAttribute("aria-live", "polite");
   field.after(status);
   field.dataset.limitStatus = status.id;
