@@ -38,7 +38,8 @@ def anchors(part) -> str:
         f'<span class="shared-marker js-shared-marker" id="shared-{int(p.article)}-{int(p.cluster)}"'
         f' data-cluster="{int(p.cluster)}" data-label="{int(p.cluster)}" role="button" tabindex="-1"'
         f' data-also="{escape(p.also_in)}"'
-        f' aria-label="Shared passage {int(p.cluster)}, also in {escape(p.also_in)}: line up columns"></span>'
+        # "Also in: …" is its description, from the tooltip (tooltip.js).
+        f' aria-label="Shared passage {int(p.cluster)}: line up columns"></span>'
         for p in part.starting_shared
     )
     return annotation_anchors + shared_markers
