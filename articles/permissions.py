@@ -1,6 +1,6 @@
 """Who may see or change what, in one place."""
 
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from articles.models import Annotation
@@ -12,12 +12,12 @@ def can_change_annotation(user, annotation: Annotation) -> bool:
 
 
 def access_annotation_for_edit(user, pk: int) -> Annotation:
-    """A live annotation the user may change; 404 if they can't see it, 403 if not theirs."""
+    """A live annotation the user may change; 404 otherwise, as if it did not exist."""
     annotation = get_object_or_404(
         Annotation.objects.visible_to(user).select_related("article").prefetch_related("tags"), pk=pk
     )
     if not can_change_annotation(user, annotation):
-        raise PermissionDenied("Only its author can change this annotation.")
+        raise Http404("No annotation of yours has this id.")
     return annotation
 
 

@@ -1,16 +1,14 @@
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from articles import coverage, queries, services
 from articles.forms import AnnotationEditForm, AnnotationForm, error_text
 from articles.models import Article, Outlet, Story, StoryComparison
+from articles.navigation import at_highlight, return_url, with_query
 from articles.page_cache import cached_page, page_key
 from articles.permissions import access_annotation_for_edit, access_deleted_annotation
 
@@ -51,26 +49,16 @@ def outlet_detail(request, slug):
     )
 
 
-def this_page(request) -> str:
-    """The page's URL without a pending undo: where edits and deletes return to."""
-    query = request.GET.copy()
-    query.pop("undo", None)
-    return f"{request.path}?{query.urlencode()}" if query else request.path
+def reading_context(request, return_to: str) -> dict:
+    """What every page where the user reads and annotates needs, besides its articles.
 
-
-def page_to_return_to(request, default: str) -> str:
-    """The `next` page the user came from if it is one of ours, else the default."""
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    safe = url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure())
-    return url if safe else default
-
-
-def reading_context(request) -> dict:
-    """What every page where the user reads and annotates needs, besides its articles."""
+    return_to, where edits and deletes come back to, is built from the page's checked
+    parameters only: it is part of cache keys.
+    """
     return {
         "annotation_form": AnnotationForm(),
         "undo": queries.undoable_annotation(request.user, request.GET.get("undo")),
-        "return_to": this_page(request),
+        "return_to": return_to,
     }
 
 
@@ -79,7 +67,8 @@ def article_detail(request, pk, slug):
     if slug != article.slug:
         return redirect(article, permanent=True)
     tag = queries.existing_tag_slug(request.user, request.GET.get("tag", ""))
-    context = {**queries.article_reading(request.user, article, tag), **reading_context(request)}
+    return_to = with_query(article.get_absolute_url(), tag=tag)
+    context = {**queries.article_reading(request.user, article, tag), **reading_context(request, return_to)}
     key = page_key("article", article.pk, article.updated_at, article.annotations_changed_at, tag)
     return cached_page(request, key, lambda: render(request, "articles/article_detail.html", context))
 
@@ -91,7 +80,8 @@ def compare(request, slug):
         context = {"story": story, "articles": queries.story_articles(story), "error": error}
         return render(request, "articles/story_detail.html", context, status=400)
     columns = coverage.compare_columns(request.user, story, articles)
-    context = {"story": story, "columns": columns, **reading_context(request)}
+    return_to = with_query(reverse("articles:compare", args=[slug]), a=[article.pk for article in articles])
+    context = {"story": story, "columns": columns, **reading_context(request, return_to)}
     return render(request, "articles/compare.html", context)
 
 
@@ -157,12 +147,12 @@ def annotation_create(request):
 @login_required
 def annotation_update(request, pk):
     annotation = access_annotation_for_edit(request.user, pk)
-    back = page_to_return_to(request, annotation.article.get_absolute_url())
+    back = return_url(request, annotation.article.get_absolute_url())
     initial = {"tags": list(annotation.tags.all()), "note": annotation.note}
     form = AnnotationEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():
         services.update_annotation(annotation=annotation, **form.cleaned_data)
-        return redirect(f"{back}#hl-{annotation.pk}")
+        return redirect(at_highlight(back, annotation.pk))
     context = {"annotation": annotation, "form": form, "back": back}
     return render(request, "articles/annotation_update.html", context)
 
@@ -170,10 +160,10 @@ def annotation_update(request, pk):
 @login_required
 def annotation_delete(request, pk):
     annotation = access_annotation_for_edit(request.user, pk)
-    back = page_to_return_to(request, annotation.article.get_absolute_url())
+    back = return_url(request, annotation.article.get_absolute_url())
     if request.method == "POST":
         services.delete_annotation(annotation)
-        return redirect(f"{back}{'&' if '?' in back else '?'}{urlencode({'undo': annotation.pk})}")
+        return redirect(with_query(back, undo=annotation.pk))
     return render(request, "articles/annotation_delete.html", {"annotation": annotation, "back": back})
 
 
@@ -183,7 +173,7 @@ def annotation_restore(request, pk):
     annotation = access_deleted_annotation(request.user, pk)
     services.restore_annotation(annotation)
     messages.success(request, "The annotation is back.")
-    return redirect(f"{page_to_return_to(request, annotation.article.get_absolute_url())}#hl-{annotation.pk}")
+    return redirect(at_highlight(return_url(request, annotation.article.get_absolute_url()), annotation.pk))
 
 
 @require_GET

@@ -148,7 +148,7 @@ def test_it_refuses_edits_by_others(client, alice, bob, article):
     annotation = annotate(article, alice, "Nadella", note="mine")
     client.force_login(bob)
     for name in ["articles:annotation_update", "articles:annotation_delete"]:
-        assert client.post(reverse(name, args=[annotation.pk]), {"note": "hacked"}).status_code == 403
+        assert client.post(reverse(name, args=[annotation.pk]), {"note": "hacked"}).status_code == 404
     annotation.refresh_from_db()
     assert annotation.note == "mine" and annotation.deleted_at is None
 
@@ -318,3 +318,19 @@ def test_it_offers_undo_on_the_side_by_side_page(client, alice, article):
     response = client.get(story_page, {"a": [article.pk, other.pk], "undo": annotation.pk})
     assert "Annotation deleted." in response.text
     assert f'name="next" value="{story_page}?a={article.pk}&amp;a={other.pk}"' in response.text
+
+
+def test_it_returns_to_a_page_named_with_a_fragment_without_losing_undo(client, alice, article):
+    annotation = annotate(article, alice, "Nadella")
+    client.force_login(alice)
+    delete = reverse("articles:annotation_delete", args=[annotation.pk])
+    response = client.post(delete, {"next": "/stories/s/compare/?a=1#column-2"})
+    assert response["Location"] == f"/stories/s/compare/?a=1&undo={annotation.pk}"
+
+
+def test_it_keys_the_annotation_list_on_checked_parameters_only(client, alice, article):
+    annotation = annotate(article, alice, "Nadella")
+    client.force_login(alice)
+    page = client.get(article.get_absolute_url(), {"utm_source": "x", "tag": "no-such-tag"}).text
+    next_query = f"next=%2Farticles%2F{article.pk}%2F{article.slug}%2F"
+    assert f'href="/annotations/{annotation.pk}/edit/?{next_query}"' in page

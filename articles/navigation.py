@@ -1,0 +1,28 @@
+"""Where a page sends the reader next: back to the page they came from, never to another site."""
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def return_url(request, default: str) -> str:
+    """The `next` page the request names if it is one of ours (without a fragment), else the default."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure())
+    return urlunsplit(urlsplit(url)._replace(fragment="")) if safe else default
+
+
+def with_query(url: str, **params) -> str:
+    """The URL with these query parameters added (lists repeat the name); empty values are left out."""
+    parts = urlsplit(url)
+    added = [(name, value) for name, values in params.items() for value in as_list(values) if value != ""]
+    return urlunsplit(parts._replace(query=urlencode(parse_qsl(parts.query) + added)))
+
+
+def at_highlight(url: str, annotation_id: int) -> str:
+    """The URL scrolled to an annotation's highlight."""
+    return urlunsplit(urlsplit(url)._replace(fragment=f"hl-{int(annotation_id)}"))
+
+
+def as_list(values) -> list:
+    return list(values) if isinstance(values, list | tuple) else [values]
