@@ -85,3 +85,24 @@ def test_a_host_the_site_does_not_serve_gets_the_400_page(client):
     response = client.get("/", headers={"host": "newsroom.example.org"})
 
     assert_error_page(response, 400, "could not make sense of what your browser sent")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    ["/articles/1/x/?tag=%00", "/tag-suggestions/?q=a%00", "/tags/?story=%00", "/?page=%00", "/tags/?%00=1"],
+)
+def test_a_nul_character_in_a_parameter_gets_the_400_page(client, url):
+    # PostgreSQL cannot compare text holding NUL: without the check this is a 500 there.
+    assert_error_page(client.get(url), 400, "could not make sense of what your browser sent")
+
+
+def test_the_500_page_renders_before_collectstatic_has_run(settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path  # empty: no manifest of hashed names
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    response = Client(raise_request_exception=False).get("/fail/")
+    assert_error_page(response, 500, "because of an error on our side")
+    assert 'href="/static/css/site.css"' in response.content.decode()
