@@ -6,7 +6,7 @@ from taggit.models import Tag as UnusedTaggitTag
 from articles.coverage import compare_story
 from articles.forms import TagsField
 from articles.models import Annotation, Article, Outlet, Story, Tag
-from articles.services import reanchor_article, update_annotation
+from articles.services import reanchor_article, set_annotation_tags
 
 # Edits to these change what a story's comparison shows.
 COMPARED_FIELDS = {"body", "story", "title", "outlet"}
@@ -87,15 +87,31 @@ class ArticleAdmin(admin.ModelAdmin):
                 compare_story(story)
 
 
-# Our tags are articles.Tag; taggit's own model is left empty by migration 0006.
+# Our tags are articles.Tag; taggit's own table only keeps what migration 0007 copied from it.
 admin.site.unregister(UnusedTaggitTag)
+
+
+class TagAdminForm(forms.ModelForm):
+    class Meta:
+        model = Tag
+        fields = ["name", "slug"]
+
+    def clean_name(self):
+        """The app's rules for a tag's name, and no second tag that differs only in case."""
+        names = TagsField().clean(self.cleaned_data["name"])
+        if len(names) != 1:
+            raise forms.ValidationError("A tag's name cannot hold a comma: commas separate tags.")
+        [name] = names
+        if Tag.objects.exclude(pk=self.instance.pk).filter(key=Tag.key_for(name)).exists():
+            raise forms.ValidationError(f"There is already a tag “{name}” (in this or another case).")
+        return name
 
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    form = TagAdminForm
     list_display = ["name", "slug"]
     search_fields = ["name"]
-    fields = ["name", "slug"]
 
 
 class AnnotationAdminForm(forms.ModelForm):
@@ -139,7 +155,7 @@ class AnnotationAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         """Tags go through the service, which matches them ignoring case as the app does."""
-        update_annotation(annotation=form.instance, tags=form.cleaned_data["tags"], note=form.instance.note)
+        set_annotation_tags(annotation=form.instance, tags=form.cleaned_data["tags"])
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

@@ -271,7 +271,7 @@ def create_annotation(
 
 @transaction.atomic
 def update_annotation(*, annotation: Annotation, tags: list[str], note: str) -> Annotation:
-    """Change an annotation's tags and note; a real change shows as "edited"."""
+    """The author changes an annotation's tags and note; a real change shows as "edited"."""
     new_tags = Tag.objects.named(tags)
     if note == annotation.note and set(new_tags) == set(annotation.tags.all()):
         return annotation
@@ -281,6 +281,13 @@ def update_annotation(*, annotation: Annotation, tags: list[str], note: str) -> 
     annotation.tags.set(new_tags)
     annotation.article.touch_annotations()
     return annotation
+
+
+@transaction.atomic
+def set_annotation_tags(*, annotation: Annotation, tags: list[str]) -> None:
+    """An editor moderates an annotation's tags: not the author's edit, so not marked as one."""
+    annotation.tags.set(Tag.objects.named(tags))
+    annotation.article.touch_annotations()
 
 
 @transaction.atomic

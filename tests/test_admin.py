@@ -151,3 +151,39 @@ def test_it_matches_tags_ignoring_case_in_the_annotation_form(client, annotation
     assert response.status_code == 302
     assert sorted(annotation.tags.names()) == ["Bürger", "Élan"]
     assert Tag.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("ÉLAN", "already a tag “ÉLAN”"),
+        ("a, b", "cannot hold a comma"),
+        ("\u202eevil", "control characters"),
+        ("x" * 90, "at most 50"),
+    ],
+)
+def test_it_applies_the_app_tag_rules_when_an_editor_renames_a_tag(client, annotation, name, message):
+    other = Tag.objects.named(["other"])[0]
+    url = reverse("admin:articles_tag_change", args=[other.pk])
+    response = client.post(url, {"name": name, "slug": other.slug})
+    assert response.status_code == 200
+    assert message in str(response.context["adminform"].form.errors)
+    other.refresh_from_db()
+    assert other.name == "other"
+
+
+def test_it_lets_an_editor_rename_a_tag(client, annotation):
+    tag = annotation.tags.get()
+    response = client.post(
+        reverse("admin:articles_tag_change", args=[tag.pk]), {"name": "ÉLAN", "slug": tag.slug}
+    )
+    assert response.status_code == 302
+    tag.refresh_from_db()
+    assert (tag.name, tag.key) == ("ÉLAN", "élan")
+
+
+def test_it_does_not_mark_an_editors_retagging_as_the_authors_edit(client, annotation):
+    url = reverse("admin:articles_annotation_change", args=[annotation.pk])
+    client.post(url, {"tags": "moderated", "deleted_at_0": "", "deleted_at_1": ""})
+    annotation.refresh_from_db()
+    assert list(annotation.tags.names()) == ["moderated"] and annotation.edited_at is None

@@ -40,3 +40,14 @@ def test_it_moves_taggit_tags_to_our_own_merging_case_variants():
         for annotation in models.Annotation.objects.all()
     }
     assert tags == {first.pk: [("Élan", "élan")], second.pk: [("🙂", "slightly-smiling-face")]}
+
+    # And back: every annotation keeps its (merged) tags as taggit tags.
+    executor.loader.build_graph()
+    executor.migrate([("articles", "0005_coverage")])
+    Tagged = executor.loader.project_state([("articles", "0005_coverage")]).apps.get_model(
+        "articles", "TaggedAnnotation"
+    )
+    rows = sorted(Tagged.objects.values_list("content_object", "tag__name"))
+    assert rows == [(first.pk, "Élan"), (second.pk, "🙂")]
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -43,10 +43,23 @@ def copy_tags(apps, schema_editor):
         seen.add((annotation, tag))
 
 
+def copy_tags_back(apps, schema_editor):
+    """The way back: each row's tag as a taggit tag of the same name."""
+    OldTag = apps.get_model("taggit", "Tag")
+    TaggedAnnotation = apps.get_model("articles", "TaggedAnnotation")
+    slugs = set(OldTag.objects.values_list("slug", flat=True))
+    for tagged in TaggedAnnotation.objects.select_related("new_tag"):
+        name = tagged.new_tag.name
+        old = OldTag.objects.filter(name=name).first() or OldTag.objects.create(
+            name=name, slug=slug_for(name, slugs)
+        )
+        TaggedAnnotation.objects.filter(pk=tagged.pk).update(tag=old)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0006_own_tag_model"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 
-    operations = [migrations.RunPython(copy_tags, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(copy_tags, copy_tags_back)]

@@ -1,4 +1,4 @@
-"""Step 3: the through table points at articles.Tag only. (Not reversible: taggit's rows stay.)"""
+"""Step 3: the through table points at articles.Tag only."""
 
 import django.db.models.deletion
 import taggit.managers
@@ -17,7 +17,9 @@ class Migration(migrations.Migration):
             model_name="taggedannotation",
             name="tag",
             field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="tagged_annotations", to="articles.tag"
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="tagged_annotations",
+                to="articles.tag",
             ),
         ),
         migrations.AlterField(
@@ -33,6 +35,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="taggedannotation",
-            constraint=models.UniqueConstraint(fields=("content_object", "tag"), name="unique_tag_per_annotation"),
+            constraint=models.UniqueConstraint(
+                fields=("content_object", "tag"), name="unique_tag_per_annotation"
+            ),
         ),
     ]
