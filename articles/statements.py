@@ -404,14 +404,19 @@ def _continues(paragraph: str, previous_close: int, open_at: int) -> bool:
     return len(_SENTENCE_END.findall(gap + " ")) <= 1 and not _DOUBLE_MARK.search(gap)
 
 
-def _sentences(text: str) -> list[list[str]]:
-    """A quote's sentences, as runs of normalised words."""
+def _sentence_texts(text: str) -> list[str]:
+    """A quote's sentences as written."""
     pieces, start = [], 0
     for match in _SENTENCE_END.finditer(text):
         pieces.append(text[start : match.start()])
         start = match.end()
     pieces.append(text[start:])
-    return [words for piece in pieces if (words := _normal_words(piece))]
+    return pieces
+
+
+def _sentences(text: str) -> list[list[str]]:
+    """A quote's sentences, as runs of normalised words."""
+    return [words for piece in _sentence_texts(text) if (words := _normal_words(piece))]
 
 
 def _normal_words(text: str) -> list[str]:
@@ -479,10 +484,21 @@ def statement_texts(groups: list[list[Quote]]) -> list[str]:
     texts = []
     for group in groups:
         own = [quote for quote in group if groups_of[quote] == 1]
-        texts.append(
-            max(own, key=lambda q: len(q.text)).text if own else min(group, key=lambda q: len(q.text)).text
-        )
+        texts.append(max(own, key=lambda q: len(q.text)).text if own else _shared_sentences(group))
     return texts
+
+
+def _shared_sentences(group: list[Quote]) -> str:
+    """The sentences of the group's shortest quote that each of its other quotes says too."""
+    shortest = min(group, key=lambda quote: len(quote.text))
+    others = [_sentences(quote.text) for quote in group if quote is not shortest]
+    shared = [
+        sentence.strip()
+        for sentence in _sentence_texts(shortest.text)
+        if (words := _normal_words(sentence))
+        and all(any(_same_statement(words, theirs) for theirs in sentences) for sentences in others)
+    ]
+    return " ".join(shared) or shortest.text
 
 
 # Facts ----------------------------------------------------------------------------------------

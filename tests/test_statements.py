@@ -329,14 +329,17 @@ def test_it_names_each_statement_by_its_own_words_not_by_a_quote_of_two():
     assert complicit.startswith("As the people who build") and "growing movement" not in complicit
 
 
-def test_it_names_a_statement_whose_every_quote_says_more_by_its_shortest_quote():
-    first = Quote(1, 0, 30, "One two three. Four five six.", None)
-    second = Quote(2, 0, 30, "One two three. Four five six. Seven eight nine.", None)
-    assert statement_texts([[first, second], [first], [second]]) == [
-        "One two three. Four five six.",
-        "One two three. Four five six.",
-        "One two three. Four five six. Seven eight nine.",
+def test_it_names_a_statement_whose_every_quote_says_more_by_the_sentence_they_share():
+    # Article 1 quotes the first two sentences, article 2 the last two, 3 and 4 one each.
+    first, second, third = "One two three four.", "Five six seven eight.", "Nine ten eleven twelve."
+    quotes = [
+        Quote(1, 0, 41, f"{first} {second}", None),
+        Quote(2, 0, 45, f"{second} {third}", None),
+        Quote(3, 0, 19, first, None),
+        Quote(4, 0, 22, third, None),
     ]
+    groups = group_quotes(quotes)
+    assert sorted(statement_texts(groups)) == sorted([first, second, third])
 
 
 def test_it_lists_the_corpus_groups_most_articles_first():
