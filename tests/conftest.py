@@ -24,6 +24,17 @@ def fast_password_hashing():
         yield
 
 
+@pytest.fixture
+def alice(django_user_model):
+    """The reader and writer most tests need; bob is the other one. Password: pw."""
+    return django_user_model.objects.create_user("alice", password="pw")
+
+
+@pytest.fixture
+def bob(django_user_model):
+    return django_user_model.objects.create_user("bob", password="pw")
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Rendered fragments must not leak from one test into the next."""

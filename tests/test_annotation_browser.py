@@ -1,13 +1,15 @@
 """Annotating in Debian's Chromium: selecting with mouse and keyboard, overlaps, delete, hostile notes."""
 
+from io import StringIO
+
 import pytest
-from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from articles.models import Annotation
+from articles.models import Annotation, Story
 from articles.services import create_annotation
-from tests.base import make_article, make_outlet, make_story
+from tests.base import FIXTURES, make_article, make_outlet, make_story
 from tests.browser import drag_across, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,11 +24,6 @@ LONG_BODY = "\n\n".join(f"Paragraph {number} of a long article. " * 12 for numbe
 # Every payload below sets window.__xss if it runs.
 XSS_FLAG = "typeof window.__xss"
 INJECTED = "main img, main script, main svg"  # the page itself has none of these
-
-
-@pytest.fixture
-def alice():
-    return User.objects.create_user("alice", password="pw")
 
 
 def annotate(article, author, text, tags=(), note=""):
@@ -513,3 +510,44 @@ def test_it_counts_a_long_note_and_keeps_it_when_refused(page, alice):
     expect(annotation_form(page)).to_contain_text("at most 10000 characters; this one has 10050")
     assert len(note_input(page).input_value()) == 10_050  # nothing cut, nothing lost
     assert Annotation.objects.count() == 0
+
+
+def test_it_leaves_the_keyboard_down_and_hides_key_hints_on_a_touch_screen(browser, live_server, alice):
+    article = make_article(body=BODY)
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    log_in(page, next_url=article.get_absolute_url())
+
+    page.locator(".js-annotatable p").first.tap()  # the reader's finger, then the selection handles
+    page.evaluate(
+        """() => {
+        const text = document.querySelector('.js-annotatable p').firstChild;
+        getSelection().setBaseAndExtent(text, 0, text, 'Microsoft employees'.length);
+    }"""
+    )
+
+    expect(annotation_form(page)).to_be_visible()
+    expect(tags_input(page)).not_to_be_focused()  # no on-screen keyboard over the passage
+    expect(annotation_form(page)).to_be_focused()
+    expect(annotation_form(page).get_by_text("Ctrl+Enter")).to_be_hidden()
+    expect(annotation_form(page).get_by_text("Esc")).to_be_hidden()
+    context.close()
+
+
+def test_it_suggests_existing_tags_in_the_popover_and_on_the_coverage_page(page, alice):
+    call_command("import_corpus", FIXTURES, stdout=StringIO())
+    story = Story.objects.get()
+    article = story.articles.first()
+    annotate(article, alice, article.body.split()[0], tags=["Framing"])
+    log_in(page, next_url=reverse("articles:story_coverage", args=[story.slug]))
+
+    page.locator("summary", has_text="Annotate every occurrence").first.click()
+    page.get_by_label("Tags").first.press_sequentially("fr")
+    expect(page.locator("#tag-suggestions option")).to_have_attribute("value", "Framing")
+
+    page.goto(article.get_absolute_url())
+    drag_across(page, ".js-annotatable", article.body.split()[1])
+    tags_input(page).press_sequentially("quote, FR")
+    expect(page.locator("#tag-suggestions option")).to_have_attribute("value", "quote, Framing")

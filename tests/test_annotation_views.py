@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 
 from articles.models import Annotation
@@ -9,16 +8,6 @@ from tests.base import make_article, make_story
 pytestmark = pytest.mark.django_db
 
 BODY = "Microsoft employees protested.\n\nThe letter said the contract must end. Nadella answered."
-
-
-@pytest.fixture
-def alice():
-    return User.objects.create_user("alice", password="pw")
-
-
-@pytest.fixture
-def bob():
-    return User.objects.create_user("bob", password="pw")
 
 
 @pytest.fixture

@@ -100,9 +100,9 @@ def cluster_with(story, phrase):
     )
 
 
-def test_it_turns_a_shared_passage_into_annotations(client, story):
+def test_it_turns_a_shared_passage_into_annotations(client, story, alice):
     cluster = cluster_with(story, EDGE_DEVICES)
-    client.force_login(User.objects.create_user("alice"))
+    client.force_login(alice)
     url = reverse("articles:cluster_annotate", args=[story.slug, cluster["id"]])
 
     response = client.post(url, {"tags": "copied, framing", "note": "Same **phrase**"}, follow=True)
@@ -115,11 +115,11 @@ def test_it_turns_a_shared_passage_into_annotations(client, story):
         assert annotation.note_html == "<p>Same <strong>phrase</strong></p>"
 
 
-def test_it_refuses_to_annotate_a_passage_badly(client, story):
+def test_it_refuses_to_annotate_a_passage_badly(client, story, alice):
     cluster = cluster_with(story, EDGE_DEVICES)
     url = reverse("articles:cluster_annotate", args=[story.slug, cluster["id"]])
     assert client.post(url, {"tags": "x"}).status_code == 302  # anonymous: to log in
-    client.force_login(User.objects.create_user("alice"))
+    client.force_login(alice)
     assert client.get(url).status_code == 405
     unknown = reverse("articles:cluster_annotate", args=[story.slug, 9999])
     assert "does not exist" in client.post(unknown, {"tags": "x"}).text
@@ -130,9 +130,9 @@ def test_it_refuses_to_annotate_a_passage_badly(client, story):
     assert not Annotation.objects.exists()
 
 
-def test_it_keeps_what_was_typed_when_it_refuses_to_annotate_a_shared_passage(client, story):
+def test_it_keeps_what_was_typed_when_it_refuses_to_annotate_a_shared_passage(client, story, alice):
     cluster = cluster_with(story, EDGE_DEVICES)
-    client.force_login(User.objects.create_user("alice"))
+    client.force_login(alice)
     url = reverse("articles:cluster_annotate", args=[story.slug, cluster["id"]])
 
     response = client.post(url, {"tags": "framing, écho", "note": "Mes notes " * 1001})

@@ -58,9 +58,8 @@ def test_it_selects_the_passage_a_coverage_link_points_to(page):
     assert page.evaluate("getSelection().toString()") == occurrence["text"]
 
 
-def test_it_keeps_the_shared_passages_marked_after_annotating_a_column(page, django_user_model):
+def test_it_keeps_the_shared_passages_marked_after_annotating_a_column(page, alice):
     call_command("import_corpus", FIXTURES, stdout=StringIO())
-    django_user_model.objects.create_user("alice", password="pw")
     story = Story.objects.get()
     ids = [article["id"] for article in story.comparison.data["articles"][:2]]
     url = reverse("articles:compare", args=[story.slug]) + f"?a={ids[0]}&a={ids[1]}"

@@ -5,7 +5,6 @@ import re
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -212,8 +211,7 @@ def test_a_long_comparison_prints_on_several_pages(page, landscape):
     assert page_count(pdf) > 3
 
 
-def test_the_article_page_prints_its_text_and_annotations_without_controls(page):
-    alice = User.objects.create_user("alice", password="pw")
+def test_the_article_page_prints_its_text_and_annotations_without_controls(page, alice):
     article = make_article(story=make_story(), outlet=make_outlet(), body=LONG_BODY)
     make_article(story=article.story, outlet=make_outlet())
     quote = "Paragraph 59 of a long article."

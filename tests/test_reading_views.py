@@ -145,9 +145,9 @@ def test_it_serves_anonymous_readers_a_cached_page_until_the_article_changes(
     assert "A corrected title" in client.get(article.get_absolute_url()).text
 
 
-def test_it_builds_pages_of_signed_in_readers_each_time(client, django_user_model):
+def test_it_builds_pages_of_signed_in_readers_each_time(client, alice):
     article = make_story_with_articles(1).articles.get()
-    client.force_login(django_user_model.objects.create_user("alice"))
+    client.force_login(alice)
     first = client.get(article.get_absolute_url())
     second = client.get(article.get_absolute_url())
     assert "Log out alice" in second.text

@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 
 from articles.services import create_annotation, delete_annotation
@@ -16,8 +15,7 @@ def annotate(article, author, text, tags):
 
 
 @pytest.fixture
-def corpus():
-    alice = User.objects.create_user("alice")
+def corpus(alice):
     story = make_story("The contract")
     daily = make_article(
         story=story, outlet=make_outlet("The Daily"), body="One two three four five six seven eight nine ten."

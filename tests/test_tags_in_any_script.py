@@ -1,7 +1,6 @@
 """Tags in any script work everywhere, and no tag can take a page down."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 
 from articles.models import Annotation, Tag
@@ -12,11 +11,6 @@ pytestmark = pytest.mark.django_db
 
 BODY = "Microsoft employees protested.\n\nThe letter said the contract must end. Nadella answered."
 NAMES = ["réfugiés", "Bürgerrechte", "Ελληνικά", "日本語", "🙂", "C++", "👩‍💻 coding"]
-
-
-@pytest.fixture
-def alice():
-    return User.objects.create_user("alice", password="pw")
 
 
 @pytest.fixture

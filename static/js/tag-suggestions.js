@@ -1,12 +1,13 @@
-// Suggest existing tags for the tag being typed (the part after the last comma).
+// Suggest existing tags for the tag being typed (the part after the last comma), in any tag
+// field of the page; the fields share the datalist their list attribute names.
 
-const input = document.querySelector(".js-tag-input");
-const list = input && document.getElementById(input.getAttribute("list"));
 let timer;
 
-async function suggest() {
+async function suggest(input) {
+  const list = document.getElementById(input.getAttribute("list"));
   const typed = input.value.split(",");
   const current = typed.pop().trim();
+  if (!list) return;
   if (!current) return list.replaceChildren();
   const response = await fetch(`${input.dataset.suggestUrl}?q=${encodeURIComponent(current)}`);
   if (!response.ok) return;
@@ -19,7 +20,9 @@ async function suggest() {
   }));
 }
 
-input?.addEventListener("input", () => {
+document.addEventListener("input", (event) => {
+  const input = event.target.closest?.(".js-tag-input");
+  if (!input) return;
   clearTimeout(timer);
-  timer = setTimeout(suggest, 150);
+  timer = setTimeout(() => suggest(input), 150);
 });
