@@ -67,10 +67,17 @@ def article_detail(request, pk, slug):
     if slug != article.slug:
         return redirect(article, permanent=True)
     tag = queries.existing_tag_slug(request.user, request.GET.get("tag", ""))
-    return_to = with_query(article.get_absolute_url(), tag=tag)
-    context = {**queries.article_reading(request.user, article, tag), **reading_context(request, return_to)}
     key = page_key("article", article.pk, article.updated_at, article.annotations_changed_at, tag)
-    return cached_page(request, key, lambda: render(request, "articles/article_detail.html", context))
+
+    def render_page():
+        return_to = with_query(article.get_absolute_url(), tag=tag)
+        context = {
+            **queries.article_reading(request.user, article, tag),
+            **reading_context(request, return_to),
+        }
+        return render(request, "articles/article_detail.html", context)
+
+    return cached_page(request, key, render_page)
 
 
 def compare(request, slug):

@@ -7,6 +7,7 @@ into markup goes through escape() (ints excepted), and the one exception, note_h
 produced by sanitize.render_note().
 """
 
+from functools import lru_cache
 from html import escape
 from urllib.parse import urlencode
 
@@ -88,19 +89,17 @@ def annotation_entry(annotation, next_query: str) -> str:
 
 
 def dates(annotation) -> str:
-    """When it was written, and whether its author changed it since."""
-    html = when(annotation.created_at, "")
+    """The day it was written, and whether its author changed it since."""
+    html = day(timezone.localdate(annotation.created_at))
     if annotation.edited_at:
-        html += f' <span class="edited">{when(annotation.edited_at, "edited ")}</span>'
+        html += f' <span class="edited">edited {day(timezone.localdate(annotation.edited_at))}</span>'
     return html
 
 
-def when(moment, label: str) -> str:
-    local = timezone.localtime(moment)
-    return (
-        f'<time datetime="{local.isoformat()}" title="{label}{local:%-d %b %Y, %H:%M}">'
-        f"{label}{local:%-d %b %Y}</time>"
-    )
+@lru_cache(maxsize=1024)
+def day(date) -> str:
+    """Formatted once per day shown: a long list holds many annotations of the same days."""
+    return f'<time datetime="{date.isoformat()}">{date:%-d %b %Y}</time>'
 
 
 def tag_list(tag_links) -> str:
