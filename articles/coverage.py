@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from articles.comparison import find_shared_passages, unshared_share
 from articles.models import Article, Story, StoryComparison
 from articles.queries import SHARED_COLOURS, ArticleAnnotations, SharedPassage
-from articles.statements import (
+from articles.text.passages import find_shared_passages, unshared_share
+from articles.text.statements import (
     align_facts,
     differs,
     find_facts,

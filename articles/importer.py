@@ -20,7 +20,7 @@ from pathlib import Path
 import ijson
 from django.utils.text import slugify
 
-from articles.canonical import PARAGRAPH_SEPARATOR, canonical_lines, tidy_line
+from articles.text.canonical import PARAGRAPH_SEPARATOR, canonical_lines, tidy_line
 
 MANIFEST_NAME = "manifest.json"
 MAX_FILE_BYTES = 1_000_000

@@ -9,8 +9,8 @@ from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from articles.anchoring import CONTEXT_CHARS
-from articles.canonical import canonicalize, content_hash, count_words, split_paragraphs
+from articles.text.anchoring import CONTEXT_CHARS
+from articles.text.canonical import canonicalize, content_hash, count_words, split_paragraphs
 
 
 class WebURLField(models.URLField):

@@ -11,10 +11,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Prefetch, Sum
 from django.urls import NoReverseMatch, reverse
 
-from articles.anchoring import Segment, highlight_segments
 from articles.forms import TAG_MAX_CHARS, normalize_tag
 from articles.models import Annotation, Article, Outlet, Story, Tag, TaggedAnnotation
 from articles.permissions import can_change_annotation
+from articles.text.anchoring import Segment, highlight_segments
 
 
 @dataclass

@@ -11,12 +11,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.anchoring import TextQuote, quote_at, relocate, trim_selection
-from articles.canonical import content_hash
 from articles.coverage import compare_story, mark_stale
 from articles.importer import ImportProblem
 from articles.models import Annotation, Article, Outlet, Story, StoryComparison, Tag
 from articles.sanitize import render_note
+from articles.text.anchoring import TextQuote, quote_at, relocate, trim_selection
+from articles.text.canonical import content_hash
 
 ARTICLE_FIELDS = ["title", "body", "byline", "published_on", "source_url"]
 # Fields an import sets itself, with values known to be valid: full_clean() need not check them

@@ -1,4 +1,4 @@
-"""Time articles.comparison on synthetic data: one big story, and a corpus-wide near-duplicate scan.
+"""Time articles.text.passages on synthetic data: one big story, and a corpus-wide near-duplicate scan.
 
     .venv/bin/python bench/comparison_bench.py [--articles 50] [--words 800] [--corpus 100000]
                                                [--corpus-words 300] [--short-texts 20000] [--seed 1]
@@ -32,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from articles.comparison import find_shared_passages  # noqa: E402
-from articles.near_duplicates import near_duplicates, shingle_hashes  # noqa: E402
+from articles.text.near_duplicates import near_duplicates, shingle_hashes  # noqa: E402
+from articles.text.passages import find_shared_passages  # noqa: E402
 
 VOCABULARY = """
 the of to and a in that for on with as by at from its their his her after before while was is
@@ -137,7 +137,7 @@ def bench_story(articles: int, words: int, seed: int) -> None:
 def bench_real_story(copies: int, seed: int) -> None:
     """The whole comparison a story gets (passages, quotes, facts) on the corpus, copied and edited."""
     from articles.importer import iter_records
-    from articles.statements import align_facts, find_facts, find_quotes, group_quotes
+    from articles.text.statements import align_facts, find_facts, find_quotes, group_quotes
 
     rng = random.Random(seed)
     bodies = [record["body"] for record in iter_records([ROOT / "fixtures"])]

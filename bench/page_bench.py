@@ -158,7 +158,7 @@ def prepare_database(env: dict, work_dir: Path) -> None:
 
 def passages(body: str, count: int, rng: random.Random):
     """count (start, end) spans of the body that begin and end on text, not spaces."""
-    from articles.anchoring import trim_selection
+    from articles.text.anchoring import trim_selection
 
     while count:
         start = rng.randrange(len(body))

@@ -4,9 +4,9 @@ from functools import cache
 from itertools import count
 from pathlib import Path
 
-from articles.canonical import canonicalize
 from articles.importer import load_manifest, parse_text_file
 from articles.models import Article, Outlet, Story
+from articles.text.canonical import canonicalize
 
 _numbers = count(1)
 

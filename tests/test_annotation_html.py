@@ -3,7 +3,6 @@
 import datetime
 from types import SimpleNamespace
 
-from articles.anchoring import highlight_segments
 from articles.queries import (
     ANNOTATION,
     SHARED,
@@ -13,6 +12,7 @@ from articles.queries import (
     TagLink,
 )
 from articles.templatetags.annotation_html import annotation_entries, highlighted_text
+from articles.text.anchoring import highlight_segments
 
 HOSTILE = '<script>alert("x")</script>&"\''
 

@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.canonical import (
+from articles.text.canonical import (
     PARAGRAPH_SEPARATOR,
     canonicalize,
     count_words,

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.comparison import (
+from articles.text.near_duplicates import near_duplicates, shingle_hashes
+from articles.text.passages import (
     SHARED_MIN_WORDS,
     Cluster,
     find_shared_passages,
@@ -16,7 +17,6 @@ from articles.comparison import (
     normalized_words,
     unshared_share,
 )
-from articles.near_duplicates import near_duplicates, shingle_hashes
 from tests.base import corpus
 
 BLOG_PHRASE = (

@@ -12,10 +12,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from articles.canonical import canonicalize, content_hash
 from articles.importer import ImportProblem, iter_records
 from articles.models import Article, Outlet, Story
 from articles.services import import_articles
+from articles.text.canonical import canonicalize, content_hash
 
 pytestmark = pytest.mark.django_db
 

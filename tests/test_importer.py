@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles.canonical import canonicalize, split_paragraphs
 from articles.importer import (
     CHROME_LINES,
     MAX_FILE_BYTES,
@@ -21,6 +20,7 @@ from articles.importer import (
     load_manifest,
     parse_text_file,
 )
+from articles.text.canonical import canonicalize, split_paragraphs
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles.statements import (
+from articles.text.statements import (
     ALIGN_TOLERANCE,
     KINDS,
     QUALIFIERS,

@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Article
-from articles.near_duplicates import near_duplicates
+from articles.text.near_duplicates import near_duplicates
 
 
 class Command(BaseCommand):

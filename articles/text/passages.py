@@ -1,6 +1,6 @@
 """Compare coverage across outlets: the passages that a story's articles share.
 
-Pure: no Django. Texts are canonical bodies (articles.canonical) and every offset points into them.
+Pure: no Django. Texts are canonical bodies (articles.text.canonical) and every offset points into them.
 Words are compared normalised: case, punctuation, quote style and abbreviation forms ("U.S.", "USA",
 "US", "United States") do not matter.
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
 
-from articles.canonical import split_paragraphs
+from articles.text.canonical import split_paragraphs
 
 # Shorter quotes are scare quotes, names and slogans ("zero tolerance", "Never Again"); three
 # words already carry a statement's fragment ("cancel its contracts").

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from articles.comparison import normalized_text
+from articles.text.passages import normalized_text
 
 # datasketch loads scipy, half a second at import that pages need not pay: the functions that
 # use it import it.
