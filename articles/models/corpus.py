@@ -1,0 +1,118 @@
+"""The corpus: outlets, stories and their articles, as imported and edited."""
+
+from django.core.validators import URLValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from articles.text.canonical import canonicalize, content_hash, count_words, split_paragraphs
+
+
+class WebURLField(models.URLField):
+    """A link shown to readers: http(s) only, never javascript:, data: or ftp: URLs."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]  # instead of, not beside, the default
+
+
+class Outlet(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    homepage_url = WebURLField(max_length=2000, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:outlet_detail", args=[self.slug])
+
+
+class Story(models.Model):
+    """One news event, covered by several articles."""
+
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField(blank=True)
+    date = models.DateField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = [models.F("date").desc(nulls_last=True), "title"]
+        verbose_name_plural = "stories"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:story_detail", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def for_listing(self):
+        """What a list of articles shows, without the (long) body."""
+        return self.select_related("outlet").defer("body")
+
+
+class Article(models.Model):
+    # Unknown facts stay empty: outlet, story, byline, date and URL are all optional.
+    outlet = models.ForeignKey(Outlet, models.PROTECT, null=True, blank=True, related_name="articles")
+    story = models.ForeignKey(Story, models.SET_NULL, null=True, blank=True, related_name="articles")
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=200)
+    byline = models.CharField(max_length=300, blank=True)
+    published_on = models.DateField(null=True, blank=True, db_index=True)
+    source_url = WebURLField(max_length=2000, blank=True)
+    # Canonical plain text (see canonical.py): annotations point at offsets into it.
+    body = models.TextField()
+    content_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    # Identifies the article across imports: the file name, or a bulk record's name.
+    # NULL (not "") for articles written in the admin, so that uniqueness still holds.
+    source_file = models.CharField(max_length=255, unique=True, null=True, blank=True, editable=False)
+    # Hash of the record as last imported: a re-import writes only when the file changed,
+    # so that editors' fixes in the admin survive re-importing the same files.
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    imported_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every annotation write: part of the cache key of the rendered highlights.
+    annotations_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("published_on").asc(nulls_last=True), "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["outlet", "slug"], name="unique_slug_per_outlet"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:article_detail", args=[self.pk, self.slug])
+
+    def clean(self):
+        # Every way in (importer, admin) goes through full_clean(), so the body is
+        # always canonical and its hash current.
+        # content_hash is only ever the hash of a canonical body (set here, or by the importer,
+        # whose text is canonical): while it still matches, the body needs no second pass.
+        if self.content_hash != content_hash(self.body):
+            self.body = canonicalize(self.body)
+            self.content_hash = content_hash(self.body)
+        self.word_count = count_words(self.body)
+
+    @property
+    def short_label(self) -> str:
+        """Outlet name, or the title's first words where the outlet is not known."""
+        return self.outlet.name if self.outlet else Truncator(self.title).words(4)
+
+    def paragraphs(self):
+        return split_paragraphs(self.body)
+
+    def touch_annotations(self):
+        """Mark the rendered highlights as stale."""
+        self.annotations_changed_at = timezone.now()
+        Article.objects.filter(pk=self.pk).update(annotations_changed_at=self.annotations_changed_at)
