@@ -3,10 +3,11 @@ from django.contrib import admin, messages
 from django.db import models
 from taggit.models import Tag as UnusedTaggitTag
 
-from articles.coverage import compare_story
 from articles.forms import TagsField
 from articles.models import Annotation, Article, Outlet, Story, Tag
-from articles.services import reanchor_article, set_annotation_tags
+from articles.services.annotations import set_annotation_tags
+from articles.services.articles import reanchor_article
+from articles.services.coverage import compare_story
 
 # Edits to these change what a story's comparison shows.
 COMPARED_FIELDS = {"body", "story", "title", "outlet"}

@@ -1,25 +1,17 @@
 import re
-import unicodedata
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.urls import reverse_lazy
 
 from articles.models import Article, Tag
+from articles.models.annotations import TAG_MAX_CHARS, normalize_tag
 from articles.sanitize import NOTE_MAX_CHARS
 
-TAG_MAX_CHARS = 50
 TAGS_PER_ANNOTATION = 20
 
-# Invisible characters that would make two tags look the same; joiners stay (emoji, Persian).
-_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 # Controls, and the bidirectional overrides that can make a tag display as another text.
 _FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-
-
-def normalize_tag(name: str) -> str:
-    """NFC, spaces collapsed (tabs and line breaks included), invisible characters dropped."""
-    return unicodedata.normalize("NFC", " ".join(_INVISIBLE.sub("", name).split()))
 
 
 class TagsField(forms.CharField):

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 from django.urls.converters import SlugConverter
 
-from articles import views
+from articles.views import annotations, coverage, reading, tags
 
 
 class UnicodeSlugConverter(SlugConverter):
@@ -14,23 +14,23 @@ register_converter(UnicodeSlugConverter, "unicode_slug")
 
 app_name = "articles"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("stories/<slug:slug>/", views.story_detail, name="story_detail"),
-    path("stories/<slug:slug>/compare/", views.compare, name="compare"),
-    path("stories/<slug:slug>/coverage/", views.story_coverage, name="story_coverage"),
-    path("stories/<slug:slug>/comparison.json", views.story_comparison_json, name="story_comparison_json"),
+    path("", reading.home, name="home"),
+    path("stories/<slug:slug>/", reading.story_detail, name="story_detail"),
+    path("stories/<slug:slug>/compare/", reading.compare, name="compare"),
+    path("stories/<slug:slug>/coverage/", coverage.story_coverage, name="story_coverage"),
+    path("stories/<slug:slug>/comparison.json", coverage.story_comparison_json, name="story_comparison_json"),
     path(
         "stories/<slug:slug>/passages/<int:cluster_id>/annotate/",
-        views.cluster_annotate,
+        coverage.cluster_annotate,
         name="cluster_annotate",
     ),
-    path("outlets/<slug:slug>/", views.outlet_detail, name="outlet_detail"),
-    path("articles/<int:pk>/<slug:slug>/", views.article_detail, name="article_detail"),
-    path("annotations/", views.annotation_create, name="annotation_create"),
-    path("annotations/<int:pk>/edit/", views.annotation_update, name="annotation_update"),
-    path("annotations/<int:pk>/delete/", views.annotation_delete, name="annotation_delete"),
-    path("annotations/<int:pk>/restore/", views.annotation_restore, name="annotation_restore"),
-    path("tags/", views.tag_index, name="tag_index"),
-    path("tag-suggestions/", views.tag_suggestions, name="tag_suggestions"),
-    path("tags/<unicode_slug:slug>/", views.tag_detail, name="tag_detail"),
+    path("outlets/<slug:slug>/", reading.outlet_detail, name="outlet_detail"),
+    path("articles/<int:pk>/<slug:slug>/", reading.article_detail, name="article_detail"),
+    path("annotations/", annotations.annotation_create, name="annotation_create"),
+    path("annotations/<int:pk>/edit/", annotations.annotation_update, name="annotation_update"),
+    path("annotations/<int:pk>/delete/", annotations.annotation_delete, name="annotation_delete"),
+    path("annotations/<int:pk>/restore/", annotations.annotation_restore, name="annotation_restore"),
+    path("tags/", tags.tag_index, name="tag_index"),
+    path("tag-suggestions/", tags.tag_suggestions, name="tag_suggestions"),
+    path("tags/<unicode_slug:slug>/", tags.tag_detail, name="tag_detail"),
 ]

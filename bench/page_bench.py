@@ -176,7 +176,7 @@ def make_bench_articles(seed: int) -> list:
     from django.db import transaction
 
     from articles.models import Article
-    from articles.services import create_annotation
+    from articles.services.annotations import create_annotation
 
     source = max(Article.objects.all(), key=lambda article: len(article.body))
     authors = [get_user_model().objects.create_user(name) for name in ["alice", "bob", "carol"]]

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from articles.models import Article, Tag
-from articles.services import create_annotation
+from articles.services.annotations import create_annotation
 from tests.base import make_article, make_outlet, make_story
 
 pytestmark = pytest.mark.django_db

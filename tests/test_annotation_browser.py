@@ -8,7 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Annotation, Story
-from articles.services import create_annotation
+from articles.services.annotations import create_annotation
 from tests.base import FIXTURES, make_article, make_outlet, make_story
 from tests.browser import drag_across, log_in
 

@@ -3,7 +3,7 @@
 import datetime
 from types import SimpleNamespace
 
-from articles.queries import (
+from articles.queries.reading import (
     ANNOTATION,
     SHARED,
     HighlightedParagraph,

@@ -8,8 +8,8 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from articles.coverage import COPIED_FROM
 from articles.models import Annotation, Article, Story, StoryComparison
+from articles.queries.stories import COPIED_FROM
 from tests.base import FIXTURES, make_article
 
 pytestmark = pytest.mark.django_db

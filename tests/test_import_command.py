@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 
 from articles.importer import ImportProblem, iter_records
 from articles.models import Article, Outlet, Story
-from articles.services import import_articles
+from articles.services.imports import import_articles
 from articles.text.canonical import canonicalize, content_hash
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Story
-from articles.services import create_annotation
+from articles.services.annotations import create_annotation
 from tests.base import FIXTURES, make_article, make_outlet, make_story
 from tests.browser import log_in
 

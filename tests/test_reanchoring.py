@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from articles.models import Annotation, Article
-from articles.services import create_annotation
+from articles.services.annotations import create_annotation
 from tests.base import make_article
 
 pytestmark = pytest.mark.django_db

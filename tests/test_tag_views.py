@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from articles.services import create_annotation, delete_annotation
+from articles.services.annotations import create_annotation, delete_annotation
 from tests.base import make_article, make_outlet, make_story
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,6 @@
 """Annotations: passages of articles with tags and notes, by their authors."""
 
+import re
 import unicodedata
 
 from django.conf import settings
@@ -12,6 +13,15 @@ from taggit.models import ItemBase, TagBase
 
 from articles.models.corpus import Article
 from articles.text.anchoring import CONTEXT_CHARS
+
+TAG_MAX_CHARS = 50
+# Invisible characters that would make two tags look the same; joiners stay (emoji, Persian).
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+
+
+def normalize_tag(name: str) -> str:
+    """NFC, spaces collapsed (tabs and line breaks included), invisible characters dropped."""
+    return unicodedata.normalize("NFC", " ".join(_INVISIBLE.sub("", name).split()))
 
 
 class TagQuerySet(models.QuerySet):

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.queries import SHARED_COLOURS
+from articles.queries.reading import SHARED_COLOURS
 
 register = template.Library()
 

@@ -4,8 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import ngettext
 from tqdm import tqdm
 
-from articles.coverage import compare_story, stories_to_compare
 from articles.models import Story
+from articles.queries.stories import stories_to_compare
+from articles.services.coverage import compare_story
 
 
 class Command(BaseCommand):

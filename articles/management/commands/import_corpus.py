@@ -5,7 +5,7 @@ from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from articles.importer import ImportProblem, iter_records
-from articles.services import import_articles
+from articles.services.imports import import_articles
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Page-shaped reads across models: each returns what one page shows, in few queries."""
+"""What a reader sees of an article: its paragraphs with highlights, and its annotations."""
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -7,13 +7,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch, Sum
-from django.urls import NoReverseMatch, reverse
+from django.db.models import F
 
-from articles.forms import TAG_MAX_CHARS, normalize_tag
-from articles.models import Annotation, Article, Outlet, Story, Tag, TaggedAnnotation
+from articles.models import Annotation, Article, TaggedAnnotation
 from articles.permissions import can_change_annotation
+from articles.queries.tags import tag_url
 from articles.text.anchoring import Segment, highlight_segments
 
 
@@ -60,52 +58,6 @@ class HighlightedParagraph:
     segments: list[HighlightedSegment]
 
 
-STORIES_PER_PAGE = 20
-ARTICLES_PER_PAGE = 50
-PASSAGES_PER_PAGE = 100
-ARTICLES_PER_OUTLET_ON_HOME = 8
-COMPARE_MIN, COMPARE_MAX = 2, 5
-
-
-def story_page(page_number) -> Page:
-    """A page of stories, newest first, each with its articles and their outlets."""
-    stories = Story.objects.prefetch_related(Prefetch("articles", queryset=Article.objects.for_listing()))
-    return Paginator(stories, STORIES_PER_PAGE).get_page(page_number)
-
-
-def outlets_with_latest_articles():
-    latest = Article.objects.for_listing().order_by(F("published_on").desc(nulls_last=True), "title", "pk")
-    latest = latest[:ARTICLES_PER_OUTLET_ON_HOME]
-    return Outlet.objects.annotate(article_count=Count("articles")).prefetch_related(
-        Prefetch("articles", queryset=latest, to_attr="latest_articles")
-    )
-
-
-def outlet_article_page(outlet: Outlet, page_number) -> Page:
-    return Paginator(outlet.articles.for_listing(), ARTICLES_PER_PAGE).get_page(page_number)
-
-
-def articles_without_outlet():
-    return Article.objects.for_listing().filter(outlet=None)[:ARTICLES_PER_OUTLET_ON_HOME]
-
-
-def story_articles(story: Story):
-    return story.articles.for_listing()
-
-
-def compare_selection(story: Story, raw_ids: list[str]) -> tuple[list[Article], str]:
-    """The articles picked for side-by-side reading, in the order picked, or an error message."""
-    ids = list(dict.fromkeys(map(parse_id, raw_ids)))
-    if None in ids:
-        return [], "Pick articles from the list."
-    if not COMPARE_MIN <= len(ids) <= COMPARE_MAX:
-        return [], f"Pick between {COMPARE_MIN} and {COMPARE_MAX} articles to read side by side."
-    by_id = story.articles.select_related("outlet").in_bulk(ids)
-    if len(by_id) != len(ids):
-        return [], "Some of the picked articles are not part of this story."
-    return [by_id[pk] for pk in ids], ""
-
-
 def highlighted_paragraphs(
     article: Article, annotations, shared: Iterable[SharedPassage] = ()
 ) -> list[HighlightedParagraph]:
@@ -146,14 +98,6 @@ class TagLink(NamedTuple):
     name: str
     slug: str
     url: str  # "" if the tag cannot be linked
-
-
-def tag_url(slug: str) -> str:
-    """A tag's page, or "" for a slug that no URL can carry: the tag is then shown unlinked."""
-    try:
-        return reverse("articles:tag_detail", args=[slug])
-    except NoReverseMatch:
-        return ""
 
 
 def attach_tag_links(annotations: list[Annotation]) -> None:
@@ -268,93 +212,3 @@ def undoable_annotation(user, raw_pk) -> Annotation | None:
     if not (user.is_authenticated and pk):
         return None
     return Annotation.objects.filter(pk=pk, author=user, deleted_at__isnull=False).first()
-
-
-def visible_tags(user):
-    """The tags of annotations the user can see: a tag on deleted annotations only is no tag."""
-    return Tag.objects.in_use(Annotation.objects.visible_to(user))
-
-
-def existing_tag_slug(user, slug: str) -> str:
-    """The tag filter if the user can see such a tag, else "" (so random values make no cache entries)."""
-    return slug if slug and visible_tags(user).filter(slug=slug).exists() else ""
-
-
-def tag_suggestions(user, prefix: str, limit: int = 10) -> list[str]:
-    """Names of tags in use on annotations the user can see, starting with the prefix (in any case)."""
-    prefix = normalize_tag(prefix)[:TAG_MAX_CHARS]
-    if not prefix:
-        return []
-    tags = visible_tags(user).filter(key__startswith=Tag.key_for(prefix)).order_by("key")
-    return list(tags.values_list("name", flat=True)[:limit])
-
-
-def tagged_passages_page(user, tag: Tag, page_number) -> Page:
-    """Every passage with a tag, ordered so that the page groups them by story and outlet."""
-    annotations = (
-        Annotation.objects.visible_to(user)
-        .anchored()
-        .filter(tags=tag)
-        .select_related("article__story", "article__outlet", "author")
-        .defer("article__body")
-        # Ties broken by ids, so that {% regroup %} and the pages are the same on every database.
-        .order_by(
-            F("article__story__title").asc(nulls_last=True),
-            "article__story_id",
-            F("article__outlet__name").asc(nulls_last=True),
-            "article__outlet_id",
-            "article_id",
-            "start",
-            "pk",
-        )
-    )
-    return Paginator(annotations, PASSAGES_PER_PAGE).get_page(page_number)
-
-
-@dataclass
-class TagRow:
-    tag: Tag
-    url: str  # "" if the tag cannot be linked
-    total: int
-    cells: list[tuple[int, float]]  # per outlet: passages, passages per 1,000 words
-
-
-@dataclass
-class TagOverview:
-    outlets: list[tuple[str, int]]  # name, words of text
-    rows: list[TagRow]
-
-
-def tag_overview(user, story: Story | None = None) -> TagOverview:
-    """Tag counts per outlet, also per 1,000 words of that outlet's text (optionally one story)."""
-    articles = Article.objects.filter(story=story) if story else Article.objects.all()
-    words = dict(articles.order_by().values_list("outlet").annotate(words=Sum("word_count")))
-    outlet_names = dict(Outlet.objects.filter(pk__in=[pk for pk in words if pk]).values_list("pk", "name"))
-    outlet_ids = sorted(words, key=lambda pk: (pk is None, outlet_names.get(pk, "")))
-    counts = (
-        TaggedAnnotation.objects.filter(content_object__in=Annotation.objects.visible_to(user).anchored())
-        .filter(content_object__article__in=articles)
-        .values_list("tag", "content_object__article__outlet")
-        .annotate(passages=Count("pk"))
-        .order_by()
-    )
-    by_tag: dict[int, dict] = {}
-    for tag_id, outlet_id, passages in counts:
-        by_tag.setdefault(tag_id, {})[outlet_id] = passages
-    rows = [
-        TagRow(
-            tag,
-            tag_url(tag.slug),
-            sum(by_tag[tag.pk].values()),
-            [
-                (
-                    by_tag[tag.pk].get(pk, 0),
-                    1000 * by_tag[tag.pk].get(pk, 0) / words[pk] if words[pk] else 0.0,
-                )
-                for pk in outlet_ids
-            ],
-        )
-        for tag in Tag.objects.filter(pk__in=by_tag).order_by("key")
-    ]
-    outlets = [(outlet_names.get(pk, "Outlet not known"), words[pk] or 0) for pk in outlet_ids]
-    return TagOverview(outlets, rows)

@@ -1,17 +1,10 @@
-"""Cross-outlet coverage of a story: compute, store and read its StoryComparison.
-
-The finding is done by the pure modules comparison.py (shared passages) and statements.py
-(quotes and numeric facts); this module runs them over a story's articles and keeps the result
-as JSON, so that pages and the JSON URL only read it.
-"""
+"""Comparing a story's articles and storing the result."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.utils import timezone
 
-from articles.models import Article, Story, StoryComparison
-from articles.queries import SHARED_COLOURS, ArticleAnnotations, SharedPassage
+from articles.models import Story, StoryComparison
 from articles.text.passages import find_shared_passages, unshared_share
 from articles.text.statements import (
     align_facts,
@@ -21,10 +14,6 @@ from articles.text.statements import (
     group_quotes,
     statement_texts,
 )
-
-# From this share of its text found in other articles OUTSIDE its quotation marks, an article is
-# flagged as copying: quoting the same letter is journalism, repeating another's sentences is not.
-COPIED_FROM = 0.1
 
 
 def compare_story(story: Story) -> StoryComparison:
@@ -129,69 +118,3 @@ def copied_share(text: str, shared: list[tuple[int, int]], quoted: list[tuple[in
 def mark_stale(story_ids: Iterable[int]) -> None:
     """Note that these stories' articles changed; `manage.py compare_stories` brings them up to date."""
     StoryComparison.objects.filter(story_id__in=set(story_ids)).update(is_stale=True)
-
-
-def stories_to_compare():
-    """Stories whose comparison is missing or stale."""
-    return Story.objects.exclude(comparison__is_stale=False)
-
-
-def shared_passages(
-    comparison: StoryComparison | None, article_ids: list[int]
-) -> dict[int, list[SharedPassage]]:
-    """Per article, the passages it shares with the others of these articles, for the columns."""
-    by_article = {pk: [] for pk in article_ids}
-    if comparison is None:
-        return by_article
-    labels = {article["id"]: article["label"] for article in comparison.data["articles"]}
-    for cluster in comparison.data["clusters"]:
-        shown = [o for o in cluster["occurrences"] if o["article"] in by_article]
-        for occurrence in shown if len(shown) > 1 else []:
-            also_in = ", ".join(labels[o["article"]] for o in shown if o is not occurrence)
-            by_article[occurrence["article"]].append(
-                SharedPassage(
-                    cluster["id"], occurrence["article"], occurrence["start"], occurrence["end"], also_in
-                )
-            )
-    return by_article
-
-
-@dataclass
-class CoverageTable:
-    """A story's comparison laid out for its page: one column per article."""
-
-    articles: list[dict]  # with "mostly_shared"
-    passages: list[tuple[dict, list[dict | None]]]  # cluster, occurrence (or None) per article
-    quotes: list[tuple[dict, list[dict | None]]]
-    facts: list[tuple[dict, list[dict | None]]]
-
-
-def coverage_table(comparison: StoryComparison) -> CoverageTable:
-    data = comparison.data
-    urls = {article["id"]: article["url"] for article in data["articles"]}
-
-    def cells(group: dict) -> list[dict | None]:
-        """Per article, its occurrence with a link to the passage, or None."""
-        by_article = {
-            o["article"]: {**o, "url": f"{urls[o['article']]}#passage-{o['start']}-{o['end']}"}
-            for o in group["occurrences"]
-        }
-        return [by_article.get(pk) for pk in urls]
-
-    articles = [{**article, "copies": article["copied_share"] >= COPIED_FROM} for article in data["articles"]]
-    return CoverageTable(
-        articles=articles,
-        passages=[
-            ({**cluster, "colour": cluster["id"] % SHARED_COLOURS}, cells(cluster))
-            for cluster in data["clusters"]
-        ],
-        quotes=[(quote, cells(quote)) for quote in data["quotes"]],
-        facts=[(fact, cells(fact)) for fact in data["facts"]],
-    )
-
-
-def compare_columns(user, story: Story, articles: list[Article]) -> list[dict]:
-    """The side-by-side columns: each article with its annotations and the passages it shares."""
-    comparison = StoryComparison.objects.filter(story=story).first()
-    shared = shared_passages(comparison, [article.pk for article in articles])
-    return [{"article": a, "reading": ArticleAnnotations(user, a, shared=shared[a.pk])} for a in articles]

@@ -1,0 +1,127 @@
+"""Writing annotations: create, edit, retag, delete and restore, one passage or a shared one."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Annotation, Article, Story, StoryComparison, Tag
+from articles.sanitize import render_note
+from articles.text.anchoring import quote_at, trim_selection
+
+
+class AnnotationError(Exception):
+    """A passage that cannot be annotated; the message is for the user."""
+
+
+def check_passage(article: Article, start: int, end: int, exact: str) -> tuple[int, int]:
+    """The passage's offsets with edge whitespace trimmed; raises if it is not the article's text."""
+    if not 0 <= start < end <= len(article.body):
+        raise AnnotationError("The selection is outside the article's text.")
+    if article.body[start:end] != exact:
+        raise AnnotationError(
+            "The article's text has changed since this page was loaded, so the passage you selected "
+            "is not where it was. Copy your note if you wrote one, reload the page and select the "
+            "passage again."
+        )
+    start, end = trim_selection(article.body, start, end)
+    if start == end:
+        raise AnnotationError("Select some text, not only spaces.")
+    return start, end
+
+
+@transaction.atomic
+def create_annotation(
+    *, article: Article, author, start: int, end: int, exact: str, tags: list[str], note: str
+) -> Annotation:
+    """Annotate a passage of an article with tags and a note."""
+    # Check against the body as it is now, locked, so a concurrent edit cannot slip in between.
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    start, end = check_passage(article, start, end, exact)
+    quote = quote_at(article.body, start, end)
+    annotation = Annotation(
+        article=article,
+        author=author,
+        start=start,
+        end=end,
+        exact=quote.exact,
+        prefix=quote.prefix,
+        suffix=quote.suffix,
+        note=note,
+        note_html=render_note(note),
+    )
+    annotation.full_clean()
+    annotation.save()
+    annotation.tags.set(Tag.objects.named(tags))
+    article.touch_annotations()
+    return annotation
+
+
+@transaction.atomic
+def update_annotation(*, annotation: Annotation, tags: list[str], note: str) -> Annotation:
+    """The author changes an annotation's tags and note; a real change shows as "edited"."""
+    new_tags = Tag.objects.named(tags)
+    if note == annotation.note and set(new_tags) == set(annotation.tags.all()):
+        return annotation
+    annotation.note, annotation.note_html = note, render_note(note)
+    annotation.edited_at = timezone.now()
+    annotation.save(update_fields=["note", "note_html", "edited_at", "updated_at"])
+    annotation.tags.set(new_tags)
+    annotation.article.touch_annotations()
+    return annotation
+
+
+@transaction.atomic
+def set_annotation_tags(*, annotation: Annotation, tags: list[str]) -> None:
+    """An editor moderates an annotation's tags: not the author's edit, so not marked as one."""
+    annotation.tags.set(Tag.objects.named(tags))
+    annotation.article.touch_annotations()
+
+
+@transaction.atomic
+def delete_annotation(annotation: Annotation) -> None:
+    """Hide an annotation; restore_annotation() undoes it."""
+    annotation.deleted_at = timezone.now()
+    annotation.save(update_fields=["deleted_at", "updated_at"])
+    annotation.article.touch_annotations()
+
+
+@transaction.atomic
+def restore_annotation(annotation: Annotation) -> None:
+    annotation.deleted_at = None
+    annotation.save(update_fields=["deleted_at", "updated_at"])
+    annotation.article.touch_annotations()
+
+
+class ClusterError(Exception):
+    """A cluster that cannot be annotated (unknown, or the articles changed since)."""
+
+
+@transaction.atomic
+def annotate_cluster(
+    *, story: Story, cluster_id: int, author, tags: list[str], note: str
+) -> list[Annotation]:
+    """Annotate every occurrence of a shared passage with the same tags and note."""
+    comparison = StoryComparison.objects.filter(story=story).first()
+    clusters = (
+        {cluster["id"]: cluster for cluster in comparison.data.get("clusters", [])} if comparison else {}
+    )
+    if cluster_id not in clusters:
+        raise ClusterError("This shared passage does not exist (any more).")
+    occurrences = clusters[cluster_id]["occurrences"]
+    articles = Article.objects.in_bulk([occurrence["article"] for occurrence in occurrences])
+    annotations = []
+    for occurrence in occurrences:
+        article = articles.get(occurrence["article"])
+        if article is None or article.body[occurrence["start"] : occurrence["end"]] != occurrence["text"]:
+            raise ClusterError("The articles changed since the comparison was made; reload the page.")
+        annotations.append(
+            create_annotation(
+                article=article,
+                author=author,
+                start=occurrence["start"],
+                end=occurrence["end"],
+                exact=occurrence["text"],
+                tags=tags,
+                note=note,
+            )
+        )
+    return annotations

@@ -1,0 +1,64 @@
+"""Writing annotations from the reading pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from articles.forms import AnnotationEditForm, AnnotationForm, error_text
+from articles.permissions import access_annotation_for_edit, access_deleted_annotation
+from articles.services.annotations import (
+    AnnotationError,
+    create_annotation,
+    delete_annotation,
+    restore_annotation,
+    update_annotation,
+)
+from articles.views.navigation import at_highlight, return_url, with_query
+
+
+@login_required
+@require_POST
+def annotation_create(request):
+    form = AnnotationForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": error_text(form)}, status=400)
+    try:
+        annotation = create_annotation(author=request.user, **form.cleaned_data)
+    except AnnotationError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    # The page fetches its highlights again: only it knows its tag filter and shared passages.
+    return JsonResponse({"id": annotation.pk, "url": annotation.get_absolute_url()}, status=201)
+
+
+@login_required
+def annotation_update(request, pk):
+    annotation = access_annotation_for_edit(request.user, pk)
+    back = return_url(request, annotation.article.get_absolute_url())
+    initial = {"tags": list(annotation.tags.all()), "note": annotation.note}
+    form = AnnotationEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    if form.is_valid():
+        update_annotation(annotation=annotation, **form.cleaned_data)
+        return redirect(at_highlight(back, annotation.pk))
+    context = {"annotation": annotation, "form": form, "back": back}
+    return render(request, "articles/annotation_update.html", context)
+
+
+@login_required
+def annotation_delete(request, pk):
+    annotation = access_annotation_for_edit(request.user, pk)
+    back = return_url(request, annotation.article.get_absolute_url())
+    if request.method == "POST":
+        delete_annotation(annotation)
+        return redirect(with_query(back, undo=annotation.pk))
+    return render(request, "articles/annotation_delete.html", {"annotation": annotation, "back": back})
+
+
+@login_required
+@require_POST
+def annotation_restore(request, pk):
+    annotation = access_deleted_annotation(request.user, pk)
+    restore_annotation(annotation)
+    messages.success(request, "The annotation is back.")
+    return redirect(at_highlight(return_url(request, annotation.article.get_absolute_url()), annotation.pk))

@@ -1,0 +1,58 @@
+"""A story's coverage: what its articles share, as a page and as JSON, and annotating it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from articles.forms import AnnotationEditForm, error_text
+from articles.models import Story, StoryComparison
+from articles.queries.stories import coverage_table
+from articles.services.annotations import ClusterError, annotate_cluster
+
+
+def story_coverage(request, slug):
+    story = get_object_or_404(Story, slug=slug)
+    return render(request, "articles/story_coverage.html", coverage_context(story))
+
+
+def coverage_context(story: Story, refused: dict | None = None) -> dict:
+    """The coverage page; `refused` is the cluster form sent back with its errors and text."""
+    comparison = StoryComparison.objects.filter(story=story).first()
+    return {
+        "story": story,
+        "comparison": comparison,
+        "table": coverage_table(comparison) if comparison else None,
+        "cluster_form": AnnotationEditForm(auto_id=False),
+        "refused": refused or {},
+    }
+
+
+def story_comparison_json(request, slug):
+    comparison = get_object_or_404(StoryComparison, story__slug=slug)
+    return JsonResponse(
+        {**comparison.data, "computed_at": comparison.computed_at, "is_stale": comparison.is_stale}
+    )
+
+
+@login_required
+@require_POST
+def cluster_annotate(request, slug, cluster_id):
+    story = get_object_or_404(Story, slug=slug)
+    form = AnnotationEditForm(request.POST, auto_id=False)
+    error = "" if form.is_valid() else error_text(form)
+    if not error:
+        try:
+            annotations = annotate_cluster(
+                story=story, cluster_id=cluster_id, author=request.user, **form.cleaned_data
+            )
+        except ClusterError as problem:
+            error = str(problem)
+    if error:  # the page again, with what the user typed
+        messages.error(request, error)
+        refused = {"cluster": cluster_id, "form": form, "error": error}
+        return render(request, "articles/story_coverage.html", coverage_context(story, refused), status=400)
+    messages.success(request, f"Annotated the passage in {len(annotations)} articles.")
+    return redirect(f"{reverse('articles:story_coverage', args=[slug])}#passage-{cluster_id}")

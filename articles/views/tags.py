@@ -1,0 +1,37 @@
+"""Tag pages and suggestions."""
+
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from articles.models import Story
+from articles.queries import tags
+
+
+@require_GET
+def tag_suggestions(request):
+    return JsonResponse({"tags": tags.tag_suggestions(request.user, request.GET.get("q", ""))})
+
+
+def tag_index(request):
+    story = get_object_or_404(Story, slug=request.GET["story"]) if request.GET.get("story") else None
+    return render(
+        request,
+        "articles/tag_index.html",
+        {
+            "overview": tags.tag_overview(request.user, story),
+            "story": story,
+        },
+    )
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(tags.visible_tags(request.user), slug=slug)
+    return render(
+        request,
+        "articles/tag_detail.html",
+        {
+            "tag": tag,
+            "passages": tags.tagged_passages_page(request.user, tag, request.GET.get("page")),
+        },
+    )
