@@ -8,7 +8,7 @@ from articles.queries.reading import (
     SHARED,
     HighlightedParagraph,
     HighlightedSegment,
-    SharedPassage,
+    PassageMark,
     TagLink,
 )
 from articles.templatetags.annotation_html import annotation_entries, highlighted_text
@@ -86,7 +86,7 @@ def test_it_escapes_the_text_of_highlighted_paragraphs():
 
 def test_it_marks_shared_passages_with_an_escaped_marker():
     text = "Shared words here."
-    passage = SharedPassage(3, 9, 0, 12, '<b>"Outlet"</b>')
+    passage = PassageMark(3, 9, 0, 12, '<b>"Outlet"</b>')
     segments = highlight_segments(0, text, [((SHARED, 3), 0, 12), ((ANNOTATION, 5), 7, 12)])
     parts = [HighlightedSegment(segment, [], [passage] if segment.start == 0 else []) for segment in segments]
     html = highlighted_text(HighlightedParagraph(0, parts))

@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from articles.models import Annotation, Article, Story, StoryComparison
-from articles.queries.stories import COPIED_FROM
+from articles.queries.stories import stories_to_compare
+from articles.text.comparison import REPEATS_FROM, VERSION, Comparison
 from tests.base import FIXTURES, make_article
 
 pytestmark = pytest.mark.django_db
@@ -24,9 +25,9 @@ def story():
 
 
 def occurrences_containing(comparison, phrase):
-    for cluster in comparison.data["clusters"]:
-        if any(phrase in occurrence["text"] for occurrence in cluster["occurrences"]):
-            return cluster["occurrences"]
+    for passage in comparison.record.passages:
+        if any(phrase in occurrence.text for occurrence in passage.occurrences):
+            return passage.occurrences
     return []
 
 
@@ -36,15 +37,16 @@ def test_it_compares_a_story_when_its_articles_are_imported(story):
     occurrences = occurrences_containing(comparison, EDGE_DEVICES)
     assert len(occurrences) >= 3
     for occurrence in occurrences:
-        assert bodies[occurrence["article"]][occurrence["start"] : occurrence["end"]] == occurrence["text"]
+        assert bodies[occurrence.article][occurrence.start : occurrence.end] == occurrence.text
 
 
 def test_it_serves_the_comparison_as_json(client, story):
     response = client.get(reverse("articles:story_comparison_json", args=[story.slug]))
     assert response.status_code == 200
     data = response.json()
-    assert {"articles", "clusters", "quotes", "facts", "computed_at"} <= set(data)
-    assert len(data["articles"]) == 5
+    assert {"version", "articles", "passages", "quotes", "facts", "computed_at", "is_stale"} <= set(data)
+    assert data["version"] == VERSION and len(data["articles"]) == 5
+    assert Comparison.from_json(data) == story.comparison.record
     assert client.get(reverse("articles:story_comparison_json", args=["nope"])).status_code == 404
 
 
@@ -61,10 +63,10 @@ def test_it_shows_the_coverage_tables(client, story):
 def test_it_flags_the_article_that_copies_sentences_of_another(client, story):
     """002 repeats The Hill's sentences (and Nadella's email) without quotation marks; 003 only quotes."""
     shares = {
-        Article.objects.get(pk=article["id"]).source_file[:3]: article["copied_share"]
-        for article in story.comparison.data["articles"]
+        Article.objects.get(pk=article.id).source_file[:3]: article.copied_share
+        for article in story.comparison.record.articles
     }
-    assert shares["002"] >= COPIED_FROM > shares["003"]
+    assert shares["002"] >= REPEATS_FROM > shares["003"]
     page = client.get(reverse("articles:story_coverage", args=[story.slug])).text
     copier = Article.objects.get(source_file__startswith="002")
     assert page.count("repeats text found elsewhere") >= 1
@@ -73,7 +75,7 @@ def test_it_flags_the_article_that_copies_sentences_of_another(client, story):
 
 def test_it_marks_shared_passages_in_the_side_by_side_columns(client, story):
     first, second = (
-        occurrence["article"] for occurrence in occurrences_containing(story.comparison, EDGE_DEVICES)[:2]
+        occurrence.article for occurrence in occurrences_containing(story.comparison, EDGE_DEVICES)[:2]
     )
     response = client.get(reverse("articles:compare", args=[story.slug]), {"a": [first, second]})
     assert response.status_code == 200
@@ -82,34 +84,32 @@ def test_it_marks_shared_passages_in_the_side_by_side_columns(client, story):
 
 
 def test_it_recomputes_the_comparison_after_an_admin_edit(client, story):
-    article = Article.objects.get(pk=occurrences_containing(story.comparison, EDGE_DEVICES)[0]["article"])
+    article = Article.objects.get(pk=occurrences_containing(story.comparison, EDGE_DEVICES)[0].article)
     client.force_login(User.objects.create_superuser("editor", password="pw"))
     body = "A new opening paragraph that nobody else wrote.\n\n" + article.body
     data = {"title": article.title, "slug": article.slug, "story": story.pk, "body": body, "source_url": ""}
     assert client.post(reverse("admin:articles_article_change", args=[article.pk]), data).status_code == 302
 
-    story.comparison.refresh_from_db()
+    comparison = StoryComparison.objects.get(story=story)
     article.refresh_from_db()
-    moved = [o for o in occurrences_containing(story.comparison, EDGE_DEVICES) if o["article"] == article.pk]
-    assert moved and article.body[moved[0]["start"] : moved[0]["end"]] == moved[0]["text"]
+    moved = [o for o in occurrences_containing(comparison, EDGE_DEVICES) if o.article == article.pk]
+    assert moved and article.body[moved[0].start : moved[0].end] == moved[0].text
 
 
 def cluster_with(story, phrase):
-    return next(
-        c for c in story.comparison.data["clusters"] if any(phrase in o["text"] for o in c["occurrences"])
-    )
+    return next(p for p in story.comparison.record.passages if any(phrase in o.text for o in p.occurrences))
 
 
 def test_it_turns_a_shared_passage_into_annotations(client, story, alice):
     cluster = cluster_with(story, EDGE_DEVICES)
     client.force_login(alice)
-    url = reverse("articles:cluster_annotate", args=[story.slug, cluster["id"]])
+    url = reverse("articles:cluster_annotate", args=[story.slug, cluster.id])
 
     response = client.post(url, {"tags": "copied, framing", "note": "Same **phrase**"}, follow=True)
 
     assert "Annotated the passage in" in response.text
     annotations = Annotation.objects.all()
-    assert {a.article_id for a in annotations} == {o["article"] for o in cluster["occurrences"]}
+    assert {a.article_id for a in annotations} == {o.article for o in cluster.occurrences}
     for annotation in annotations:
         assert sorted(annotation.tags.names()) == ["copied", "framing"]
         assert annotation.note_html == "<p>Same <strong>phrase</strong></p>"
@@ -117,7 +117,7 @@ def test_it_turns_a_shared_passage_into_annotations(client, story, alice):
 
 def test_it_refuses_to_annotate_a_passage_badly(client, story, alice):
     cluster = cluster_with(story, EDGE_DEVICES)
-    url = reverse("articles:cluster_annotate", args=[story.slug, cluster["id"]])
+    url = reverse("articles:cluster_annotate", args=[story.slug, cluster.id])
     assert client.post(url, {"tags": "x"}).status_code == 302  # anonymous: to log in
     client.force_login(alice)
     assert client.get(url).status_code == 405
@@ -125,7 +125,7 @@ def test_it_refuses_to_annotate_a_passage_badly(client, story, alice):
     assert "does not exist" in client.post(unknown, {"tags": "x"}).text
     assert "at most 50" in client.post(url, {"tags": "x" * 51}).text
     # The text changed since the comparison: nothing is annotated, not even the unchanged ones.
-    Article.objects.filter(pk=cluster["occurrences"][-1]["article"]).update(body="Rewritten.")
+    Article.objects.filter(pk=cluster.occurrences[-1].article).update(body="Rewritten.")
     assert "changed since" in client.post(url, {"tags": "x"}).text
     assert not Annotation.objects.exists()
 
@@ -133,7 +133,7 @@ def test_it_refuses_to_annotate_a_passage_badly(client, story, alice):
 def test_it_keeps_what_was_typed_when_it_refuses_to_annotate_a_shared_passage(client, story, alice):
     cluster = cluster_with(story, EDGE_DEVICES)
     client.force_login(alice)
-    url = reverse("articles:cluster_annotate", args=[story.slug, cluster["id"]])
+    url = reverse("articles:cluster_annotate", args=[story.slug, cluster.id])
 
     response = client.post(url, {"tags": "framing, écho", "note": "Mes notes " * 1001})
 
@@ -179,5 +179,18 @@ def test_it_lists_near_duplicate_articles_across_the_corpus():
 
 def test_it_lists_each_quoted_statement_once(client, story):
     table = client.get(reverse("articles:story_coverage", args=[story.slug])).context["table"]
-    statements = [quote["text"] for quote, _ in table.quotes]
+    statements = [row.group.text for row in table.quotes]
     assert len(statements) == len(set(statements))
+
+
+def test_it_recomputes_a_comparison_stored_by_another_version(client, story):
+    StoryComparison.objects.update(data={"version": VERSION - 1, "clusters": []})
+    assert list(stories_to_compare()) == [story]
+    page = client.get(reverse("articles:story_coverage", args=[story.slug]))
+    assert "has not been compared yet" in page.text
+    assert client.get(reverse("articles:story_comparison_json", args=[story.slug])).status_code == 404
+
+    call_command("compare_stories", stdout=StringIO())
+
+    assert not stories_to_compare().exists()
+    assert StoryComparison.objects.get().record.passages

@@ -22,14 +22,14 @@ def test_it_scrolls_the_other_column_to_the_shared_passage(page):
     story = Story.objects.get()
     # The passage whose occurrences lie furthest apart: near the top of one article, deep in another.
     cluster = max(
-        story.comparison.data["clusters"],
-        key=lambda c: max(o["start"] for o in c["occurrences"]) - min(o["start"] for o in c["occurrences"]),
+        story.comparison.record.passages,
+        key=lambda c: max(o.start for o in c.occurrences) - min(o.start for o in c.occurrences),
     )
-    near, deep = sorted(cluster["occurrences"], key=lambda o: o["start"])[:: len(cluster["occurrences"]) - 1]
+    near, deep = sorted(cluster.occurrences, key=lambda o: o.start)[:: len(cluster.occurrences) - 1]
     page.set_viewport_size({"width": 1280, "height": 500})
-    page.goto(reverse("articles:compare", args=[story.slug]) + f"?a={near['article']}&a={deep['article']}")
-    here = f"#shared-{near['article']}-{cluster['id']}"
-    there = f"#shared-{deep['article']}-{cluster['id']}"
+    page.goto(reverse("articles:compare", args=[story.slug]) + f"?a={near.article}&a={deep.article}")
+    here = f"#shared-{near.article}-{cluster.id}"
+    there = f"#shared-{deep.article}-{cluster.id}"
     before = page.eval_on_selector(there, OFFSET)
 
     page.focus(here)
@@ -48,20 +48,20 @@ def test_it_scrolls_the_other_column_to_the_shared_passage(page):
 def test_it_selects_the_passage_a_coverage_link_points_to(page):
     call_command("import_corpus", FIXTURES, stdout=StringIO())
     story = Story.objects.get()
-    cluster = story.comparison.data["clusters"][0]
-    occurrence = cluster["occurrences"][-1]
+    cluster = story.comparison.record.passages[0]
+    occurrence = cluster.occurrences[-1]
     page.goto(reverse("articles:story_coverage", args=[story.slug]))
 
-    page.locator(f"#passage-{cluster['id']} td a").last.click()
+    page.locator(f"#passage-{cluster.id} td a").last.click()
 
     page.wait_for_function("getSelection().toString().length > 0")
-    assert page.evaluate("getSelection().toString()") == occurrence["text"]
+    assert page.evaluate("getSelection().toString()") == occurrence.text
 
 
 def test_it_keeps_the_shared_passages_marked_after_annotating_a_column(page, alice):
     call_command("import_corpus", FIXTURES, stdout=StringIO())
     story = Story.objects.get()
-    ids = [article["id"] for article in story.comparison.data["articles"][:2]]
+    ids = [article.id for article in story.comparison.record.articles[:2]]
     url = reverse("articles:compare", args=[story.slug]) + f"?a={ids[0]}&a={ids[1]}"
     log_in(page, next_url=url)
     column = f"#column-{ids[1]}"

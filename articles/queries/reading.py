@@ -21,7 +21,7 @@ class HighlightedSegment:
 
     segment: Segment  # its ids are (ANNOTATION, pk) and (SHARED, cluster) pairs
     starting_annotations: list[int]  # their anchors are the targets of links to "#hl-<pk>"
-    starting_shared: list["SharedPassage"]
+    starting_shared: list["PassageMark"]
 
     @cached_property
     def annotation_ids(self) -> list[int]:
@@ -42,8 +42,8 @@ ANNOTATION, SHARED = "a", "s"  # the two kinds of span over an article's text
 SHARED_COLOURS = 8  # shared passages are told apart by colour: the palette in site.css
 
 
-class SharedPassage(NamedTuple):
-    """One occurrence of a passage that other articles of the story share (see coverage.py)."""
+class PassageMark(NamedTuple):
+    """Where a column shows a passage that other columns share (text.comparison.SharedPassage)."""
 
     cluster: int
     article: int
@@ -59,7 +59,7 @@ class HighlightedParagraph:
 
 
 def highlighted_paragraphs(
-    article: Article, annotations, shared: Iterable[SharedPassage] = ()
+    article: Article, annotations, shared: Iterable[PassageMark] = ()
 ) -> list[HighlightedParagraph]:
     """The article's paragraphs split into segments, each knowing which annotations (and shared
     passages) cover it."""
@@ -142,7 +142,7 @@ class ArticleAnnotations:
     Templates reach them inside cached fragments, so a cache hit costs no query at all.
     """
 
-    def __init__(self, user, article: Article, tag_slug: str = "", shared: list[SharedPassage] = ()):
+    def __init__(self, user, article: Article, tag_slug: str = "", shared: list[PassageMark] = ()):
         self.user, self.article, self.tag_slug, self.shared = user, article, tag_slug, shared
 
     @cached_property

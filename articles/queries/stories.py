@@ -1,16 +1,14 @@
 """Stories, outlets and their articles: lists, side-by-side columns and the coverage table."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Prefetch
 
 from articles.models import Article, Outlet, Story, StoryComparison
-from articles.queries.reading import SHARED_COLOURS, ArticleAnnotations, SharedPassage, parse_id
-
-# From this share of its text found in other articles OUTSIDE its quotation marks, an article is
-# flagged as copying: quoting the same letter is journalism, repeating another's sentences is not.
-COPIED_FROM = 0.1
+from articles.queries.reading import SHARED_COLOURS, ArticleAnnotations, PassageMark, parse_id
+from articles.text.comparison import ComparedArticle, Comparison
 
 STORIES_PER_PAGE = 20
 ARTICLES_PER_PAGE = 50
@@ -58,66 +56,73 @@ def compare_selection(story: Story, raw_ids: list[str]) -> tuple[list[Article], 
 
 
 def stories_to_compare():
-    """Stories whose comparison is missing or stale."""
-    return Story.objects.exclude(comparison__is_stale=False)
+    """Stories whose comparison is missing, stale, or stored by another version of the code."""
+    return Story.objects.exclude(comparison__in=StoryComparison.objects.current().filter(is_stale=False))
 
 
-def shared_passages(
-    comparison: StoryComparison | None, article_ids: list[int]
-) -> dict[int, list[SharedPassage]]:
+def current_comparison(story: Story) -> Comparison | None:
+    comparison = StoryComparison.objects.filter(story=story).first()
+    return comparison.record if comparison else None
+
+
+def passage_marks(comparison: Comparison | None, article_ids: list[int]) -> dict[int, list[PassageMark]]:
     """Per article, the passages it shares with the others of these articles, for the columns."""
     by_article = {pk: [] for pk in article_ids}
     if comparison is None:
         return by_article
-    labels = {article["id"]: article["label"] for article in comparison.data["articles"]}
-    for cluster in comparison.data["clusters"]:
-        shown = [o for o in cluster["occurrences"] if o["article"] in by_article]
+    labels = comparison.labels()
+    for passage in comparison.passages:
+        shown = [o for o in passage.occurrences if o.article in by_article]
         for occurrence in shown if len(shown) > 1 else []:
-            also_in = ", ".join(labels[o["article"]] for o in shown if o is not occurrence)
-            by_article[occurrence["article"]].append(
-                SharedPassage(
-                    cluster["id"], occurrence["article"], occurrence["start"], occurrence["end"], also_in
-                )
+            also_in = ", ".join(labels[o.article] for o in shown if o is not occurrence)
+            by_article[occurrence.article].append(
+                PassageMark(passage.id, occurrence.article, occurrence.start, occurrence.end, also_in)
             )
     return by_article
+
+
+class Cell(NamedTuple):
+    """What one article says of a row: its occurrence, and a link that selects it."""
+
+    occurrence: object
+    url: str
+
+
+@dataclass
+class CoverageRow:
+    group: object  # a SharedPassage, QuotedStatement or AlignedFact
+    cells: list[Cell | None]  # one per article, None where it is absent
+    colour: int = 0  # shared passages are told apart by colour (SHARED_COLOURS)
 
 
 @dataclass
 class CoverageTable:
     """A story's comparison laid out for its page: one column per article."""
 
-    articles: list[dict]  # with "mostly_shared"
-    passages: list[tuple[dict, list[dict | None]]]  # cluster, occurrence (or None) per article
-    quotes: list[tuple[dict, list[dict | None]]]
-    facts: list[tuple[dict, list[dict | None]]]
+    articles: list[ComparedArticle]
+    passages: list[CoverageRow]
+    quotes: list[CoverageRow]
+    facts: list[CoverageRow]
 
 
-def coverage_table(comparison: StoryComparison) -> CoverageTable:
-    data = comparison.data
-    urls = {article["id"]: article["url"] for article in data["articles"]}
+def coverage_table(comparison: Comparison) -> CoverageTable:
+    urls = {article.id: article.url for article in comparison.articles}
 
-    def cells(group: dict) -> list[dict | None]:
-        """Per article, its occurrence with a link to the passage, or None."""
-        by_article = {
-            o["article"]: {**o, "url": f"{urls[o['article']]}#passage-{o['start']}-{o['end']}"}
-            for o in group["occurrences"]
+    def row(group, colour: int = 0) -> CoverageRow:
+        links = {
+            o.article: Cell(o, f"{urls[o.article]}#passage-{o.start}-{o.end}") for o in group.occurrences
         }
-        return [by_article.get(pk) for pk in urls]
+        return CoverageRow(group, [links.get(pk) for pk in urls], colour)
 
-    articles = [{**article, "copies": article["copied_share"] >= COPIED_FROM} for article in data["articles"]]
     return CoverageTable(
-        articles=articles,
-        passages=[
-            ({**cluster, "colour": cluster["id"] % SHARED_COLOURS}, cells(cluster))
-            for cluster in data["clusters"]
-        ],
-        quotes=[(quote, cells(quote)) for quote in data["quotes"]],
-        facts=[(fact, cells(fact)) for fact in data["facts"]],
+        articles=comparison.articles,
+        passages=[row(passage, passage.id % SHARED_COLOURS) for passage in comparison.passages],
+        quotes=[row(quote) for quote in comparison.quotes],
+        facts=[row(fact) for fact in comparison.facts],
     )
 
 
 def compare_columns(user, story: Story, articles: list[Article]) -> list[dict]:
     """The side-by-side columns: each article with its annotations and the passages it shares."""
-    comparison = StoryComparison.objects.filter(story=story).first()
-    shared = shared_passages(comparison, [article.pk for article in articles])
-    return [{"article": a, "reading": ArticleAnnotations(user, a, shared=shared[a.pk])} for a in articles]
+    marks = passage_marks(current_comparison(story), [article.pk for article in articles])
+    return [{"article": a, "reading": ArticleAnnotations(user, a, shared=marks[a.pk])} for a in articles]

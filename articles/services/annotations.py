@@ -101,25 +101,23 @@ def annotate_cluster(
 ) -> list[Annotation]:
     """Annotate every occurrence of a shared passage with the same tags and note."""
     comparison = StoryComparison.objects.filter(story=story).first()
-    clusters = (
-        {cluster["id"]: cluster for cluster in comparison.data.get("clusters", [])} if comparison else {}
-    )
-    if cluster_id not in clusters:
+    record = comparison.record if comparison else None
+    passage = next((p for p in record.passages if p.id == cluster_id), None) if record else None
+    if passage is None:
         raise ClusterError("This shared passage does not exist (any more).")
-    occurrences = clusters[cluster_id]["occurrences"]
-    articles = Article.objects.in_bulk([occurrence["article"] for occurrence in occurrences])
+    articles = Article.objects.in_bulk([occurrence.article for occurrence in passage.occurrences])
     annotations = []
-    for occurrence in occurrences:
-        article = articles.get(occurrence["article"])
-        if article is None or article.body[occurrence["start"] : occurrence["end"]] != occurrence["text"]:
+    for occurrence in passage.occurrences:
+        article = articles.get(occurrence.article)
+        if article is None or article.body[occurrence.start : occurrence.end] != occurrence.text:
             raise ClusterError("The articles changed since the comparison was made; reload the page.")
         annotations.append(
             create_annotation(
                 article=article,
                 author=author,
-                start=occurrence["start"],
-                end=occurrence["end"],
-                exact=occurrence["text"],
+                start=occurrence.start,
+                end=occurrence.end,
+                exact=occurrence.text,
                 tags=tags,
                 note=note,
             )

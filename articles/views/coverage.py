@@ -24,16 +24,21 @@ def coverage_context(story: Story, refused: dict | None = None) -> dict:
     return {
         "story": story,
         "comparison": comparison,
-        "table": coverage_table(comparison) if comparison else None,
+        "table": coverage_table(comparison.record) if comparison and comparison.record else None,
         "cluster_form": AnnotationEditForm(auto_id=False),
         "refused": refused or {},
     }
 
 
 def story_comparison_json(request, slug):
-    comparison = get_object_or_404(StoryComparison, story__slug=slug)
+    """The stored record (its shape: text.comparison, with its version) and when it was made."""
+    comparison = get_object_or_404(StoryComparison.objects.current(), story__slug=slug)
     return JsonResponse(
-        {**comparison.data, "computed_at": comparison.computed_at, "is_stale": comparison.is_stale}
+        {
+            **comparison.record.to_json(),
+            "computed_at": comparison.computed_at,
+            "is_stale": comparison.is_stale,
+        }
     )
 
 
