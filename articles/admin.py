@@ -6,7 +6,7 @@ from taggit.models import Tag as UnusedTaggitTag
 from articles.forms import TagsField
 from articles.models import Annotation, Article, Outlet, Story, Tag
 from articles.services.annotations import set_annotation_tags
-from articles.services.articles import reanchor_article
+from articles.services.articles import update_article_text
 from articles.services.coverage import compare_story
 
 # Edits to these change what a story's comparison shows.
@@ -72,16 +72,15 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "body" in form.changed_data:
-            summary = reanchor_article(obj)
-            if summary.orphaned:
-                self.message_user(
-                    request,
-                    f"{summary.orphaned} annotation(s) could not be placed in the new text "
-                    "and are listed as orphaned on the article page.",
-                    messages.WARNING,
-                )
+        if not (change and "body" in form.changed_data):
+            super().save_model(request, obj, form, change)
+        elif orphaned := update_article_text(obj).orphaned:
+            self.message_user(
+                request,
+                f"{orphaned} annotation(s) could not be placed in the new text "
+                "and are listed as orphaned on the article page.",
+                messages.WARNING,
+            )
         if COMPARED_FIELDS & set(form.changed_data):
             # Its story, and the story it left, if it moved.
             for story in Story.objects.filter(pk__in={obj.story_id, form.initial.get("story")} - {None}):

@@ -5,9 +5,11 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles.models import Annotation, Article
+from articles.models import Annotation, Article, StoryComparison
 from articles.services.annotations import create_annotation
-from tests.base import make_article
+from articles.services.articles import update_article_text
+from articles.services.coverage import compare_story
+from tests.base import make_article, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +81,19 @@ def test_it_reanchors_when_a_changed_file_is_reimported(tmp_path):
     article.refresh_from_db()
     assert article.body[annotation.start : annotation.end] == "Nadella answered"
     assert Annotation.objects.get().pk == annotation.pk
+
+
+def test_it_keeps_an_updated_text_canonical_and_its_story_to_be_compared_again():
+    story = make_story()
+    article = make_article(story=story, body=BODY)
+    compare_story(story)
+    annotation = annotate(article, "Nadella answered")
+
+    article.body = "A  new opening.\r\n\r\n" + BODY
+    summary = update_article_text(article)
+
+    article.refresh_from_db()
+    annotation.refresh_from_db()
+    assert article.body == "A new opening.\n\n" + BODY and article.word_count == 3 + len(BODY.split())
+    assert (summary.moved, article.body[annotation.start : annotation.end]) == (1, "Nadella answered")
+    assert StoryComparison.objects.get(story=story).is_stale

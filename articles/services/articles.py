@@ -1,10 +1,11 @@
-"""An article's text changed: place its annotations again."""
+"""An article's text changed: keep it canonical, place its annotations again, recompare its story."""
 
 from dataclasses import dataclass
 
 from django.db import transaction
 
 from articles.models import Annotation, Article
+from articles.services.coverage import mark_stale
 from articles.text.anchoring import TextQuote, quote_at, relocate
 
 
@@ -13,6 +14,19 @@ class ReanchorSummary:
     kept: int = 0
     moved: int = 0
     orphaned: int = 0
+
+
+@transaction.atomic
+def update_article_text(article: Article) -> ReanchorSummary:
+    """Save an article whose text may have changed, by an editor or a re-import.
+
+    Its body is kept canonical, its annotations are placed again (or orphaned), and its story's
+    comparison is marked stale: the caller compares it now or leaves it to `compare_stories`.
+    """
+    article.clean()
+    article.save()
+    mark_stale([article.story_id])
+    return reanchor_article(article)
 
 
 @transaction.atomic

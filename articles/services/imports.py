@@ -12,7 +12,7 @@ from django.utils.text import slugify
 
 from articles.importer import ImportProblem
 from articles.models import Article, Outlet, Story
-from articles.services.articles import reanchor_article
+from articles.services.articles import update_article_text
 from articles.services.coverage import compare_story, mark_stale
 from articles.text.canonical import content_hash
 
@@ -141,8 +141,7 @@ class ArticleImport:
         # A changed article keeps its slug (and URL) unless it moved to another outlet.
         self.assign_unique_slugs(new_articles + [article for article, moved in changed_articles if moved])
         for article, _ in changed_articles:
-            article.save()
-            reanchor_article(article)
+            update_article_text(article)
         Article.objects.bulk_create(new_articles)
         self.summary.created += len(new_articles)
         self.summary.changed += len(changed_articles)
