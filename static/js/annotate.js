@@ -1,49 +1,13 @@
 // Select a passage of an article (mouse, touch or Shift+arrows), then tag it and write a note.
 // The server is the authority: it checks the offsets and sends back the re-rendered highlights.
 
+import { bodyOf, charactersOf, offsetOfPoint } from "./offsets.js";
+
 const form = document.querySelector(".js-annotation-form");
 const statusLine = document.querySelector(".js-selection-status");
 let lastFocus = null;
 let openRange = null; // the passage the open form annotates
 let lastPointer = "mouse"; // touch, pen or mouse: how the reader selects
-
-function bodyOf(node) {
-  const element = node?.nodeType === Node.ELEMENT_NODE ? node : node?.parentElement;
-  return element?.closest(".js-annotatable") ?? null;
-}
-
-function paragraphsOf(body) {
-  return [...body.querySelectorAll("p[data-start]")];
-}
-
-// Offsets count code points, as Python does (JavaScript strings count UTF-16 units).
-function length(text) {
-  return [...text].length;
-}
-
-// The body's canonical text as code points: paragraphs joined by one blank line, as on the server.
-function charactersOf(body) {
-  return [...paragraphsOf(body).map((p) => p.textContent).join("\n\n")];
-}
-
-// A DOM boundary point as an offset into the canonical text; between paragraphs it snaps
-// inward (a start to the next paragraph, an end to the previous one).
-function offsetOf(body, node, offset, edge) {
-  const paragraphs = paragraphsOf(body);
-  const inside = paragraphs.find((p) => p.contains(node));
-  if (inside) {
-    const range = document.createRange();
-    range.setStart(inside, 0);
-    range.setEnd(node, offset);
-    return Number(inside.dataset.start) + length(range.toString());
-  }
-  const point = document.createRange();
-  point.setStart(node, offset);
-  const next = paragraphs.findIndex((p) => point.comparePoint(p, 0) >= 0);
-  if (edge === "start") return next === -1 ? charactersOf(body).length : Number(paragraphs[next].dataset.start);
-  const previous = paragraphs[(next === -1 ? paragraphs.length : next) - 1];
-  return previous ? Number(previous.dataset.start) + length(previous.textContent) : 0;
-}
 
 let quietTimer;
 function say(message) {
@@ -61,8 +25,8 @@ function currentPassage() {
   if (!body && !endBody) return null; // a selection elsewhere on the page is not ours
   if (body !== endBody) return { error: "A passage must lie within one article's text." };
   const characters = charactersOf(body);
-  let start = offsetOf(body, range.startContainer, range.startOffset, "start");
-  let end = offsetOf(body, range.endContainer, range.endOffset, "end");
+  let start = offsetOfPoint(body, range.startContainer, range.startOffset, "start");
+  let end = offsetOfPoint(body, range.endContainer, range.endOffset, "end");
   while (start < end && /\s/.test(characters[start])) start += 1;
   while (end > start && /\s/.test(characters[end - 1])) end -= 1;
   if (start >= end) return null;

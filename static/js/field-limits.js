@@ -1,18 +1,16 @@
 // Show a field's limit, with a live count as the text nears it. The server refuses text over the
 // limit (it never cuts it) and the form keeps it, so this only warns in time. Limits come from
 // data-max-chars (a note) and data-max-tags with data-max-tag-chars (a comma-separated tag list).
+// Lengths are code points, as the server counts; line breaks count once, as the server stores them.
+
+import { codePointLength } from "./offsets.js";
 
 const WARN_FROM = 0.8; // of the limit: where the count starts to show
 const number = new Intl.NumberFormat("en");
 
-// Code points, as the server counts; line breaks count once, as the server stores them.
-function length(text) {
-  return [...text].length;
-}
-
 function noteLimit(field) {
   const max = Number(field.dataset.maxChars);
-  const used = length(field.value);
+  const used = codePointLength(field.value);
   if (used > max) return [`${number.format(used)} of ${number.format(max)} characters: ${number.format(used - max)} too many`, true];
   if (used >= WARN_FROM * max) return [`${number.format(used)} of ${number.format(max)} characters`, false];
   return [`Up to ${number.format(max)} characters`, false];
@@ -22,8 +20,8 @@ function tagsLimit(field) {
   const maxTags = Number(field.dataset.maxTags);
   const maxChars = Number(field.dataset.maxTagChars);
   const tags = field.value.split(",").map((tag) => tag.trim()).filter(Boolean);
-  const long = tags.find((tag) => length(tag) > maxChars);
-  if (long) return [`“${[...long].slice(0, 20).join("")}…” has ${length(long)} characters: at most ${maxChars}`, true];
+  const long = tags.find((tag) => codePointLength(tag) > maxChars);
+  if (long) return [`“${[...long].slice(0, 20).join("")}…” has ${codePointLength(long)} characters: at most ${maxChars}`, true];
   if (tags.length > maxTags) return [`${tags.length} tags: at most ${maxTags}`, true];
   if (tags.length >= WARN_FROM * maxTags) return [`${tags.length} of ${maxTags} tags`, false];
   return ["", false];

@@ -3,6 +3,8 @@
 // the popover. Browsers offer this only with caret browsing switched on, and draw no caret in
 // text that is not editable, so this module draws its own and shows the keys while it is used.
 
+import { bodyOf, paragraphsOf } from "./offsets.js";
+
 const KEYS = {
   ArrowLeft: ["backward", "character"], ArrowRight: ["forward", "character"],
   ArrowUp: ["backward", "line"], ArrowDown: ["forward", "line"],
@@ -14,11 +16,6 @@ caret.className = "text-caret";
 caret.setAttribute("aria-hidden", "true");
 caret.hidden = true;
 document.body.append(caret);
-
-function bodyOf(node) {
-  const element = node?.nodeType === Node.ELEMENT_NODE ? node : node?.parentElement;
-  return element?.closest(".js-annotatable") ?? null;
-}
 
 // The article text that has the focus (itself, its column, or a highlight in it), if any.
 function focusedText() {
@@ -33,7 +30,7 @@ function onHighlight() {
 }
 
 function placeCaret(selection, body) {
-  const paragraphs = [...body.querySelectorAll("p[data-start]")];
+  const paragraphs = paragraphsOf(body);
   const visible = paragraphs.find((p) => p.getBoundingClientRect().bottom > 0) ?? paragraphs[0];
   selection.collapse(document.createTreeWalker(visible, NodeFilter.SHOW_TEXT).nextNode(), 0);
 }
