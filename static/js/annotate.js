@@ -2,11 +2,12 @@
 // The server is the authority: it checks the offsets and sends back the re-rendered highlights.
 
 import { bodyOf, charactersOf, offsetOfPoint } from "./offsets.js";
+import { placeNextTo } from "./popover.js";
 
 const form = document.querySelector(".js-annotation-form");
 const statusLine = document.querySelector(".js-selection-status");
 let lastFocus = null;
-let openRange = null; // the passage the open form annotates
+let openPassage = null; // the passage the open form annotates
 let lastPointer = "mouse"; // touch, pen or mouse: how the reader selects
 
 let quietTimer;
@@ -44,7 +45,7 @@ function openForm(passage) {
     ? `${passage.exact.slice(0, 160)}…` : passage.exact;
   form.querySelector(".js-form-error").textContent = "";
   form.hidden = false;
-  openRange = passage.range;
+  openPassage = passage;
   placeForm();
   lastFocus = passage.body.closest("[tabindex]") ?? passage.body;
   // On a touch screen the keyboard would cover the passage: the reader taps a field when ready.
@@ -56,31 +57,13 @@ function openForm(passage) {
 // Below the passage, else above it; where neither fits (a phone), docked to the bottom of the
 // window with the passage scrolled into the space above it. The form never hides the passage.
 function placeForm() {
-  const margin = 8;
-  const box = openRange.getBoundingClientRect();
-  const height = form.offsetHeight;
-  const fitsBelow = box.bottom + margin + height <= innerHeight - margin;
-  const fitsAbove = box.top - margin - height >= margin;
-  form.classList.toggle("is-docked", !fitsBelow && !fitsAbove);
-  if (fitsBelow || fitsAbove) {
-    form.style.top = `${fitsBelow ? box.bottom + margin : box.top - margin - height}px`;
-    form.style.left = `${Math.max(margin, Math.min(box.left, innerWidth - form.offsetWidth - margin))}px`;
-    return;
-  }
-  form.style.top = form.style.left = "";
-  const room = innerHeight - form.offsetHeight - margin;
-  const overlap = box.bottom - room;
-  if (overlap > 0) scrollerOf(openRange.startContainer).scrollBy(0, Math.min(overlap, box.top - margin));
-}
-
-function scrollerOf(node) {
-  const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
-  return element.closest(".js-compare-column") ?? window;
+  const scroller = openPassage.body.closest(".js-compare-column") ?? window;
+  placeNextTo(form, openPassage.range.getBoundingClientRect(), { scroller });
 }
 
 function closeForm() {
   form.hidden = true;
-  openRange = null;
+  openPassage = null;
   form.reset();
   lastFocus?.focus({ preventScroll: true });
 }
@@ -150,4 +133,4 @@ form?.addEventListener("keydown", (event) => {
 });
 form?.querySelector(".js-cancel").addEventListener("click", closeForm);
 // A phone's on-screen keyboard resizes the window: keep the form clear of the passage.
-addEventListener("resize", () => { if (openRange) placeForm(); });
+addEventListener("resize", () => { if (openPassage) placeForm(); });

@@ -1,6 +1,8 @@
 // Clicking or focusing a highlight shows the notes of every annotation that covers it.
 // The notes are the sidebar's own entries (rendered by our templates), cloned into a popover.
 
+import { placeNextTo } from "./popover.js";
+
 const popover = document.querySelector(".js-highlight-popover");
 
 function entriesFor(mark) {
@@ -16,10 +18,7 @@ function show(mark) {
     return copy;
   }));
   popover.hidden = false;
-  const box = mark.getBoundingClientRect();
-  const top = box.bottom + 8 + popover.offsetHeight < innerHeight ? box.bottom + 8 : box.top - popover.offsetHeight - 8;
-  popover.style.top = `${Math.max(8, top)}px`;
-  popover.style.left = `${Math.max(8, Math.min(box.left, innerWidth - popover.offsetWidth - 8))}px`;
+  placeNextTo(popover, mark.getBoundingClientRect());
   document.querySelectorAll(".hl.is-active").forEach((other) => other.classList.remove("is-active"));
   for (const id of mark.dataset.annotations.split(" ")) {
     document.querySelectorAll(`.js-highlight[data-annotations~="${id}"]`).forEach((part) => part.classList.add("is-active"));

@@ -2,7 +2,8 @@
 // placed beside the marker and kept inside the window, where a column's edge cannot clip it.
 // It stays while the pointer moves onto it and goes with Escape.
 
-const MARGIN = 8;
+import { placeNextTo } from "./popover.js";
+
 const tooltip = document.createElement("div");
 tooltip.className = "tooltip";
 tooltip.id = "shared-passage-tooltip";
@@ -18,13 +19,8 @@ function show(marker) {
   tooltip.textContent = `Also in: ${marker.dataset.also}`;
   tooltip.hidden = false;
   marker.setAttribute("aria-describedby", tooltip.id);
-  // Below the marker, or above it where the window ends; touching it, so the pointer can cross.
-  const box = marker.getBoundingClientRect();
-  const fitsBelow = box.bottom + tooltip.offsetHeight <= innerHeight - MARGIN;
-  const top = fitsBelow ? box.bottom : box.top - tooltip.offsetHeight;
-  const left = Math.min(box.left, innerWidth - tooltip.offsetWidth - MARGIN);
-  tooltip.style.top = `${Math.max(MARGIN, top)}px`;
-  tooltip.style.left = `${Math.max(MARGIN, left)}px`;
+  // Touching the marker, so that the pointer can cross over to it.
+  placeNextTo(tooltip, marker.getBoundingClientRect(), { gap: 0 });
 }
 
 function hide() {
