@@ -7,15 +7,14 @@ from hypothesis import strategies as st
 from articles.text.anchoring import (
     CONTEXT_CHARS,
     MAX_ERROR_RATE,
-    NEAR_CHARS,
+    NEIGHBOURHOOD_CHARS,
     Anchor,
-    Segment,
     TextQuote,
-    highlight_segments,
     quote_at,
     relocate,
     trim_selection,
 )
+from articles.text.segments import Segment, highlight_segments
 
 ARTICLE = "\n\n".join(
     [
@@ -178,7 +177,7 @@ class TestRelocate:
 
     def test_it_searches_beyond_the_old_neighbourhood(self):
         start, end, quote = annotate(ARTICLE, "contain employee backlash over the company")
-        filler = "Filler sentence about nothing in particular. " * (NEAR_CHARS // 20)
+        filler = "Filler sentence about nothing in particular. " * (NEIGHBOURHOOD_CHARS // 20)
         text = filler + ARTICLE.replace("employee backlash", "employee anger")
         anchor = relocate(text, start=start, end=end, quote=quote)
         assert found(text, anchor) == "contain employee anger over the company"

@@ -8,14 +8,12 @@ lookalike passage. Offsets are Python str indices (code points). Pure: no Django
 """
 
 import string
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import groupby
-from operator import itemgetter
 
 import edlib
 
+# Characters of context stored on each side of a quote: as many as Hypothesis stores.
 CONTEXT_CHARS = 32
 
 # Hypothesis's weights for a candidate: the similarity of its quote, prefix and suffix to the
@@ -46,10 +44,10 @@ MIN_CONTEXT_SIMILARITY = 0.6
 DISTINCTIVE_CHARS = 32
 
 # Bounds on the work for one annotation: search this far around the old offsets before the whole
-# text; score this many exact occurrences (the nearest); take approximate matches in this many
-# rounds of the fewest edits, and at most this many; trim at most this much stored context off
-# an approximate match's edges.
-NEAR_CHARS = 1_000
+# text (its neighbourhood: a few paragraphs either side); score this many exact occurrences (the
+# nearest); take approximate matches in this many rounds of the fewest edits, and at most this
+# many; trim at most this much stored context off an approximate match's edges.
+NEIGHBOURHOOD_CHARS = 1_000
 MAX_EXACT_CANDIDATES = 100
 MAX_FUZZY_ROUNDS = 4
 MAX_FUZZY_CANDIDATES = 50
@@ -72,13 +70,6 @@ class Anchor:
     start: int
     end: int
     method: str  # "position", "quote" or "fuzzy": how it was found
-
-
-@dataclass(frozen=True)
-class Segment:
-    start: int  # absolute offset in the article text
-    text: str
-    annotation_ids: tuple  # ids covering every character of this segment, sorted; () if none
 
 
 def trim_selection(text: str, start: int, end: int) -> tuple[int, int]:
@@ -115,45 +106,6 @@ def relocate(text: str, *, start: int, end: int, quote: TextQuote) -> Anchor | N
     if at_position and _context_agrees(text, start, end, quote):
         return Anchor(start, end, "position")
     return _find_exact(text, start, quote, at_position) or _find_approximate(text, start, quote)
-
-
-def highlight_segments(
-    paragraph_start: int, paragraph_text: str, spans: Iterable[tuple[object, int, int]]
-) -> list[Segment]:
-    """One paragraph cut at every span boundary inside it, each piece with the ids of the spans over it."""
-    paragraph_end = paragraph_start + len(paragraph_text)
-    events = []
-    for annotation_id, start, end in spans:
-        start, end = max(start, paragraph_start), min(end, paragraph_end)
-        if start < end:
-            events += [(start, 1, annotation_id), (end, -1, annotation_id)]
-    events.sort(key=itemgetter(0))  # by offset only: ids need not be comparable
-
-    segments: list[Segment] = []
-    active: dict = {}  # id -> open spans, so that a repeated id stays until its last span ends
-    position, ids = paragraph_start, ()
-    for offset, changes in groupby(events, key=itemgetter(0)):
-        _add_segment(
-            segments, position, paragraph_text[position - paragraph_start : offset - paragraph_start], ids
-        )
-        for _, change, annotation_id in changes:
-            if count := active.get(annotation_id, 0) + change:
-                active[annotation_id] = count
-            else:
-                del active[annotation_id]
-        position, ids = offset, tuple(sorted(active))
-    _add_segment(segments, position, paragraph_text[position - paragraph_start :], ids)
-    return segments
-
-
-def _add_segment(segments: list[Segment], start: int, text: str, ids: tuple) -> None:
-    """Append a piece of text, or extend the last segment if it has the same ids."""
-    if not text:
-        return
-    if segments and segments[-1].annotation_ids == ids:
-        previous = segments.pop()
-        start, text = previous.start, previous.text + text
-    segments.append(Segment(start, text, ids))
 
 
 @dataclass(frozen=True)
@@ -195,7 +147,7 @@ def _find_approximate(text: str, old_start: int, quote: TextQuote) -> Anchor | N
     if codes is None:
         return None  # too short to match approximately, or too many different characters
     around = min(max(old_start, 0), len(text))
-    near = (max(0, around - NEAR_CHARS), min(len(text), around + len(exact) + NEAR_CHARS))
+    near = (max(0, around - NEIGHBOURHOOD_CHARS), min(len(text), around + len(exact) + NEIGHBOURHOOD_CHARS))
     for region in [near] if near == (0, len(text)) else [near, (0, len(text))]:
         candidates = [
             candidate
