@@ -7,16 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from articles.text.alignment import SHARED_MIN_WORDS
 from articles.text.near_duplicates import near_duplicates, shingle_hashes
-from articles.text.passages import (
-    SHARED_MIN_WORDS,
-    Cluster,
-    find_shared_passages,
-    normalize_word,
-    normalized_text,
-    normalized_words,
-    unshared_share,
-)
+from articles.text.passages import Cluster, find_shared_passages, unshared_share
+from articles.text.words import normalize_word, normalized_text, normalized_words
 from tests.base import corpus
 
 BLOG_PHRASE = (

@@ -1,7 +1,7 @@
 """Near-duplicate articles across a whole corpus, without comparing all pairs of articles.
 
 Pure: no Django. Each text becomes a MinHash signature of its shingles (runs of normalised words,
-see comparison.normalized_text); locality-sensitive hashing (datasketch) proposes only the pairs
+see words.normalized_text); locality-sensitive hashing (datasketch) proposes only the pairs
 likely to be similar, and each proposal is checked against the threshold.
 """
 
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from articles.text.passages import normalized_text
+from articles.text.words import normalized_text
 
 # datasketch loads scipy, half a second at import that pages need not pay: the functions that
 # use it import it.

@@ -1,0 +1,287 @@
+"""Aligning the articles of a story word by word: the regions where two of them share a passage.
+
+Pure: no Django. read_articles() reads each text once into word ids; shared_regions() then
+1. finds seeds: runs of SEED_WORDS words that two articles share, through an inverted index,
+   never by comparing all pairs of positions;
+2. chains the seeds of each article pair along their diagonal across small gaps (words changed,
+   dropped or added), grows each chain word by word past its outer seeds, trims it to the
+   passage, and keeps it as a region with SHARED_MIN_WORDS matched words and MIN_SIMILARITY.
+passages.py groups the regions by passage, cutting some with cut_region().
+"""
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from rapidfuzz.distance import Indel, LCSseq
+
+from articles.text.words import STOP_WORDS, Word, normalized_words, sentence_starts_at_words
+
+# Shared word runs of this many words seed an alignment. Four words sharing at least one that is
+# not a stop word rarely repeat between unrelated sentences, while a passage with a word changed
+# every five or six words still holds a few of them.
+SEED_WORDS = 4
+# A passage counts as shared with at least this many matched words: a clause, longer than stock
+# phrases of a story ("children from their families at the border", 7 words) and names such as
+# "U.S. Immigration and Customs Enforcement (ICE)" (6 words).
+SHARED_MIN_WORDS = 8
+# Two aligned spans must have at least this token similarity (2 x matched words / all words), so
+# that a few shared words do not make two long, different sentences one passage.
+MIN_SIMILARITY = 0.6
+# Words inserted, dropped or changed between two seeds of one passage. A quoted sentence that an
+# outlet shortened ("in support of an agency that is actively enforcing" -> "of an agency
+# enforcing") leaves gaps of this size; MIN_SIMILARITY judges the result.
+MAX_GAP_WORDS = 8
+# A word run found more often than this in one article is boilerplate, and its seeds would
+# multiply (every occurrence in one article times every occurrence in the other).
+MAX_SEED_REPEATS = 3
+# A word run shared by many articles seeds alignments between each article and the next
+# MAX_PARTNERS that have it, not between all pairs: clusters still join all of them, and a run
+# that all 50 articles of a story have (a wire copy) seeds 445 pairs instead of 1,225.
+MAX_PARTNERS = 10
+# Growing an alignment word by word past its outermost seeds (X-drop extension): a match scores
+# +1, a changed word -EXTEND_MISMATCH_PENALTY, and growth stops once the score falls more than
+# EXTEND_DROP below its best. A changed word is thus crossed only when three matches follow it,
+# which catches "As the people who build the technologies" / "that build the products".
+EXTEND_MISMATCH_PENALTY = 2
+EXTEND_DROP = 4
+
+
+class ArticleWords(NamedTuple):
+    words: list[Word]
+    ids: list[int]  # the words as small integers, one per distinct normalised word in the story
+    # For each word and the end: whether a sentence starts there. Alignments grow up to these
+    # boundaries, not past them.
+    sentence_starts: list[bool]
+
+
+class Region(NamedTuple):
+    """Aligned word spans [a0, a1) of article a and [b0, b1) of article b."""
+
+    a: int
+    a0: int
+    a1: int
+    b: int
+    b0: int
+    b1: int
+
+
+def read_articles(texts: Iterable[str]) -> tuple[list[ArticleWords], set[int]]:
+    """The texts' words as ids of one vocabulary, and the ids of the stop words among them."""
+    vocabulary: dict[str, int] = {}
+    articles = []
+    for text in texts:
+        words = normalized_words(text)
+        ids = [vocabulary.setdefault(word.norm, len(vocabulary)) for word in words]
+        articles.append(ArticleWords(words, ids, sentence_starts_at_words(text, words)))
+    return articles, {vocabulary[word] for word in STOP_WORDS if word in vocabulary}
+
+
+def shared_regions(articles: list[ArticleWords], stop_ids: set[int]) -> list[Region]:
+    """Every region where two of the articles share a passage."""
+    regions = []
+    for (a, b), seeds in _pair_seeds(articles, stop_ids).items():
+        for chain in _chains(seeds):
+            regions.extend(_aligned_regions(a, articles[a], b, articles[b], chain, stop_ids))
+    return regions
+
+
+def _pair_seeds(
+    articles: list[ArticleWords], stop_ids: set[int]
+) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """Word positions (i in article a, j in article b) where a shared run of SEED_WORDS begins."""
+    postings: dict[tuple[int, ...], list[tuple[int, int]]] = defaultdict(list)
+    for a, article in enumerate(articles):
+        ids = article.ids
+        runs = zip(*(ids[k:] for k in range(SEED_WORDS)), strict=False)
+        for i, run in enumerate(runs):
+            postings[run].append((a, i))
+    seeds: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for run, places in postings.items():
+        # Places are in article order: a run in one article only has its first and last alike.
+        if places[0][0] == places[-1][0] or stop_ids.issuperset(run):
+            continue
+        per_article: dict[int, int] = defaultdict(int)
+        for a, _ in places:
+            per_article[a] += 1
+        if max(per_article.values()) > MAX_SEED_REPEATS:
+            continue
+        rank = {a: r for r, a in enumerate(per_article)}  # articles that have the run, in order
+        for x, (a, i) in enumerate(places):
+            for b, j in places[x + 1 :]:
+                if rank[b] - rank[a] > MAX_PARTNERS:
+                    break
+                if a != b:
+                    seeds[a, b].append((i, j))
+    return seeds
+
+
+def _chains(seeds: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Seeds of one article pair chained into passages: in order in both, with small gaps."""
+    reach = SEED_WORDS + MAX_GAP_WORDS  # from one seed's start to the next one's
+    open_chains: list[list[tuple[int, int]]] = []
+    done: list[list[tuple[int, int]]] = []
+    for i, j in sorted(seeds):
+        best, best_shift = None, MAX_GAP_WORDS + 1
+        still_open = []
+        for chain in open_chains:
+            last_i, last_j = chain[-1]
+            if i - last_i > reach:  # seeds come in order of i: nothing more can join this chain
+                done.append(chain)
+                continue
+            still_open.append(chain)
+            if last_i < i and last_j < j <= last_j + reach:
+                shift = abs((j - i) - (last_j - last_i))  # words added on one side only
+                if shift < best_shift:
+                    best, best_shift = chain, shift
+        open_chains = still_open
+        if best is None:
+            open_chains.append([(i, j)])
+        else:
+            best.append((i, j))
+    return done + open_chains
+
+
+def _extension(article_a: ArticleWords, article_b: ArticleWords, i: int, j: int, step: int) -> int:
+    """How many words an alignment grows past positions i, j going back (-1) or forward (+1)."""
+    ids_a, ids_b = article_a.ids, article_b.ids
+    best = score = grown = 0
+    k = 0
+    while True:
+        # The next word pair, and the position between it and the alignment.
+        x, y, between_a, between_b = (
+            (i - k - 1, j - k - 1, i - k, j - k) if step < 0 else (i + k, j + k, i + k, j + k)
+        )
+        if x < 0 or y < 0 or x >= len(ids_a) or y >= len(ids_b):
+            return grown
+        if article_a.sentence_starts[between_a] or article_b.sentence_starts[between_b]:
+            return grown
+        k += 1
+        score += 1 if ids_a[x] == ids_b[y] else -EXTEND_MISMATCH_PENALTY
+        if score > best:
+            best, grown = score, k
+        elif best - score > EXTEND_DROP:
+            return grown
+
+
+def _aligned_regions(
+    a: int,
+    article_a: ArticleWords,
+    b: int,
+    article_b: ArticleWords,
+    chain: list[tuple[int, int]],
+    stop_ids: set[int],
+) -> list[Region]:
+    """The chain as a region if it is a shared passage, else its parts that are, split at gaps."""
+    a0, b0 = chain[0]
+    a1, b1 = chain[-1][0] + SEED_WORDS, chain[-1][1] + SEED_WORDS
+    back = _extension(article_a, article_b, a0, b0, -1)
+    forward = _extension(article_a, article_b, a1, b1, +1)
+    region = _checked_region(
+        a, article_a, a0 - back, a1 + forward, b, article_b, b0 - back, b1 + forward, stop_ids
+    )
+    if region is not None:
+        return [region]
+    if len(chain) < 2:
+        return []
+    widest = max(range(1, len(chain)), key=lambda k: sum(chain[k]) - sum(chain[k - 1]))
+    return _aligned_regions(a, article_a, b, article_b, chain[:widest], stop_ids) + _aligned_regions(
+        a, article_a, b, article_b, chain[widest:], stop_ids
+    )
+
+
+def _checked_region(
+    a: int,
+    article_a: ArticleWords,
+    a0: int,
+    a1: int,
+    b: int,
+    article_b: ArticleWords,
+    b0: int,
+    b1: int,
+    stop_ids: set[int],
+) -> Region | None:
+    """Aligned spans with their loose edges trimmed, if what is left is a shared passage."""
+    ids_a, ids_b = article_a.ids, article_b.ids
+
+    def loose(x: int, y: int, edge_x: int, edge_y: int) -> bool:
+        """Whether an edge word pair is no part of the passage: unequal, or a stop word mid-sentence."""
+        if ids_a[x] != ids_b[y]:
+            return True
+        sentence_edge = article_a.sentence_starts[edge_x] or article_b.sentence_starts[edge_y]
+        return ids_a[x] in stop_ids and not sentence_edge
+
+    a0, a1, b0, b1 = _without_run_on_seeds(article_a, article_b, a0, a1, b0, b1)
+    while a0 < a1 and b0 < b1 and loose(a0, b0, a0, b0):
+        a0, b0 = a0 + 1, b0 + 1
+    while a0 < a1 and b0 < b1 and loose(a1 - 1, b1 - 1, a1, b1):
+        a1, b1 = a1 - 1, b1 - 1
+    if min(a1 - a0, b1 - b0) < SHARED_MIN_WORDS:
+        return None
+    matched = LCSseq.similarity(ids_a[a0:a1], ids_b[b0:b1])
+    if matched >= SHARED_MIN_WORDS and 2 * matched / (a1 - a0 + b1 - b0) >= MIN_SIMILARITY:
+        return Region(a, a0, a1, b, b0, b1)
+    return None
+
+
+def _without_run_on_seeds(
+    article_a: ArticleWords, article_b: ArticleWords, a0: int, a1: int, b0: int, b1: int
+) -> tuple[int, int, int, int]:
+    """The spans without the few words of another sentence at an edge: a seed that ran on."""
+    starts_a, starts_b = article_a.sentence_starts, article_b.sentence_starts
+    for k in range(SEED_WORDS - 1, 0, -1):
+        if a0 + k < a1 and b0 + k < b1 and (starts_a[a0 + k] or starts_b[b0 + k]):
+            a0, b0 = a0 + k, b0 + k
+            break
+    for k in range(SEED_WORDS - 1, 0, -1):
+        if a1 - k > a0 and b1 - k > b0 and (starts_a[a1 - k] or starts_b[b1 - k]):
+            a1, b1 = a1 - k, b1 - k
+            break
+    return a0, a1, b0, b1
+
+
+def cut_region(
+    region: Region, cuts_a: set[int], cuts_b: set[int], articles: list[ArticleWords], stop_ids: set[int]
+) -> list[Region]:
+    """The region in pieces at the given positions, each mapped to the other side by the alignment."""
+    a, a0, a1, b, b0, b1 = region
+    # Runs of equal words (start in a, end in a, start in b): where the two spans align.
+    runs = [
+        (a0 + i1, a0 + i2, b0 + j1)
+        for tag, i1, i2, j1, _ in Indel.opcodes(articles[a].ids[a0:a1], articles[b].ids[b0:b1])
+        if tag == "equal"
+    ]
+    anchors = [(a0, b0)] + [
+        (x, y + offset) for i1, i2, j1 in runs for x, y, offset in ((i1, j1, 0), (i2, j1, i2 - i1))
+    ]
+    anchors.append((a1, b1))
+
+    def mapped(position: int, side: int) -> int:
+        """A position on one side mapped to the other, between the nearest anchors."""
+        k = min(max(bisect_left([anchor[side] for anchor in anchors], position), 1), len(anchors) - 1)
+        x0, y0 = anchors[k - 1][side], anchors[k - 1][1 - side]
+        x1, y1 = anchors[k][side], anchors[k][1 - side]
+        return y0 + (position - x0) * (y1 - y0) // max(x1 - x0, 1)
+
+    points = sorted(
+        {(a0, b0), (a1, b1)}
+        | {(cut, mapped(cut, 0)) for cut in cuts_a}
+        | {(mapped(cut, 1), cut) for cut in cuts_b}
+    )
+    pieces = []
+    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        # The piece from its first to its last aligned pair of words.
+        inside = [
+            (low, high, i1, j1)
+            for i1, i2, j1 in runs
+            if (low := max(i1, x0, i1 + y0 - j1)) < (high := min(i2, x1, i1 + y1 - j1))
+        ]
+        if inside:
+            (low, _, i1, j1), (_, high, last_i1, last_j1) = inside[0], inside[-1]
+            piece = _checked_region(
+                a, articles[a], low, high, b, articles[b], j1 + low - i1, last_j1 + high - last_i1, stop_ids
+            )
+            if piece is not None:
+                pieces.append(piece)
+    return pieces
