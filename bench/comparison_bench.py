@@ -137,7 +137,8 @@ def bench_story(articles: int, words: int, seed: int) -> None:
 def bench_real_story(copies: int, seed: int) -> None:
     """The whole comparison a story gets (passages, quotes, facts) on the corpus, copied and edited."""
     from articles.importer import iter_records
-    from articles.text.statements import align_facts, find_facts, find_quotes, group_quotes
+    from articles.text.facts import align_facts, find_facts
+    from articles.text.quotes import find_quotes, group_quotes
 
     rng = random.Random(seed)
     bodies = [record["body"] for record in iter_records([ROOT / "fixtures"])]

@@ -4,20 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles.text.statements import (
-    ALIGN_TOLERANCE,
-    KINDS,
-    QUALIFIERS,
-    QUOTE_MIN_WORDS,
-    Fact,
-    Quote,
-    align_facts,
-    differs,
-    find_facts,
-    find_quotes,
-    group_quotes,
-    statement_texts,
-)
+from articles.text.facts import ALIGN_TOLERANCE, KINDS, QUALIFIERS, Fact, align_facts, differs, find_facts
+from articles.text.quotes import QUOTE_MIN_WORDS, Quote, find_quotes, group_quotes, statement_texts
 from tests.base import corpus
 
 

@@ -8,15 +8,9 @@ recomputed, never read (`from_json` refuses it).
 
 from dataclasses import asdict, dataclass, field
 
+from articles.text.facts import align_facts, differs, find_facts
 from articles.text.passages import find_shared_passages, unshared_share
-from articles.text.statements import (
-    align_facts,
-    differs,
-    find_facts,
-    find_quotes,
-    group_quotes,
-    statement_texts,
-)
+from articles.text.quotes import find_quotes, group_quotes, statement_texts
 
 VERSION = 1
 
