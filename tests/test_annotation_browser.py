@@ -1,6 +1,7 @@
 """Annotating in Debian's Chromium: selecting with mouse and keyboard, overlaps, delete, hostile notes."""
 
 from io import StringIO
+from urllib.parse import urljoin
 
 import pytest
 from django.core.management import call_command
@@ -127,6 +128,50 @@ def test_it_annotates_a_passage_in_the_second_column(page, alice):
     expect(highlight(page, annotation.pk, f"#column-{second.pk}")).to_have_count(1)
     assert highlighted_text(page, annotation.pk, f"#column-{second.pk}") == phrase
     expect(page.locator(f"#column-{first.pk} mark.js-highlight")).to_have_count(0)
+
+
+def test_it_refreshes_only_the_annotated_column_from_its_fragments(page, live_server, alice):
+    story = make_story()
+    first = make_article(story=story, outlet=make_outlet("First Outlet"), body=BODY)
+    second = make_article(story=story, outlet=make_outlet("Second Outlet"), body=BODY)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, next_url=reverse("articles:compare", args=[story.slug]) + f"?a={first.pk}&a={second.pk}")
+    column = f"#column-{second.pk}"
+    fragments_url = page.locator(f"{column} .js-article-body-slot").get_attribute("data-fragments-url")
+    # Mark what the slots hold now, to tell the ones filled afresh from the ones left alone.
+    page.eval_on_selector_all(
+        ".js-article-body-slot > *, .js-annotation-slot > *",
+        "all => all.forEach((e) => { e.dataset.old = 1; })",
+    )
+    fetched = []
+    page.on("request", lambda request: request.resource_type == "fetch" and fetched.append(request))
+
+    drag_across(page, f"{column} .js-annotatable", "Nadella answered")
+    note_input(page).press("Control+Enter")
+
+    expect(page.locator(f"{column} mark.js-highlight")).to_have_count(1)
+    assert [(request.method, request.url) for request in fetched] == [
+        ("POST", live_server.url + reverse("articles:annotation_create")),
+        ("GET", urljoin(live_server.url, fragments_url)),  # not the whole page
+    ]
+    assert fetched[1].headers["accept"] == "application/json"
+    expect(page.locator(f"{column} .annotation-list")).to_contain_text("Nadella answered")
+    expect(page.locator(f"{column} [data-old]")).to_have_count(0)
+    expect(page.locator(f"#column-{first.pk} [data-old]")).to_have_count(2)  # its text and list
+
+
+def test_it_keeps_the_tag_filter_when_it_shows_a_saved_annotation(page, alice):
+    article = make_article(body=BODY)
+    annotate(article, alice, "Microsoft employees", tags=["claim"])
+    annotate(article, alice, "Analysts doubted", tags=["quote"])
+    log_in(page, next_url=f"{article.get_absolute_url()}?tag=quote")
+    expect(page.locator("mark.js-highlight")).to_have_text(["Analysts doubted"])
+
+    drag_across(page, ".js-annotatable", "Nadella answered")
+    tags_input(page).fill("quote")
+    note_input(page).press("Control+Enter")
+
+    expect(page.locator("mark.js-highlight")).to_have_text(["Nadella answered", "Analysts doubted"])
 
 
 def test_it_refuses_a_selection_across_two_columns(page, alice):

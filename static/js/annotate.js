@@ -75,16 +75,22 @@ function offerSelection() {
   else if (passage) openForm(passage);
 }
 
-// The article's text and annotation list as this page shows them (tag filter, shared passages),
-// taken from the page rendered afresh by the server.
+// The saved article's text and annotation list afresh, as this page shows them: the text slot's
+// fragments URL holds the page's tag filter and, side by side, the other columns (shared passages).
+// Only this article's slots change; the other columns stay as they are.
 async function refreshArticle(articleId) {
-  const response = await fetch(location.href, { headers: { Accept: "text/html" } });
-  const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
-  for (const slotClass of ["js-article-body-slot", "js-annotation-slot"]) {
-    const selector = `.${slotClass}[data-article="${articleId}"]`;
-    const replacement = fresh.querySelector(selector);
-    if (replacement) document.querySelector(selector)?.replaceChildren(...replacement.childNodes);
-  }
+  const [textSlot, annotationSlot] = ["js-article-body-slot", "js-annotation-slot"]
+    .map((slotClass) => document.querySelector(`.${slotClass}[data-article="${articleId}"]`));
+  // no-cache: the browser revalidates its copy (ETag) and reuses it when the server answers 304.
+  const response = await fetch(textSlot.dataset.fragmentsUrl, {
+    headers: { Accept: "application/json" },
+    cache: "no-cache",
+  }).catch(() => null);
+  if (!response?.ok) return false;
+  const fragments = await response.json();
+  textSlot.innerHTML = fragments.text; // rendered by our own templates, as on the page
+  annotationSlot.innerHTML = fragments.annotations;
+  return true;
 }
 
 async function save(event) {
@@ -109,8 +115,8 @@ async function save(event) {
   }
   getSelection().removeAllRanges();
   closeForm();
-  await refreshArticle(articleId);
-  say("Annotation saved.");
+  const shown = await refreshArticle(articleId);
+  say(shown ? "Annotation saved." : "Annotation saved. Reload the page to see it.");
   document.getElementById(`hl-${data.id}`)?.nextElementSibling?.focus({ preventScroll: true });
 }
 
