@@ -57,6 +57,7 @@ EVENT_NOUNS = (
 ).split()
 TIME_UNITS = set("seconds minutes hours days weeks months years decades centuries".split())
 IRREGULAR_PLURALS = {"people", "children", "men", "women", "staff", "police", "personnel"}
+
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _SHORT_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9}
