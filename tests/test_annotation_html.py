@@ -12,7 +12,7 @@ from articles.queries.reading import (
     TagLink,
 )
 from articles.templatetags.annotation_html import annotation_entries, highlighted_text
-from articles.text.anchoring import highlight_segments
+from articles.text.segments import highlight_segments
 
 HOSTILE = '<script>alert("x")</script>&"\''
 

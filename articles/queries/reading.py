@@ -12,7 +12,7 @@ from django.db.models import F
 from articles.models import Annotation, Article, TaggedAnnotation
 from articles.permissions import can_change_annotation
 from articles.queries.tags import tag_url
-from articles.text.anchoring import Segment, highlight_segments
+from articles.text.segments import Segment, highlight_segments
 
 
 @dataclass
