@@ -25,6 +25,7 @@ urlpatterns = [
         name="cluster_annotate",
     ),
     path("outlets/<slug:slug>/", reading.outlet_detail, name="outlet_detail"),
+    path("articles/<int:pk>/fragments/", reading.article_fragments, name="article_fragments"),
     path("articles/<int:pk>/<slug:slug>/", reading.article_detail, name="article_detail"),
     path("annotations/", annotations.annotation_create, name="annotation_create"),
     path("annotations/<int:pk>/edit/", annotations.annotation_update, name="annotation_update"),

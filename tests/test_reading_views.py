@@ -78,7 +78,7 @@ def test_it_shows_picked_articles_side_by_side_in_the_order_picked(client):
     response = client.get(reverse("articles:compare", args=[story.slug]), {"a": [third.pk, first.pk]})
 
     assert response.status_code == 200
-    assert [column["article"].pk for column in response.context["columns"]] == [third.pk, first.pk]
+    assert [column.article.pk for column in response.context["columns"]] == [third.pk, first.pk]
     assert second.title not in response.text
 
 

@@ -1,5 +1,6 @@
 """What a reader sees of an article: its paragraphs with highlights, and its annotations."""
 
+import hashlib
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
@@ -8,8 +9,10 @@ from functools import cached_property
 from typing import NamedTuple
 
 from django.db.models import F
+from django.urls import reverse
 
 from articles.models import Annotation, Article, TaggedAnnotation
+from articles.navigation import with_query
 from articles.permissions import can_change_annotation
 from articles.queries.tags import tag_url
 from articles.text.segments import Segment, highlight_segments
@@ -137,13 +140,39 @@ ANNOTATION_FIELDS_SHOWN = [
 
 
 class ArticleAnnotations:
-    """The annotations one user sees on one article, loaded on first use and only once.
+    """The annotations one user sees on one article, as one page shows them, loaded on first use.
 
-    Templates reach them inside cached fragments, so a cache hit costs no query at all.
+    The page is the article's own (with a tag filter perhaps) or the side-by-side view of
+    `columns` (article ids, in order), whose shared passages are marked (`shared`). Templates
+    reach the annotations inside cached fragments, so a cache hit costs no query at all.
     """
 
-    def __init__(self, user, article: Article, tag_slug: str = "", shared: list[PassageMark] = ()):
-        self.user, self.article, self.tag_slug, self.shared = user, article, tag_slug, shared
+    def __init__(
+        self, user, article: Article, *, tag_slug: str = "", columns: tuple = (), shared: tuple = ()
+    ):
+        self.user, self.article, self.tag_slug = user, article, tag_slug
+        self.columns, self.shared = tuple(columns), tuple(shared)
+
+    @cached_property
+    def page_url(self) -> str:
+        """The page these fragments belong to: where edits and deletes return to."""
+        if self.columns:
+            return with_query(reverse("articles:compare", args=[self.article.story.slug]), a=self.columns)
+        return with_query(self.article.get_absolute_url(), tag=self.tag_slug)
+
+    @cached_property
+    def fragments_url(self) -> str:
+        """Where the page fetches these fragments again after a write."""
+        url = reverse("articles:article_fragments", args=[self.article.pk])
+        return with_query(url, tag=self.tag_slug, columns=self.columns)
+
+    @cached_property
+    def cache_key(self) -> str:
+        """Everything the fragments show depends on: the one key of their caches and their ETag."""
+        article = self.article
+        parts = (article.pk, article.updated_at, article.annotations_changed_at)
+        parts += (self.user.pk, self.tag_slug, self.columns, self.shared)
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     @cached_property
     def all(self) -> list[Annotation]:
@@ -193,7 +222,7 @@ def article_reading(user, article: Article, tag_slug: str) -> dict:
         "article": article,
         "related": article.story.articles.for_listing().exclude(pk=article.pk) if article.story else [],
         "tag": tag_slug,
-        "reading": ArticleAnnotations(user, article, tag_slug),
+        "reading": ArticleAnnotations(user, article, tag_slug=tag_slug),
     }
 
 

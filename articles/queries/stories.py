@@ -8,6 +8,7 @@ from django.db.models import Count, F, Prefetch
 
 from articles.models import Article, Outlet, Story, StoryComparison
 from articles.queries.reading import SHARED_COLOURS, ArticleAnnotations, PassageMark, parse_id
+from articles.queries.tags import existing_tag_slug
 from articles.text.comparison import ComparedArticle, Comparison
 
 STORIES_PER_PAGE = 20
@@ -49,7 +50,7 @@ def compare_selection(story: Story, raw_ids: list[str]) -> tuple[list[Article], 
         return [], "Pick articles from the list."
     if not COMPARE_MIN <= len(ids) <= COMPARE_MAX:
         return [], f"Pick between {COMPARE_MIN} and {COMPARE_MAX} articles to read side by side."
-    by_id = story.articles.select_related("outlet").in_bulk(ids)
+    by_id = story.articles.select_related("outlet", "story").in_bulk(ids)
     if len(by_id) != len(ids):
         return [], "Some of the picked articles are not part of this story."
     return [by_id[pk] for pk in ids], ""
@@ -122,7 +123,22 @@ def coverage_table(comparison: Comparison) -> CoverageTable:
     )
 
 
-def compare_columns(user, story: Story, articles: list[Article]) -> list[dict]:
+def compare_columns(user, story: Story, articles: list[Article]) -> list[ArticleAnnotations]:
     """The side-by-side columns: each article with its annotations and the passages it shares."""
-    marks = passage_marks(current_comparison(story), [article.pk for article in articles])
-    return [{"article": a, "reading": ArticleAnnotations(user, a, shared=marks[a.pk])} for a in articles]
+    columns = [article.pk for article in articles]
+    marks = passage_marks(current_comparison(story), columns)
+    return [ArticleAnnotations(user, a, columns=columns, shared=marks[a.pk]) for a in articles]
+
+
+def fragments_reading(
+    user, article: Article, raw_tag: str, raw_columns: list[str]
+) -> ArticleAnnotations | None:
+    """The article as the page asking for its fragments shows it: its own page with a tag filter,
+    or one column of a side-by-side view (the columns' ids as in its URL). None for columns that
+    are no side-by-side view of this article."""
+    if not raw_columns:
+        return ArticleAnnotations(user, article, tag_slug=existing_tag_slug(user, raw_tag))
+    articles, error = compare_selection(article.story, raw_columns) if article.story else ([], "no story")
+    if error or article not in articles:
+        return None
+    return compare_columns(user, article.story, articles)[articles.index(article)]

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from articles.forms import AnnotationEditForm, AnnotationForm, error_text
+from articles.navigation import at_highlight, return_url, with_query
 from articles.permissions import access_annotation_for_edit, access_deleted_annotation
 from articles.services.annotations import (
     AnnotationError,
@@ -15,7 +16,6 @@ from articles.services.annotations import (
     restore_annotation,
     update_annotation,
 )
-from articles.views.navigation import at_highlight, return_url, with_query
 
 
 @login_required

@@ -1,8 +1,11 @@
-"""Whole pages cached for anonymous readers, who all see the same page.
+"""Whole pages cached for anonymous readers, who all see the same page; fragments answered
+with an ETag.
 
 Signed-in readers see their own controls and a CSRF token, so their pages are built each
 time (from cached fragments). Keys carry the timestamps of what the page shows; the short
 timeout bounds how long neighbouring content (such as a story's other articles) may lag.
+An article's fragments are keyed by ArticleAnnotations.cache_key, in the template caches,
+the page cache and the ETag alike.
 """
 
 import hashlib
@@ -10,7 +13,9 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response
 
 PAGE_SECONDS = 60
 
@@ -45,4 +50,21 @@ def cached_page(
         # A page that handed out a CSRF token belongs to one browser.
         if response.status_code == 200 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             cache.set(key, response, PAGE_SECONDS)
+    return response
+
+
+def fragments_response(request, reading) -> HttpResponse:
+    """An article's two fragments as JSON, or 304 if the browser's copy is still current."""
+    etag = f'"{reading.cache_key}"'
+    if (not_modified := get_conditional_response(request, etag=etag)) is not None:
+        return not_modified
+    context = {"reading": reading}
+    response = JsonResponse(
+        {
+            "text": render_to_string("articles/_article_body.html", context, request),
+            "annotations": render_to_string("articles/_annotation_list.html", context, request),
+        }
+    )
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"  # revalidate each time: it changes with every write
     return response

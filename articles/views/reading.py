@@ -1,7 +1,8 @@
 """Reading: home, stories, outlets, an article, and articles side by side."""
 
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from articles.forms import AnnotationForm
 from articles.models import Article, Outlet, Story
@@ -10,14 +11,14 @@ from articles.queries.stories import (
     articles_without_outlet,
     compare_columns,
     compare_selection,
+    fragments_reading,
     outlet_article_page,
     outlets_with_latest_articles,
     story_articles,
     story_page,
 )
 from articles.queries.tags import existing_tag_slug
-from articles.views.caching import cached_page, page_key
-from articles.views.navigation import with_query
+from articles.views.caching import cached_page, fragments_response, page_key
 
 
 def home(request):
@@ -56,16 +57,12 @@ def outlet_detail(request, slug):
     )
 
 
-def reading_context(request, return_to: str) -> dict:
-    """What every page where the user reads and annotates needs, besides its articles.
-
-    return_to, where edits and deletes come back to, is built from the page's checked
-    parameters only: it is part of cache keys.
-    """
+def reading_context(request, page_url: str) -> dict:
+    """What every page where the user reads and annotates needs, besides its articles."""
     return {
         "annotation_form": AnnotationForm(),
         "undo": undoable_annotation(request.user, request.GET.get("undo")),
-        "return_to": return_to,
+        "page_url": page_url,
     }
 
 
@@ -74,17 +71,14 @@ def article_detail(request, pk, slug):
     if slug != article.slug:
         return redirect(article, permanent=True)
     tag = existing_tag_slug(request.user, request.GET.get("tag", ""))
-    key = page_key("article", article.pk, article.updated_at, article.annotations_changed_at, tag)
+    context = article_reading(request.user, article, tag)
+    reading = context["reading"]
 
-    def render_page():
-        return_to = with_query(article.get_absolute_url(), tag=tag)
-        context = {
-            **article_reading(request.user, article, tag),
-            **reading_context(request, return_to),
-        }
+    def render_page():  # only on a cache miss
+        context.update(reading_context(request, reading.page_url))
         return render(request, "articles/article_detail.html", context)
 
-    return cached_page(request, key, render_page)
+    return cached_page(request, page_key("article", reading.cache_key), render_page)
 
 
 def compare(request, slug):
@@ -94,6 +88,17 @@ def compare(request, slug):
         context = {"story": story, "articles": story_articles(story), "error": error}
         return render(request, "articles/story_detail.html", context, status=400)
     columns = compare_columns(request.user, story, articles)
-    return_to = with_query(reverse("articles:compare", args=[slug]), a=[article.pk for article in articles])
-    context = {"story": story, "columns": columns, **reading_context(request, return_to)}
+    context = {"story": story, "columns": columns, **reading_context(request, columns[0].page_url)}
     return render(request, "articles/compare.html", context)
+
+
+@require_GET
+def article_fragments(request, pk):
+    """An article's highlighted text and annotation list as a page shows them (its tag filter, or
+    its side-by-side columns): pages fetch them again after each write."""
+    article = get_object_or_404(Article.objects.select_related("story"), pk=pk)
+    columns = request.GET.getlist("columns")
+    reading = fragments_reading(request.user, article, request.GET.get("tag", ""), columns)
+    if reading is None:
+        return JsonResponse({"error": "These columns are no side-by-side view of this article."}, status=400)
+    return fragments_response(request, reading)
