@@ -11,6 +11,8 @@ through services.create_annotation() as the UI writes them. Then it measures:
 - server time per request in this process with Django's test Client, DEBUG off: median and p95,
   "cold" (cache cleared before every request, so both fragments render) and "warm" (both
   fragments come from the cache);
+- the bytes and queries of one annotation saved and of the fragments the page then fetches
+  again, on the article page and in a five-column side-by-side view;
 - requests per second under gunicorn (sync workers) on 127.0.0.1, driven by client processes
   that open a new connection per request, for a fixed time per URL (in short rounds that take
   the URLs in turn), with the server's CPU time per request beside it.
@@ -273,6 +275,49 @@ def measure_in_process(articles: list, requests: int) -> dict:
                 timings = time_url(client, article.get_absolute_url(), requests, cold=state == "cold")
                 results[reader, count, state] = timings
     return results
+
+
+def measure_save_and_refresh(articles: list) -> list[tuple[str, int, int, int, int]]:
+    """Bytes and queries of one annotation saved by alice and of the refresh the page then fetches:
+    on the article page, and in a five-column side-by-side view (page, save bytes and queries,
+    refresh bytes and queries)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from articles.queries.reading import ArticleAnnotations
+
+    alice = get_user_model().objects.get(username="alice")
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(alice)
+    article = articles[1]
+    columns = [article.pk, *article.story.articles.exclude(pk=article.pk).values_list("pk", flat=True)[:4]]
+    rows = []
+    for page, reading in [
+        ("article page", ArticleAnnotations(alice, article)),
+        ("5 columns", ArticleAnnotations(alice, article, columns=columns)),
+    ]:
+        start = article.body.index(" ", 100) + 1
+        end = article.body.index(" ", start + 20)
+        data = {"article": article.pk, "start": start, "end": end, "exact": article.body[start:end]}
+        with CaptureQueriesContext(connection) as save_queries:
+            saved = client.post(reverse("articles:annotation_create"), data)
+        with CaptureQueriesContext(connection) as refresh_queries:
+            refreshed = client.get(reading.fragments_url)
+        check_ok(refreshed, reading.fragments_url)
+        rows.append(
+            (page, len(saved.content), len(save_queries), len(refreshed.content), len(refresh_queries))
+        )
+    return rows
+
+
+def report_save_and_refresh(rows: list) -> None:
+    print("\nOne save and the refresh of its article's fragments (alice, the 100-annotation article).")
+    print(f"{'page':<14} {'save bytes':>10} {'queries':>8} {'refresh bytes':>14} {'queries':>8}")
+    for page, save_bytes, save_queries, refresh_bytes, refresh_queries in rows:
+        print(f"{page:<14} {save_bytes:>10,} {save_queries:>8} {refresh_bytes:>14,} {refresh_queries:>8}")
 
 
 def free_port() -> int:
@@ -543,6 +588,7 @@ def main() -> int:
 
         results = measure_in_process(articles, args.requests)
         report_in_process(results, args.requests)
+        report_save_and_refresh(measure_save_and_refresh(articles))
         connections.close_all()  # gunicorn's workers open their own
 
         loads = measure_gunicorn(args, env, articles, work_dir)
