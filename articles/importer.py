@@ -169,17 +169,22 @@ def take_byline_and_date(lines: list[str]) -> tuple[str, datetime.date | None, l
     """Recognise byline and date lines at the top of the body and take them out."""
     byline, published_on, rest = "", None, lines
     while rest and (byline == "" or published_on is None):
-        line, following = rest[0], rest[1] if len(rest) > 1 else ""
-        if published_on is None and (date := parse_date(line)):
+        following = rest[1] if len(rest) > 1 else ""
+        if published_on is None and (date := parse_date(rest[0])):
             published_on = date
-        elif byline == "" and (match := BYLINE.fullmatch(line)):
-            byline = match["name"]
-        elif byline == "" and PERSON_NAME.fullmatch(line) and parse_date(following):
-            byline = line
+        elif byline == "" and (name := byline_name(rest[0], following)):
+            byline = name
         else:
             break
         rest = rest[1:]
     return byline, published_on, rest
+
+
+def byline_name(line: str, following: str) -> str:
+    """The author a line names: "By Jane Doe", or a bare name with a date on the next line."""
+    if match := BYLINE.fullmatch(line):
+        return match["name"]
+    return line if PERSON_NAME.fullmatch(line) and parse_date(following) else ""
 
 
 def check_title(source: str, title: str) -> str:
@@ -238,10 +243,7 @@ def parse_text_file(source: str, raw: bytes, manifest: Manifest | None = None) -
 def outlet_record(source: str, data) -> dict | None:
     if not data:
         return None
-    data = {"name": data} if isinstance(data, str) else check_keys(source, "outlet", data, OUTLET_FIELDS)
-    name = tidy_line(text_field(source, data, "name"))
-    if not name or not slugify(name):
-        raise ImportProblem(source, "an outlet needs a name")
+    data, name = named(source, data, "outlet", "name", OUTLET_FIELDS)
     return {
         "name": name,
         "slug": slugify(name)[:200],
@@ -253,16 +255,22 @@ def outlet_record(source: str, data) -> dict | None:
 def story_record(source: str, data) -> dict | None:
     if not data:
         return None
-    data = {"title": data} if isinstance(data, str) else check_keys(source, "story", data, STORY_FIELDS)
-    title = tidy_line(text_field(source, data, "title"))
-    if not title or not slugify(title):
-        raise ImportProblem(source, "a story needs a title")
+    data, title = named(source, data, "story", "title", STORY_FIELDS)
     return {
         "title": title,
         "slug": slugify(title)[:200],
         "summary": text_field(source, data, "summary"),
         "date": check_date(source, text_field(source, data, "date")),
     }
+
+
+def named(source: str, data, what: str, name_field: str, fields: set[str]) -> tuple[dict, str]:
+    """An outlet or story given by its name alone or as an object, and its name (never empty)."""
+    data = {name_field: data} if isinstance(data, str) else check_keys(source, what, data, fields)
+    name = tidy_line(text_field(source, data, name_field))
+    if not name or not slugify(name):
+        raise ImportProblem(source, f"{'an' if what[0] in 'aeiou' else 'a'} {what} needs a {name_field}")
+    return data, name
 
 
 def load_manifest(path: Path) -> Manifest:
@@ -279,19 +287,22 @@ def load_manifest(path: Path) -> Manifest:
     for key, story in check_object(source, "stories", data.get("stories", {})).items():
         manifest.stories[key] = story_record(f"{source} (story {key})", story)
     for file_name, facts in check_object(source, "files", data.get("files", {})).items():
-        where = f"{source} (file {file_name})"
-        check_keys(where, "the entry", facts, FILE_FACTS)
-        for key in FILE_FACTS - {"drop_lines"}:
-            text_field(where, facts, key)
-        if facts.get("outlet") and facts["outlet"] not in manifest.outlets:
-            raise ImportProblem(where, f"unknown outlet {facts['outlet']!r}")
-        if facts.get("story") and facts["story"] not in manifest.stories:
-            raise ImportProblem(where, f"unknown story {facts['story']!r}")
-        drop_lines = facts.get("drop_lines", [])
-        if not isinstance(drop_lines, list) or not all(isinstance(line, str) for line in drop_lines):
-            raise ImportProblem(where, "drop_lines must be a list of lines")
-        manifest.files[file_name] = facts
+        manifest.files[file_name] = check_file_facts(f"{source} (file {file_name})", facts, manifest)
     return manifest
+
+
+def check_file_facts(where: str, facts, manifest: Manifest) -> dict:
+    """What the manifest says of one file, each reference resolving to its outlets or stories."""
+    check_keys(where, "the entry", facts, FILE_FACTS)
+    for key in FILE_FACTS - {"drop_lines"}:
+        text_field(where, facts, key)
+    for key, known in [("outlet", manifest.outlets), ("story", manifest.stories)]:
+        if facts.get(key) and facts[key] not in known:
+            raise ImportProblem(where, f"unknown {key} {facts[key]!r}")
+    drop_lines = facts.get("drop_lines", [])
+    if not isinstance(drop_lines, list) or not all(isinstance(line, str) for line in drop_lines):
+        raise ImportProblem(where, "drop_lines must be a list of lines")
+    return facts
 
 
 def remembered(memo: dict, build, where: str, data):

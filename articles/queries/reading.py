@@ -67,34 +67,44 @@ def highlighted_paragraphs(
     """The article's paragraphs split into segments, each knowing which annotations (and shared
     passages) cover it."""
     paragraphs = article.paragraphs()
-    paragraph_starts = [paragraph.start for paragraph in paragraphs]
-    spans_by_paragraph = [[] for _ in paragraphs]
-    annotations_at, shared_at = {}, {}
     spans = [((ANNOTATION, a.pk), a.start, a.end) for a in annotations]
     spans += [((SHARED, passage.cluster), passage.start, passage.end) for passage in shared]
-    for span in spans:
-        first = bisect_right(paragraph_starts, span[1]) - 1
-        last = bisect_left(paragraph_starts, span[2]) - 1
-        for index in range(max(first, 0), last + 1):
-            spans_by_paragraph[index].append(span)
-    for annotation in annotations:
-        annotations_at.setdefault(annotation.start, []).append(annotation.pk)
-    for passage in shared:
-        shared_at.setdefault(passage.start, []).append(passage)
+    annotations_at = starting_at(annotations, lambda annotation: annotation.pk)
+    shared_at = starting_at(shared, lambda passage: passage)
+
+    def highlighted(segment: Segment) -> HighlightedSegment:
+        if not segment.annotation_ids:
+            return HighlightedSegment(segment, [], [])
+        return HighlightedSegment(
+            segment, annotations_at.get(segment.start, []), shared_at.get(segment.start, [])
+        )
+
     return [
         HighlightedParagraph(
             paragraph.start,
-            [
-                HighlightedSegment(
-                    segment, annotations_at.get(segment.start, []), shared_at.get(segment.start, [])
-                )
-                if segment.annotation_ids
-                else HighlightedSegment(segment, [], [])
-                for segment in highlight_segments(paragraph.start, paragraph.text, spans)
-            ],
+            [highlighted(s) for s in highlight_segments(paragraph.start, paragraph.text, spans)],
         )
-        for paragraph, spans in zip(paragraphs, spans_by_paragraph, strict=True)
+        for paragraph, spans in zip(paragraphs, spans_by_paragraph(paragraphs, spans), strict=True)
     ]
+
+
+def spans_by_paragraph(paragraphs: list, spans: list[tuple]) -> list[list[tuple]]:
+    """The spans (id, start, end) that reach into each paragraph, found by bisection."""
+    starts = [paragraph.start for paragraph in paragraphs]
+    by_paragraph = [[] for _ in paragraphs]
+    for span in spans:
+        first, last = bisect_right(starts, span[1]) - 1, bisect_left(starts, span[2]) - 1
+        for index in range(max(first, 0), last + 1):
+            by_paragraph[index].append(span)
+    return by_paragraph
+
+
+def starting_at(items, value) -> dict[int, list]:
+    """value(item) of the items, by the offset each starts at."""
+    by_start = {}
+    for item in items:
+        by_start.setdefault(item.start, []).append(value(item))
+    return by_start
 
 
 class TagLink(NamedTuple):

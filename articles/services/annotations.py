@@ -111,15 +111,8 @@ def annotate_cluster(
         article = articles.get(occurrence.article)
         if article is None or article.body[occurrence.start : occurrence.end] != occurrence.text:
             raise ClusterError("The articles changed since the comparison was made; reload the page.")
+        passage_at = {"start": occurrence.start, "end": occurrence.end, "exact": occurrence.text}
         annotations.append(
-            create_annotation(
-                article=article,
-                author=author,
-                start=occurrence.start,
-                end=occurrence.end,
-                exact=occurrence.text,
-                tags=tags,
-                note=note,
-            )
+            create_annotation(article=article, author=author, tags=tags, note=note, **passage_at)
         )
     return annotations

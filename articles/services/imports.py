@@ -79,29 +79,29 @@ class RelatedRows:
         """Load or create every row that the batch's records (source, record) name."""
         missing = {record["slug"]: (source, record) for source, record in named if record}
         missing = {slug: item for slug, item in missing.items() if slug not in self.by_slug}
-        if not missing:
-            return
-        wanted = Q(
-            *[
-                (f"{field}__in", [record[field] for _, record in missing.values()])
-                for field in self.unique_fields
-            ],
-            _connector=Q.OR,
-        )
-        found = {
-            (field, getattr(row, field)): row
-            for row in self.model.objects.filter(wanted)
-            for field in self.unique_fields
-        }
+        found = self.existing([record for _, record in missing.values()]) if missing else {}
         new_rows = []
         for slug, (source, record) in missing.items():
-            keys = [(field, record[field]) for field in self.unique_fields]
-            row = next((found[key] for key in keys if key in found), None)
+            row = next(
+                filter(None, (found.get((field, record[field])) for field in self.unique_fields)), None
+            )
             if row is None:
                 row = validated(self.model(**record), source)
                 new_rows.append(row)
             self.by_slug[slug] = row
         self.model.objects.bulk_create(new_rows)
+
+    def existing(self, records: list[dict]) -> dict:
+        """The rows that have any record's value in one of the unique fields, by (field, value)."""
+        wanted = Q(
+            *[(f"{field}__in", [record[field] for record in records]) for field in self.unique_fields],
+            _connector=Q.OR,
+        )
+        return {
+            (field, getattr(row, field)): row
+            for row in self.model.objects.filter(wanted)
+            for field in self.unique_fields
+        }
 
     def get(self, record: dict | None):
         return self.by_slug[record["slug"]] if record else None
@@ -123,20 +123,7 @@ class ArticleImport:
         body_hashes = [content_hash(record["body"]) for record in records]
         self.outlets.add_batch([(record["source_file"], record["outlet"]) for record in records])
         self.stories.add_batch([(record["source_file"], record["story"]) for record in records])
-        new_articles, changed_articles = [], []
-        for record, body_hash in zip(records, body_hashes, strict=True):
-            previous = existing.get(record["source_file"])
-            previous_outlet_id = previous.outlet_id if previous else None
-            previous_story_id = previous.story_id if previous else None
-            article = self.check_record(record, body_hash, previous)
-            if article is None:
-                self.summary.unchanged += 1
-            elif article.pk is None:
-                new_articles.append(article)
-            else:
-                changed_articles.append((article, article.outlet_id != previous_outlet_id))
-            if article is not None:
-                self.summary.story_ids.update({article.story_id, previous_story_id} - {None})
+        new_articles, changed_articles = self.check_batch(records, body_hashes, existing)
         self.check_not_in_database(dict(zip(body_hashes, sources, strict=True)))
         # A changed article keeps its slug (and URL) unless it moved to another outlet.
         self.assign_unique_slugs(new_articles + [article for article, moved in changed_articles if moved])
@@ -145,6 +132,23 @@ class ArticleImport:
         Article.objects.bulk_create(new_articles)
         self.summary.created += len(new_articles)
         self.summary.changed += len(changed_articles)
+
+    def check_batch(self, records: list[dict], body_hashes: list[str], existing: dict) -> tuple[list, list]:
+        """The batch's new articles, and its changed ones with whether they moved to another outlet."""
+        new_articles, changed_articles = [], []
+        for record, body_hash in zip(records, body_hashes, strict=True):
+            previous = existing.get(record["source_file"])
+            before = (previous.outlet_id, previous.story_id) if previous else (None, None)
+            article = self.check_record(record, body_hash, previous)
+            if article is None:
+                self.summary.unchanged += 1
+                continue
+            if article.pk is None:
+                new_articles.append(article)
+            else:
+                changed_articles.append((article, article.outlet_id != before[0]))
+            self.summary.story_ids.update({article.story_id, before[1]} - {None})
+        return new_articles, changed_articles
 
     def check_record(self, record: dict, body_hash: str, article: Article | None) -> Article | None:
         """The article to write for a record (None if unchanged); raises on bad input."""

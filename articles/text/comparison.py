@@ -142,33 +142,14 @@ def compare_articles(story: str, articles: list[ArticleText]) -> Comparison:
     texts = {article.id: article.body for article in articles}
     clusters = find_shared_passages(texts)
     quotes = [quote for article in articles for quote in find_quotes(article.id, article.body)]
-    facts = [fact for article in articles for fact in find_facts(article.id, article.body)]
     shared = spans_by_article(texts, [o for cluster in clusters for o in cluster.occurrences])
     quoted = spans_by_article(texts, quotes)
-    quote_groups = group_quotes(quotes)
     return Comparison(
         story=story,
-        articles=[
-            ComparedArticle(
-                id=article.id,
-                url=article.url,
-                label=article.label,
-                title=article.title,
-                unshared_share=round(unshared_share(article.body, shared[article.id]), 3),
-                copied_share=round(copied_share(article.body, shared[article.id], quoted[article.id]), 3),
-            )
-            for article in articles
-        ],
+        articles=[compared_article(article, shared[article.id], quoted[article.id]) for article in articles],
         passages=[shared_passage(number, cluster, texts) for number, cluster in enumerate(clusters, start=1)],
-        quotes=[
-            QuotedStatement(
-                speaker=next((quote.speaker for quote in group if quote.speaker), None),
-                text=statement,
-                occurrences=[QuoteOccurrence(q.article, q.start, q.end, q.text, q.speaker) for q in group],
-            )
-            for group, statement in zip(quote_groups, statement_texts(quote_groups), strict=True)
-        ],
-        facts=[aligned_fact(group, texts) for group in align_facts(facts)],
+        quotes=quoted_statements(quotes),
+        facts=aligned_facts(texts),
     )
 
 
@@ -190,16 +171,47 @@ def shared_passage(number: int, cluster, texts: dict[int, str]) -> SharedPassage
     )
 
 
-def aligned_fact(group: list, texts: dict[int, str]) -> AlignedFact:
-    return AlignedFact(
-        kind=group[0].kind,
-        subject=group[0].subject,
-        differs=differs(group),
-        occurrences=[
-            FactOccurrence(f.article, f.start, f.end, texts[f.article][f.start : f.end], f.value, f.qualifier)
-            for f in group
-        ],
+def compared_article(article: ArticleText, shared: list, quoted: list) -> ComparedArticle:
+    return ComparedArticle(
+        id=article.id,
+        url=article.url,
+        label=article.label,
+        title=article.title,
+        unshared_share=round(unshared_share(article.body, shared), 3),
+        copied_share=round(copied_share(article.body, shared, quoted), 3),
     )
+
+
+def quoted_statements(quotes: list) -> list[QuotedStatement]:
+    """The quotes grouped by statement, each statement named by its own words."""
+    groups = group_quotes(quotes)
+    return [
+        QuotedStatement(
+            speaker=next((quote.speaker for quote in group if quote.speaker), None),
+            text=statement,
+            occurrences=[QuoteOccurrence(q.article, q.start, q.end, q.text, q.speaker) for q in group],
+        )
+        for group, statement in zip(groups, statement_texts(groups), strict=True)
+    ]
+
+
+def aligned_facts(texts: dict[int, str]) -> list[AlignedFact]:
+    """The numbers the articles give, aligned across articles by kind, subject and value."""
+    facts = [fact for article, text in texts.items() for fact in find_facts(article, text)]
+    return [
+        AlignedFact(
+            kind=group[0].kind,
+            subject=group[0].subject,
+            differs=differs(group),
+            occurrences=[
+                FactOccurrence(
+                    f.article, f.start, f.end, texts[f.article][f.start : f.end], f.value, f.qualifier
+                )
+                for f in group
+            ],
+        )
+        for group in align_facts(facts)
+    ]
 
 
 def spans_by_article(texts: dict[int, str], found) -> dict[int, list[tuple[int, int]]]:

@@ -35,26 +35,13 @@ def home(request):
 
 def story_detail(request, slug):
     story = get_object_or_404(Story, slug=slug)
-    return render(
-        request,
-        "articles/story_detail.html",
-        {
-            "story": story,
-            "articles": story_articles(story),
-        },
-    )
+    return render(request, "articles/story_detail.html", {"story": story, "articles": story_articles(story)})
 
 
 def outlet_detail(request, slug):
     outlet = get_object_or_404(Outlet, slug=slug)
-    return render(
-        request,
-        "articles/outlet_detail.html",
-        {
-            "outlet": outlet,
-            "articles": outlet_article_page(outlet, request.GET.get("page")),
-        },
-    )
+    articles = outlet_article_page(outlet, request.GET.get("page"))
+    return render(request, "articles/outlet_detail.html", {"outlet": outlet, "articles": articles})
 
 
 def reading_context(request, page_url: str) -> dict:
