@@ -13,6 +13,8 @@ def log_in(page, username="alice", password="pw", next_url="/"):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name=f"Log out {username}")).to_be_visible()
+    # The page shows before its ES modules have run (their imports load first): wait for them.
+    page.wait_for_load_state()
 
 
 def drag_across(page, scope, phrase, until=None, scroll=True):
