@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.test import Client
 from django.urls import path
 
+from newsroom import settings as project_settings
 from newsroom.urls import urlpatterns as site_urlpatterns
 
 DETAIL = "database password hunter2"  # what an exception may say, and a visitor must never read
@@ -99,10 +100,7 @@ def test_a_nul_character_in_a_parameter_gets_the_400_page(client, url):
 
 def test_the_500_page_renders_before_collectstatic_has_run(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path  # empty: no manifest of hashed names
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
+    settings.STORAGES = project_settings.STORAGES  # the production storage (tests use a plain one)
     response = Client(raise_request_exception=False).get("/fail/")
     assert_error_page(response, 500, "because of an error on our side")
     assert 'href="/static/css/site.css"' in response.content.decode()

@@ -13,6 +13,7 @@ from django.core.management import call_command
 
 from articles.management.commands.create_demo_user import DEMO_PASSWORD, DEMO_USERNAME
 from articles.models import Article
+from newsroom import settings as project_settings
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -22,10 +23,7 @@ def served_site(settings, tmp_path):
     """The site as `make serve` runs it: DEBUG off, hashed and compressed static files."""
     settings.DEBUG = False
     settings.STATIC_ROOT = tmp_path / "static"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
+    settings.STORAGES = project_settings.STORAGES  # the production storage (tests use a plain one)
 
 
 @pytest.fixture
