@@ -226,13 +226,14 @@ class ArticleAnnotations:
         )
 
 
-def article_reading(user, article: Article, tag_slug: str) -> dict:
-    """What the article page shows."""
+def article_reading(reading: ArticleAnnotations) -> dict:
+    """What the article page shows besides the article's text and annotations."""
+    article = reading.article
     return {
         "article": article,
         "related": article.story.articles.for_listing().exclude(pk=article.pk) if article.story else [],
-        "tag": tag_slug,
-        "reading": ArticleAnnotations(user, article, tag_slug=tag_slug),
+        "tag": reading.tag_slug,
+        "reading": reading,
     }
 
 

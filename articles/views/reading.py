@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from articles.forms import AnnotationForm
 from articles.models import Article, Outlet, Story
-from articles.queries.reading import article_reading, undoable_annotation
+from articles.queries.reading import ArticleAnnotations, article_reading, undoable_annotation
 from articles.queries.stories import (
     articles_without_outlet,
     compare_columns,
@@ -58,11 +58,10 @@ def article_detail(request, pk, slug):
     if slug != article.slug:
         return redirect(article, permanent=True)
     tag = existing_tag_slug(request.user, request.GET.get("tag", ""))
-    context = article_reading(request.user, article, tag)
-    reading = context["reading"]
+    reading = ArticleAnnotations(request.user, article, tag_slug=tag)
 
     def render_page():  # only on a cache miss
-        context.update(reading_context(request, reading.page_url))
+        context = article_reading(reading) | reading_context(request, reading.page_url)
         return render(request, "articles/article_detail.html", context)
 
     return cached_page(request, page_key("article", reading.cache_key), render_page)
