@@ -21,6 +21,22 @@ def make_story(title: str = "A story") -> Story:
     return Story.objects.create(title=title, slug=f"story-{next(_numbers)}")
 
 
+def annotate(article: Article, author, text: str, tags=(), note: str = ""):
+    """Annotate the first occurrence of text in the article, through the service the app uses."""
+    from articles.services.annotations import create_annotation
+
+    start = article.body.index(text)
+    return create_annotation(
+        article=article,
+        author=author,
+        start=start,
+        end=start + len(text),
+        exact=text,
+        tags=list(tags),
+        note=note,
+    )
+
+
 def make_article(
     *, story=None, outlet=None, title: str = "", body: str = "First paragraph.\n\nSecond one.", **fields
 ) -> Article:

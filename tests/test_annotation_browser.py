@@ -9,8 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Annotation, Story
-from articles.services.annotations import create_annotation
-from tests.base import FIXTURES, make_article, make_outlet, make_story
+from tests.base import FIXTURES, annotate, make_article, make_outlet, make_story
 from tests.browser import drag_across, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,19 +24,6 @@ LONG_BODY = "\n\n".join(f"Paragraph {number} of a long article. " * 12 for numbe
 # Every payload below sets window.__xss if it runs.
 XSS_FLAG = "typeof window.__xss"
 INJECTED = "main img, main script, main svg"  # the page itself has none of these
-
-
-def annotate(article, author, text, tags=(), note=""):
-    start = article.body.index(text)
-    return create_annotation(
-        article=article,
-        author=author,
-        start=start,
-        end=start + len(text),
-        exact=text,
-        tags=list(tags),
-        note=note,
-    )
 
 
 def highlight(page, annotation_id, scope="body"):

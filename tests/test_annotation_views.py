@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Annotation
-from articles.services.annotations import create_annotation, delete_annotation
-from tests.base import make_article, make_story
+from articles.services.annotations import delete_annotation
+from tests.base import annotate, make_article, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +18,6 @@ def article():
 def passage(article, text):
     start = article.body.index(text)
     return {"start": start, "end": start + len(text), "exact": text}
-
-
-def annotate(article, author, text, tags=(), note=""):
-    return create_annotation(
-        article=article, author=author, tags=list(tags), note=note, **passage(article, text)
-    )
 
 
 def post_annotation(client, article, **data):

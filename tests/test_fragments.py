@@ -7,25 +7,12 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from articles.models import Story
-from articles.services.annotations import create_annotation, delete_annotation
-from tests.base import FIXTURES, make_article
+from articles.services.annotations import delete_annotation
+from tests.base import FIXTURES, annotate, make_article
 
 pytestmark = pytest.mark.django_db
 
 BODY = "Microsoft employees protested.\n\nThe letter said the contract must end. Nadella answered."
-
-
-def annotate(article, author, text, tags=()):
-    start = article.body.index(text)
-    return create_annotation(
-        article=article,
-        author=author,
-        start=start,
-        end=start + len(text),
-        exact=text,
-        tags=list(tags),
-        note="",
-    )
 
 
 def fragments(client, article, etag=None, **params):

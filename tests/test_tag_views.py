@@ -1,17 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from articles.services.annotations import create_annotation, delete_annotation
-from tests.base import make_article, make_outlet, make_story
+from articles.services.annotations import delete_annotation
+from tests.base import annotate, make_article, make_outlet, make_story
 
 pytestmark = pytest.mark.django_db
-
-
-def annotate(article, author, text, tags):
-    start = article.body.index(text)
-    return create_annotation(
-        article=article, author=author, start=start, end=start + len(text), exact=text, tags=tags, note=""
-    )
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Annotation, Tag
-from articles.services.annotations import create_annotation, delete_annotation
-from tests.base import make_article, make_outlet, make_story
+from articles.services.annotations import delete_annotation
+from tests.base import annotate, make_article, make_outlet, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +26,6 @@ def post_tags(client, article, text, tags):
     return client.post(
         reverse("articles:annotation_create"),
         {"article": article.pk, "start": start, "end": start + len(text), "exact": text, "tags": tags},
-    )
-
-
-def annotate(article, author, text, tags):
-    start = article.body.index(text)
-    return create_annotation(
-        article=article, author=author, start=start, end=start + len(text), exact=text, tags=tags, note=""
     )
 
 
