@@ -8,11 +8,11 @@ from playwright.sync_api import expect
 
 def log_in(page, username="alice", password="pw", next_url="/"):
     """Log in through the real form, then land on next_url."""
-    page.goto(f"{reverse('login')}?next={quote(next_url)}")
-    page.get_by_label("Username").fill(username)
+    page.goto(f"{reverse('account_login')}?next={quote(next_url)}")
+    page.get_by_label("Username or e-mail").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name=f"Log out {username}")).to_be_visible()
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     # The page shows before its ES modules have run (their imports load first): wait for them.
     page.wait_for_load_state()
 

@@ -50,7 +50,7 @@ def note_input(page):
 def tab_to_article_text(page):
     """Press Tab until the article text has the focus, as a keyboard user does."""
     for _ in range(20):
-        if page.evaluate("document.activeElement.matches('.js-annotatable')"):
+        if page.evaluate("document.activeElement.matches('[aria-label=\"Article text\"]')"):
             break
         page.keyboard.press("Tab")
     body = page.get_by_label("Article text")

@@ -96,7 +96,7 @@ def test_it_refuses_an_unknown_article(client, alice):
 
 def test_it_sends_anonymous_writers_to_log_in(client, article):
     response = post_annotation(client, article, **passage(article, "Nadella"))
-    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
     assert not Annotation.objects.exists()
 
 

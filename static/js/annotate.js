@@ -36,7 +36,7 @@ function currentPassage() {
 }
 
 function openForm(passage) {
-  if (!form) return say("Log in to tag passages and write notes.");
+  if (!form) return say("Sign in to tag passages and write notes.");
   form.elements.article.value = passage.body.dataset.article;
   form.elements.start.value = passage.start;
   form.elements.end.value = passage.end;
