@@ -5,8 +5,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.urls import reverse_lazy
 
 from articles.models import Article, Tag
-from articles.models.annotations import TAG_MAX_CHARS, normalize_tag
+from articles.models.annotations import TAG_MAX_CHARS, Visibility, normalize_tag
 from articles.sanitize import NOTE_MAX_CHARS
+from newsroom.accounts.models import Group
 
 TAGS_PER_ANNOTATION = 20
 
@@ -62,7 +63,51 @@ class TypedTextField(forms.CharField):
         return attrs
 
 
+class AudienceField(forms.ChoiceField):
+    """Who may see an annotation: everyone, one of the author's groups, or the author alone.
+
+    Its choices are the author's own groups, so sharing into another group is refused here,
+    as a choice that does not exist.
+    """
+
+    def __init__(self, *, groups, **kwargs):
+        self.groups = {f"group-{group.pk}": group for group in groups}
+        choices = [(Visibility.PUBLIC.value, "Everyone")]
+        choices += [(value, f"Group: {group.name}") for value, group in self.groups.items()]
+        choices += [(Visibility.PRIVATE.value, "Only me")]
+        super().__init__(choices=choices, label="Visible to", **kwargs)
+
+    def audience(self, value: str) -> dict:
+        """The visibility and group that a choice stands for."""
+        if group := self.groups.get(value):
+            return {"visibility": Visibility.GROUP, "group": group}
+        return {"visibility": value, "group": None}
+
+
+def audience_of(annotation) -> str:
+    """An annotation's AudienceField choice, to edit it."""
+    return f"group-{annotation.group_id}" if annotation.group_id else annotation.visibility
+
+
 class AnnotationEditForm(forms.Form):
+    """What the author says about a passage, and who may see it.
+
+    Left out, the audience stays what it was (`unchanged`: public for a new annotation).
+    """
+
+    def __init__(self, *args, author, unchanged: str = Visibility.PUBLIC, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = Group.objects.of(author)
+        self.fields["audience"] = AudienceField(groups=groups, initial=unchanged, required=False)
+        self.order_fields(["audience", "tags", "note"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if "audience" in cleaned:
+            chosen = cleaned.pop("audience") or self.fields["audience"].initial
+            cleaned.update(self.fields["audience"].audience(chosen))
+        return cleaned
+
     tags = TagsField(
         required=False,
         help_text=f"Separate with commas; up to {TAGS_PER_ANNOTATION} tags of {TAG_MAX_CHARS} characters.",

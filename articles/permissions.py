@@ -4,6 +4,29 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from articles.models import Annotation
+from articles.models.annotations import Visibility
+from newsroom.accounts.models import Group
+
+
+def can_read(user, annotation: Annotation) -> bool:
+    """Annotation.objects.visible_to(user)'s rule, for one annotation already loaded."""
+    if annotation.deleted_at is not None:
+        return False
+    if annotation.visibility == Visibility.PUBLIC:
+        return True
+    if not user.is_authenticated:
+        return False
+    if annotation.author_id == user.pk:
+        return True
+    return (
+        annotation.visibility == Visibility.GROUP
+        and Group.objects.of(user).filter(pk=annotation.group_id).exists()
+    )
+
+
+def can_share_with(user, group: Group | None) -> bool:
+    """Authors share annotations with the groups they are members of, and only those."""
+    return group is not None and Group.objects.of(user).filter(pk=group.pk).exists()
 
 
 def can_change_annotation(user, annotation: Annotation) -> bool:

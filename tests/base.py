@@ -21,19 +21,22 @@ def make_story(title: str = "A story") -> Story:
     return Story.objects.create(title=title, slug=f"story-{next(_numbers)}")
 
 
-def annotate(article: Article, author, text: str, tags=(), note: str = ""):
-    """Annotate the first occurrence of text in the article, through the service the app uses."""
+def annotate(article: Article, author, text: str, tags=(), note: str = "", **audience):
+    """Annotate the first occurrence of text in the article, through the service the app uses
+    (public, unless `audience` gives a visibility and group)."""
     from articles.services.annotations import create_annotation
 
     start = article.body.index(text)
+    end = start + len(text)
     return create_annotation(
         article=article,
         author=author,
         start=start,
-        end=start + len(text),
+        end=end,
         exact=text,
         tags=list(tags),
         note=note,
+        **audience,
     )
 
 

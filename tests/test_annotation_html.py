@@ -28,6 +28,8 @@ def make_annotation(**fields):
         "tag_links": [TagLink(HOSTILE, "x", '/tags/x/"onmouseover="alert(1)')],
         "created_at": datetime.datetime(2026, 12, 1, 9, 30, tzinfo=datetime.UTC),
         "edited_at": None,
+        "visibility": "public",
+        "group_name": None,
     }
     annotation = SimpleNamespace(**{**defaults, **fields})
     annotation.short_exact = annotation.exact
@@ -93,3 +95,10 @@ def test_it_marks_shared_passages_with_an_escaped_marker():
     assert 'id="shared-9-3"' in html and 'data-clusters="3"' in html
     assert "<b>" not in html and "&lt;b&gt;&quot;Outlet&quot;&lt;/b&gt;" in html
     assert html.count("<mark") == 1 and html.endswith(" here.")
+
+
+def test_it_names_the_audience_of_private_and_group_annotations_escaped():
+    assert "audience" not in entries(make_annotation())
+    assert '<span class="audience">only you</span>' in entries(make_annotation(visibility="private"))
+    group = entries(make_annotation(visibility="group", group_name=HOSTILE))
+    assert '<span class="audience">&lt;script&gt;' in group and "<script>" not in group

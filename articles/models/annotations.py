@@ -13,6 +13,7 @@ from taggit.models import ItemBase, TagBase
 
 from articles.models.corpus import Article
 from articles.text.anchoring import CONTEXT_CHARS
+from newsroom.accounts.models import Group, Membership
 
 TAG_MAX_CHARS = 50
 # Invisible characters that would make two tags look the same; joiners stay (emoji, Persian).
@@ -88,13 +89,25 @@ class TaggedAnnotation(ItemBase):
         ]
 
 
+class Visibility(models.TextChoices):
+    PRIVATE = "private", "only me"
+    GROUP = "group", "my group"
+    PUBLIC = "public", "everyone"
+
+
 class AnnotationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The one place that decides who sees which annotations: for now every live one.
-
-        Private, group and public visibility will be added here, and only here.
-        """
-        return self.filter(deleted_at=None)
+        """The one place that decides who sees which annotations (permissions.can_read agrees):
+        live ones that are public, the reader's own, and those shared with a group of theirs."""
+        live = self.filter(deleted_at=None)
+        if not user.is_authenticated:
+            return live.filter(visibility=Visibility.PUBLIC)
+        their_groups = Membership.objects.filter(user=user).values("group")
+        return live.filter(
+            models.Q(visibility=Visibility.PUBLIC)
+            | models.Q(author=user)
+            | models.Q(visibility=Visibility.GROUP, group__in=their_groups)
+        )
 
     def for_article(self, article):
         return self.filter(article=article)
@@ -125,6 +138,9 @@ class Annotation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)  # when its author changed it
     deleted_at = models.DateTimeField(null=True, blank=True)  # kept for a while so delete can be undone
+    visibility = models.CharField(max_length=7, choices=Visibility.choices, default=Visibility.PUBLIC)
+    # The group it is shared with (visibility "group"): deleting a group must not delete notes.
+    group = models.ForeignKey(Group, models.PROTECT, null=True, blank=True, related_name="annotations")
 
     tags = TaggableManager(through=TaggedAnnotation, blank=True)
 
@@ -136,6 +152,12 @@ class Annotation(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="annotation_not_empty"
+            ),
+            # A group exactly when shared with one.
+            models.CheckConstraint(
+                condition=models.Q(visibility=Visibility.GROUP, group__isnull=False)
+                | (~models.Q(visibility=Visibility.GROUP) & models.Q(group__isnull=True)),
+                name="annotation_group_when_shared_with_one",
             ),
         ]
 

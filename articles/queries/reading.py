@@ -146,6 +146,7 @@ ANNOTATION_FIELDS_SHOWN = [
     "is_orphan",
     "created_at",
     "edited_at",
+    "visibility",
 ]
 
 
@@ -190,7 +191,7 @@ class ArticleAnnotations:
             Annotation.objects.visible_to(self.user)
             .for_article(self.article)
             .only(*ANNOTATION_FIELDS_SHOWN)
-            .annotate(author_name=F("author__username"))
+            .annotate(author_name=F("author__username"), group_name=F("group__name"))
         )
         attach_tag_links(annotations)
         for annotation in annotations:

@@ -4,8 +4,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Annotation, Article, Story, StoryComparison, Tag
+from articles.models.annotations import Visibility
+from articles.permissions import can_share_with
 from articles.sanitize import render_note
 from articles.text.anchoring import quote_at, trim_selection
+from newsroom.accounts.models import Group
 
 
 class AnnotationError(Exception):
@@ -28,11 +31,26 @@ def check_passage(article: Article, start: int, end: int, exact: str) -> tuple[i
     return start, end
 
 
+def check_audience(author, visibility: str, group: Group | None) -> None:
+    if visibility == Visibility.GROUP and not can_share_with(author, group):
+        raise AnnotationError("You can share an annotation only with a group you are a member of.")
+
+
 @transaction.atomic
 def create_annotation(
-    *, article: Article, author, start: int, end: int, exact: str, tags: list[str], note: str
+    *,
+    article: Article,
+    author,
+    start: int,
+    end: int,
+    exact: str,
+    tags: list[str],
+    note: str,
+    visibility: str = Visibility.PUBLIC,
+    group: Group | None = None,
 ) -> Annotation:
-    """Annotate a passage of an article with tags and a note."""
+    """Annotate a passage of an article with tags and a note, for everyone, a group or its author."""
+    check_audience(author, visibility, group)
     # Check against the body as it is now, locked, so a concurrent edit cannot slip in between.
     article = Article.objects.select_for_update().get(pk=article.pk)
     start, end = check_passage(article, start, end, exact)
@@ -47,6 +65,8 @@ def create_annotation(
         suffix=quote.suffix,
         note=note,
         note_html=render_note(note),
+        visibility=visibility,
+        group=group,
     )
     annotation.full_clean()
     annotation.save()
@@ -56,14 +76,24 @@ def create_annotation(
 
 
 @transaction.atomic
-def update_annotation(*, annotation: Annotation, tags: list[str], note: str) -> Annotation:
-    """The author changes an annotation's tags and note; a real change shows as "edited"."""
+def update_annotation(
+    *,
+    annotation: Annotation,
+    tags: list[str],
+    note: str,
+    visibility: str = Visibility.PUBLIC,
+    group: Group | None = None,
+) -> Annotation:
+    """The author changes an annotation's tags, note or audience; a real change shows as "edited"."""
+    check_audience(annotation.author, visibility, group)
     new_tags = Tag.objects.named(tags)
-    if note == annotation.note and set(new_tags) == set(annotation.tags.all()):
+    unchanged = (note, visibility, group) == (annotation.note, annotation.visibility, annotation.group)
+    if unchanged and set(new_tags) == set(annotation.tags.all()):
         return annotation
     annotation.note, annotation.note_html = note, render_note(note)
+    annotation.visibility, annotation.group = visibility, group
     annotation.edited_at = timezone.now()
-    annotation.save(update_fields=["note", "note_html", "edited_at", "updated_at"])
+    annotation.save(update_fields=["note", "note_html", "visibility", "group", "edited_at", "updated_at"])
     annotation.tags.set(new_tags)
     annotation.article.touch_annotations()
     return annotation
@@ -96,10 +126,9 @@ class ClusterError(Exception):
 
 
 @transaction.atomic
-def annotate_cluster(
-    *, story: Story, cluster_id: int, author, tags: list[str], note: str
-) -> list[Annotation]:
-    """Annotate every occurrence of a shared passage with the same tags and note."""
+def annotate_cluster(*, story: Story, cluster_id: int, author, **what) -> list[Annotation]:
+    """Annotate every occurrence of a shared passage with the same tags, note and audience
+    (`what`: create_annotation's tags, note, visibility and group)."""
     comparison = StoryComparison.objects.filter(story=story).first()
     record = comparison.record if comparison else None
     passage = next((p for p in record.passages if p.id == cluster_id), None) if record else None
@@ -112,7 +141,5 @@ def annotate_cluster(
         if article is None or article.body[occurrence.start : occurrence.end] != occurrence.text:
             raise ClusterError("The articles changed since the comparison was made; reload the page.")
         passage_at = {"start": occurrence.start, "end": occurrence.end, "exact": occurrence.text}
-        annotations.append(
-            create_annotation(article=article, author=author, tags=tags, note=note, **passage_at)
-        )
+        annotations.append(create_annotation(article=article, author=author, **passage_at, **what))
     return annotations

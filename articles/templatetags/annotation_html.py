@@ -84,8 +84,18 @@ def annotation_entry(annotation, next_query: str) -> str:
         f'<li class="annotation" id="annotation-{pk}" data-annotation="{pk}">{quote_html}'
         f"{tag_list(annotation.tag_links)}{note_html}"
         f'<p class="annotation-meta"><span>{escape(annotation.author_name)}</span>'
-        f"{dates(annotation)}{actions(pk, next_query) if annotation.is_editable else ''}</p></li>"
+        f"{audience(annotation)}{dates(annotation)}"
+        f"{actions(pk, next_query) if annotation.is_editable else ''}</p></li>"
     )
+
+
+def audience(annotation) -> str:
+    """Who else sees it, unless everyone does."""
+    if annotation.visibility == "private":
+        return '<span class="audience">only you</span>'
+    if annotation.visibility == "group":
+        return f'<span class="audience">{escape(annotation.group_name)}</span>'
+    return ""
 
 
 def dates(annotation) -> str:

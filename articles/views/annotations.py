@@ -6,7 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from articles.forms import AnnotationEditForm, AnnotationForm, error_text
+from articles.forms import AnnotationEditForm, AnnotationForm, audience_of, error_text
 from articles.navigation import at_highlight, return_url, with_query
 from articles.permissions import access_annotation_for_edit, access_deleted_annotation
 from articles.services.annotations import (
@@ -21,7 +21,7 @@ from articles.services.annotations import (
 @login_required
 @require_POST
 def annotation_create(request):
-    form = AnnotationForm(request.POST)
+    form = AnnotationForm(request.POST, author=request.user)
     if not form.is_valid():
         return JsonResponse({"error": error_text(form)}, status=400)
     try:
@@ -37,7 +37,8 @@ def annotation_update(request, pk):
     annotation = access_annotation_for_edit(request.user, pk)
     back = return_url(request, annotation.article.get_absolute_url())
     initial = {"tags": list(annotation.tags.all()), "note": annotation.note}
-    form = AnnotationEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    data = request.POST if request.method == "POST" else None
+    form = AnnotationEditForm(data, initial=initial, author=request.user, unchanged=audience_of(annotation))
     if form.is_valid():
         update_annotation(annotation=annotation, **form.cleaned_data)
         return redirect(at_highlight(back, annotation.pk))

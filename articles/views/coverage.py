@@ -15,17 +15,17 @@ from articles.services.annotations import ClusterError, annotate_cluster
 
 def story_coverage(request, slug):
     story = get_object_or_404(Story, slug=slug)
-    return render(request, "articles/story_coverage.html", coverage_context(story))
+    return render(request, "articles/story_coverage.html", coverage_context(story, request.user))
 
 
-def coverage_context(story: Story, refused: dict | None = None) -> dict:
+def coverage_context(story: Story, user, refused: dict | None = None) -> dict:
     """The coverage page; `refused` is the cluster form sent back with its errors and text."""
     comparison = StoryComparison.objects.filter(story=story).first()
     return {
         "story": story,
         "comparison": comparison,
         "table": coverage_table(comparison.record) if comparison and comparison.record else None,
-        "cluster_form": AnnotationEditForm(auto_id=False),
+        "cluster_form": AnnotationEditForm(auto_id=False, author=user),
         "refused": refused or {},
     }
 
@@ -46,7 +46,7 @@ def story_comparison_json(request, slug):
 @require_POST
 def cluster_annotate(request, slug, cluster_id):
     story = get_object_or_404(Story, slug=slug)
-    form = AnnotationEditForm(request.POST, auto_id=False)
+    form = AnnotationEditForm(request.POST, auto_id=False, author=request.user)
     error = "" if form.is_valid() else error_text(form)
     if not error:
         try:
@@ -58,6 +58,11 @@ def cluster_annotate(request, slug, cluster_id):
     if error:  # the page again, with what the user typed
         messages.error(request, error)
         refused = {"cluster": cluster_id, "form": form, "error": error}
-        return render(request, "articles/story_coverage.html", coverage_context(story, refused), status=400)
+        return render(
+            request,
+            "articles/story_coverage.html",
+            coverage_context(story, request.user, refused),
+            status=400,
+        )
     messages.success(request, f"Annotated the passage in {len(annotations)} articles.")
     return redirect(f"{reverse('articles:story_coverage', args=[slug])}#passage-{cluster_id}")

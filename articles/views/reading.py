@@ -47,7 +47,7 @@ def outlet_detail(request, slug):
 def reading_context(request, page_url: str) -> dict:
     """What every page where the user reads and annotates needs, besides its articles."""
     return {
-        "annotation_form": AnnotationForm(),
+        "annotation_form": AnnotationForm(author=request.user),
         "undo": undoable_annotation(request.user, request.GET.get("undo")),
         "page_url": page_url,
     }

@@ -44,6 +44,7 @@ function openForm(passage) {
   form.querySelector(".js-popover-quote").textContent = passage.exact.length > 160
     ? `${passage.exact.slice(0, 160)}…` : passage.exact;
   form.querySelector(".js-form-error").textContent = "";
+  rememberedAudience();
   form.hidden = false;
   openPassage = passage;
   placeForm();
@@ -52,6 +53,14 @@ function openForm(passage) {
   if (lastPointer === "touch") form.focus();
   else form.elements.tags.focus();
   say("");
+}
+
+// Who the next annotation is for: the choice made last time (while it is still offered).
+const AUDIENCE_KEY = "newsroom:audience";
+function rememberedAudience() {
+  const audience = form.elements.audience;
+  const last = localStorage.getItem(AUDIENCE_KEY);
+  if ([...audience.options].some((option) => option.value === last)) audience.value = last;
 }
 
 // Below the passage, else above it; where neither fits (a phone), docked to the bottom of the
@@ -113,6 +122,7 @@ async function save(event) {
     errorLine.textContent = data.error;
     return;
   }
+  localStorage.setItem(AUDIENCE_KEY, form.elements.audience.value);
   getSelection().removeAllRanges();
   closeForm();
   const shown = await refreshArticle(articleId);

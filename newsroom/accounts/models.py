@@ -1,0 +1,115 @@
+"""People and the groups they read and annotate in."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+def display_name(user) -> str:
+    """How the app names a person: their chosen display name, else their user name."""
+    profile = getattr(user, "profile", None)
+    return (profile.display_name if profile else "") or user.get_username()
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile")
+    display_name = models.CharField(max_length=80, blank=True)
+
+    def __str__(self):
+        return display_name(self.user)
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "owner"
+    MODERATOR = "moderator", "moderator"
+    MEMBER = "member", "member"
+
+
+class GroupQuerySet(models.QuerySet):
+    def of(self, user):
+        """The groups the user is a member of (any role)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
+class Group(models.Model):
+    """People who read and annotate together: a class, a newsroom team."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("accounts:group_detail", args=[self.slug])
+
+    def role_of(self, user) -> str | None:
+        """The user's role in the group, or None for a non-member."""
+        if not user.is_authenticated:
+            return None
+        return self.memberships.filter(user=user).values_list("role", flat=True).first()
+
+
+class Membership(models.Model):
+    group = models.ForeignKey(Group, models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["joined_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="one_membership_per_group"),
+            # A group always has exactly one owner: at most one here, at least one by the services.
+            models.UniqueConstraint(
+                fields=["group"], condition=models.Q(role="owner"), name="one_owner_per_group"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.group} ({self.role})"
+
+
+def new_invite_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class InviteQuerySet(models.QuerySet):
+    def usable(self):
+        """Invites not revoked and not expired."""
+        now = timezone.now()
+        return self.filter(revoked_at=None).filter(models.Q(expires_at=None) | models.Q(expires_at__gt=now))
+
+
+class Invite(models.Model):
+    """A link that lets whoever has it join a group, until it is revoked or expires."""
+
+    group = models.ForeignKey(Group, models.CASCADE, related_name="invites")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True, default=new_invite_token, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InviteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Invite to {self.group}"
+
+    def get_absolute_url(self):
+        return reverse("accounts:invite_accept", args=[self.token])
