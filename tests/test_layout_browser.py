@@ -237,7 +237,7 @@ def test_the_article_page_prints_its_text_and_annotations_without_controls(page,
         page.locator(".site-header"),
         page.get_by_role("link", name="Edit"),
         page.get_by_role("link", name="Delete"),
-        page.get_by_role("navigation", name="Show highlights with tag"),
+        page.get_by_role("navigation", name="Show highlights by tag"),
         page.get_by_role("link", name="Read side by side"),
     ]:
         expect(control).to_be_hidden()

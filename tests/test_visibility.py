@@ -154,3 +154,52 @@ def test_only_the_author_reaches_a_private_annotation_by_its_id(client, bob, not
         assert client.post(reverse(name, args=[private.pk]), {"note": "x"}).status_code == 404
     private.refresh_from_db()
     assert private.deleted_at is None and private.note == ""
+
+
+def highlighted(page, notes) -> set[str]:
+    return {kind for kind, note in notes.items() if f'id="hl-{note.pk}"' in page}
+
+
+@pytest.mark.parametrize(
+    "query, shown",
+    [
+        ({}, {"public", "group", "private", "bobs"}),
+        ({"layer": "mine"}, {"public", "group", "private"}),
+        ({"layer": "public"}, {"public", "bobs"}),
+        ({"layer": "group"}, {"group"}),
+        ({"author": "bob"}, {"bobs"}),
+        ({"tag": "team-tag"}, {"group"}),
+        ({"layer": "group-999"}, {"public", "group", "private", "bobs"}),  # not a group of hers: ignored
+        ({"author": "nobody"}, {"public", "group", "private", "bobs"}),
+    ],
+)
+def test_a_reader_narrows_the_highlights_by_layer_author_and_tag(
+    client, alice, bob, notes, team, query, shown
+):
+    article = notes["public"].article
+    notes = {**notes, "bobs": annotate(article, bob, "protested")}
+    query = {"layer": f"group-{team.pk}"} if query == {"layer": "group"} else query
+    client.force_login(alice)
+    other = article.story.articles.exclude(pk=article.pk).get()
+
+    page = client.get(article.get_absolute_url(), query).text
+    column = client.get(
+        reverse("articles:compare", args=[article.story.slug]), {"a": [article.pk, other.pk], **query}
+    )
+    fragments = client.get(reverse("articles:article_fragments", args=[article.pk]), query).json()["text"]
+
+    assert (
+        highlighted(page, notes) == highlighted(column.text, notes) == highlighted(fragments, notes) == shown
+    )
+
+
+def test_the_filter_menus_offer_the_readers_layers_and_link_back_to_this_page(
+    client, alice, bob, notes, team
+):
+    article = notes["public"].article
+    annotate(article, bob, "protested")
+    client.force_login(alice)
+    page = client.get(article.get_absolute_url(), {"layer": "mine"}).text
+    assert f'href="{article.get_absolute_url()}?layer=public#annotations-{article.pk}"' in page
+    assert f"?layer=group-{team.pk}#" in page and ">History 101 <" in page
+    assert f'href="{article.get_absolute_url()}?layer=mine&amp;author=bob#annotations-{article.pk}"' in page

@@ -8,14 +8,17 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
+from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.urls import reverse
 
 from articles.models import Annotation, Article, TaggedAnnotation
+from articles.models.annotations import Visibility
 from articles.navigation import with_query
 from articles.permissions import can_change_annotation
-from articles.queries.tags import tag_url
+from articles.queries.tags import existing_tag_slug, tag_url
 from articles.text.segments import Segment, highlight_segments
+from newsroom.accounts.models import Group
 
 
 @dataclass
@@ -150,39 +153,97 @@ ANNOTATION_FIELDS_SHOWN = [
 ]
 
 
+@dataclass(frozen=True)
+class Filters:
+    """What a reader narrows an article's annotations to: a tag, a layer, an author (each optional).
+
+    A layer is "mine", "public" or "group-<id>" of one of the reader's groups. Made by
+    reading_filters(), which keeps only values that exist, so that URLs make few cache entries.
+    """
+
+    tag: str = ""
+    layer: str = ""
+    author: str = ""
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.tag or self.layer or self.author)
+
+    def as_query(self) -> dict:
+        return {"tag": self.tag, "layer": self.layer, "author": self.author}
+
+    def keep(self, annotation, user) -> bool:
+        return (
+            (not self.tag or any(tag.slug == self.tag for tag in annotation.tag_links))
+            and (not self.author or annotation.author_name == self.author)
+            and (not self.layer or in_layer(annotation, self.layer, user))
+        )
+
+
+NO_FILTERS = Filters()
+
+
+def in_layer(annotation, layer: str, user) -> bool:
+    if layer == "mine":
+        return annotation.author_id == user.pk
+    if layer == "public":
+        return annotation.visibility == Visibility.PUBLIC
+    return layer == f"group-{annotation.group_id}"
+
+
+class FilterLink(NamedTuple):
+    label: str
+    url: str
+    is_current: bool
+    uses: int | None
+
+
 class ArticleAnnotations:
     """The annotations one user sees on one article, as one page shows them, loaded on first use.
 
-    The page is the article's own (with a tag filter perhaps) or the side-by-side view of
-    `columns` (article ids, in order), whose shared passages are marked (`shared`). Templates
-    reach the annotations inside cached fragments, so a cache hit costs no query at all.
+    The page is the article's own or the side-by-side view of `columns` (article ids, in
+    order), whose shared passages are marked (`shared`), narrowed by `filters`. Templates reach
+    the annotations inside cached fragments, so a cache hit costs no query at all.
     """
 
     def __init__(
-        self, user, article: Article, *, tag_slug: str = "", columns: tuple = (), shared: tuple = ()
+        self,
+        user,
+        article: Article,
+        *,
+        filters: Filters = NO_FILTERS,
+        columns: tuple = (),
+        shared: tuple = (),
     ):
-        self.user, self.article, self.tag_slug = user, article, tag_slug
+        self.user, self.article, self.filters = user, article, filters
         self.columns, self.shared = tuple(columns), tuple(shared)
+
+    def page_with(self, **changes) -> str:
+        """This page's URL, its filters changed as given."""
+        query = (self.filters.as_query() | changes) if changes else self.filters.as_query()
+        if self.columns:
+            return with_query(
+                reverse("articles:compare", args=[self.article.story.slug]), a=self.columns, **query
+            )
+        return with_query(self.article.get_absolute_url(), **query)
 
     @cached_property
     def page_url(self) -> str:
         """The page these fragments belong to: where edits and deletes return to."""
-        if self.columns:
-            return with_query(reverse("articles:compare", args=[self.article.story.slug]), a=self.columns)
-        return with_query(self.article.get_absolute_url(), tag=self.tag_slug)
+        return self.page_with()
 
     @cached_property
     def fragments_url(self) -> str:
         """Where the page fetches these fragments again after a write."""
         url = reverse("articles:article_fragments", args=[self.article.pk])
-        return with_query(url, tag=self.tag_slug, columns=self.columns)
+        return with_query(url, columns=self.columns, **self.filters.as_query())
 
     @cached_property
     def cache_key(self) -> str:
         """Everything the fragments show depends on: the one key of their caches and their ETag."""
         article = self.article
         parts = (article.pk, article.updated_at, article.annotations_changed_at)
-        parts += (self.user.pk, self.tag_slug, self.columns, self.shared)
+        parts += (self.user.pk, self.filters, self.columns, self.shared)
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     @cached_property
@@ -200,13 +261,8 @@ class ArticleAnnotations:
 
     @cached_property
     def shown(self) -> list[Annotation]:
-        """Anchored annotations, with the chosen tag if there is one, in text order."""
-        return [
-            annotation
-            for annotation in self.all
-            if not annotation.is_orphan
-            and (not self.tag_slug or any(tag.slug == self.tag_slug for tag in annotation.tag_links))
-        ]
+        """Anchored annotations that pass the filters, in text order."""
+        return [a for a in self.all if not a.is_orphan and self.filters.keep(a, self.user)]
 
     def orphans(self) -> list[Annotation]:
         return [annotation for annotation in self.all if annotation.is_orphan]
@@ -214,17 +270,61 @@ class ArticleAnnotations:
     def paragraphs(self) -> list[HighlightedParagraph]:
         return highlighted_paragraphs(self.article, self.shown, self.shared)
 
-    def tag_counts(self) -> list[tuple[str, str, int]]:
-        """(name, slug, uses) of the tags on anchored passages, for the highlight filter."""
-        counts = Counter(
-            (tag.name, tag.slug)
-            for annotation in self.all
-            if not annotation.is_orphan
-            for tag in annotation.tag_links
-        )
-        return sorted(
-            ((name, slug, uses) for (name, slug), uses in counts.items()), key=lambda row: row[0].lower()
-        )
+    def filter_links(self) -> list[tuple[str, list[FilterLink]]]:
+        """The choices of each filter that would show something, for the filter menus."""
+        anchored = [annotation for annotation in self.all if not annotation.is_orphan]
+        layers = Counter(layer for annotation in anchored for layer in layers_of(annotation, self.user))
+        authors = Counter(annotation.author_name for annotation in anchored)
+        tags = Counter((tag.slug, tag.name) for annotation in anchored for tag in annotation.tag_links)
+        return [
+            ("Layer", self.links("layer", sorted((value, label, n) for (value, label), n in layers.items()))),
+            ("Author", self.links("author", sorted((name, name, n) for name, n in authors.items()))),
+            (
+                "Tag",
+                self.links(
+                    "tag", sorted(((s, name, n) for (s, name), n in tags.items()), key=lambda t: t[1].lower())
+                ),
+            ),
+        ]
+
+    def links(self, kind: str, choices: list[tuple[str, str, int]]) -> list[FilterLink]:
+        current = getattr(self.filters, kind)
+        everything = FilterLink("All", self.page_with(**{kind: ""}), not current, None)
+        return [everything] + [
+            FilterLink(label, self.page_with(**{kind: value}), value == current, uses)
+            for value, label, uses in choices
+        ]
+
+
+def by_label(choice: tuple[str, str, int]) -> str:
+    return choice[1].lower()
+
+
+def layers_of(annotation, user) -> list[tuple[str, str]]:
+    """The layers an annotation belongs to for this reader, as (value, label): in_layer()'s choices."""
+    layers = [("mine", "Mine")] if annotation.author_id == user.pk else []
+    if annotation.visibility == Visibility.GROUP:
+        layers.append((f"group-{annotation.group_id}", annotation.group_name))
+    if annotation.visibility == Visibility.PUBLIC:
+        layers.append(("public", "Public"))
+    return layers
+
+
+def reading_filters(user, raw: dict) -> Filters:
+    """The filters asked for in a page's query string, each kept only if it can show something."""
+    author = raw.get("author", "")
+    return Filters(
+        tag=existing_tag_slug(user, raw.get("tag", "")),
+        layer=checked_layer(user, raw.get("layer", "")),
+        author=author if author and get_user_model().objects.filter(username=author).exists() else "",
+    )
+
+
+def checked_layer(user, layer: str) -> str:
+    if layer in {"mine", "public"}:
+        return layer
+    group_id = parse_id(layer.removeprefix("group-")) if layer.startswith("group-") else None
+    return layer if group_id and Group.objects.of(user).filter(pk=group_id).exists() else ""
 
 
 def article_reading(reading: ArticleAnnotations) -> dict:
@@ -233,7 +333,7 @@ def article_reading(reading: ArticleAnnotations) -> dict:
     return {
         "article": article,
         "related": article.story.articles.for_listing().exclude(pk=article.pk) if article.story else [],
-        "tag": reading.tag_slug,
+        "tag": reading.filters.tag,
         "reading": reading,
     }
 

@@ -7,8 +7,15 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Prefetch
 
 from articles.models import Article, Outlet, Story, StoryComparison
-from articles.queries.reading import SHARED_COLOURS, ArticleAnnotations, PassageMark, parse_id
-from articles.queries.tags import existing_tag_slug
+from articles.queries.reading import (
+    NO_FILTERS,
+    SHARED_COLOURS,
+    ArticleAnnotations,
+    Filters,
+    PassageMark,
+    parse_id,
+    reading_filters,
+)
 from articles.text.comparison import ComparedArticle, Comparison
 
 STORIES_PER_PAGE = 20
@@ -123,22 +130,25 @@ def coverage_table(comparison: Comparison) -> CoverageTable:
     )
 
 
-def compare_columns(user, story: Story, articles: list[Article]) -> list[ArticleAnnotations]:
+def compare_columns(
+    user, story: Story, articles: list[Article], filters: Filters = NO_FILTERS
+) -> list[ArticleAnnotations]:
     """The side-by-side columns: each article with its annotations and the passages it shares."""
     columns = [article.pk for article in articles]
     marks = passage_marks(current_comparison(story), columns)
-    return [ArticleAnnotations(user, a, columns=columns, shared=marks[a.pk]) for a in articles]
+    return [
+        ArticleAnnotations(user, a, filters=filters, columns=columns, shared=marks[a.pk]) for a in articles
+    ]
 
 
-def fragments_reading(
-    user, article: Article, raw_tag: str, raw_columns: list[str]
-) -> ArticleAnnotations | None:
-    """The article as the page asking for its fragments shows it: its own page with a tag filter,
-    or one column of a side-by-side view (the columns' ids as in its URL). None for columns that
-    are no side-by-side view of this article."""
-    if not raw_columns:
-        return ArticleAnnotations(user, article, tag_slug=existing_tag_slug(user, raw_tag))
+def fragments_reading(user, article: Article, query) -> ArticleAnnotations | None:
+    """The article as the page asking for its fragments shows it (their query string): its own
+    page, or one column of a side-by-side view (`columns`: the columns' ids as in its URL), with
+    its filters. None for columns that are no side-by-side view of this article."""
+    filters = reading_filters(user, query)
+    if not (raw_columns := query.getlist("columns")):
+        return ArticleAnnotations(user, article, filters=filters)
     articles, error = compare_selection(article.story, raw_columns) if article.story else ([], "no story")
     if error or article not in articles:
         return None
-    return compare_columns(user, article.story, articles)[articles.index(article)]
+    return compare_columns(user, article.story, articles, filters)[articles.index(article)]

@@ -35,7 +35,10 @@ def is_shared_page_request(request, query_keys: set[str]) -> bool:
 
 
 def cached_page(
-    request, key: str, render_page: Callable[[], HttpResponse], query_keys: frozenset = frozenset({"tag"})
+    request,
+    key: str,
+    render_page: Callable[[], HttpResponse],
+    query_keys: frozenset = frozenset({"tag", "layer", "author"}),
 ) -> HttpResponse:
     """The page from the cache for anonymous readers, else freshly rendered.
 

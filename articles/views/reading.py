@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from articles.forms import AnnotationForm
 from articles.models import Article, Outlet, Story
-from articles.queries.reading import ArticleAnnotations, article_reading, undoable_annotation
+from articles.queries.reading import ArticleAnnotations, article_reading, reading_filters, undoable_annotation
 from articles.queries.stories import (
     articles_without_outlet,
     compare_columns,
@@ -17,7 +17,6 @@ from articles.queries.stories import (
     story_articles,
     story_page,
 )
-from articles.queries.tags import existing_tag_slug
 from articles.views.caching import cached_page, fragments_response, page_key
 
 
@@ -57,8 +56,7 @@ def article_detail(request, pk, slug):
     article = get_object_or_404(Article.objects.select_related("outlet", "story"), pk=pk)
     if slug != article.slug:
         return redirect(article, permanent=True)
-    tag = existing_tag_slug(request.user, request.GET.get("tag", ""))
-    reading = ArticleAnnotations(request.user, article, tag_slug=tag)
+    reading = ArticleAnnotations(request.user, article, filters=reading_filters(request.user, request.GET))
 
     def render_page():  # only on a cache miss
         context = article_reading(reading) | reading_context(request, reading.page_url)
@@ -73,7 +71,7 @@ def compare(request, slug):
     if error:
         context = {"story": story, "articles": story_articles(story), "error": error}
         return render(request, "articles/story_detail.html", context, status=400)
-    columns = compare_columns(request.user, story, articles)
+    columns = compare_columns(request.user, story, articles, reading_filters(request.user, request.GET))
     context = {"story": story, "columns": columns, **reading_context(request, columns[0].page_url)}
     return render(request, "articles/compare.html", context)
 
@@ -83,8 +81,7 @@ def article_fragments(request, pk):
     """An article's highlighted text and annotation list as a page shows them (its tag filter, or
     its side-by-side columns): pages fetch them again after each write."""
     article = get_object_or_404(Article.objects.select_related("story"), pk=pk)
-    columns = request.GET.getlist("columns")
-    reading = fragments_reading(request.user, article, request.GET.get("tag", ""), columns)
+    reading = fragments_reading(request.user, article, request.GET)
     if reading is None:
         return JsonResponse({"error": "These columns are no side-by-side view of this article."}, status=400)
     return fragments_response(request, reading)
