@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 from django.urls.converters import SlugConverter
 
-from articles.views import annotations, coverage, reading, tags
+from articles.views import annotations, coverage, people, reading, tags
 
 
 class UnicodeSlugConverter(SlugConverter):
@@ -31,6 +31,8 @@ urlpatterns = [
     path("annotations/<int:pk>/edit/", annotations.annotation_update, name="annotation_update"),
     path("annotations/<int:pk>/delete/", annotations.annotation_delete, name="annotation_delete"),
     path("annotations/<int:pk>/restore/", annotations.annotation_restore, name="annotation_restore"),
+    path("people/<str:username>/", people.person_detail, name="person_detail"),
+    path("groups/<slug:slug>/", people.group_detail, name="group_detail"),
     path("tags/", tags.tag_index, name="tag_index"),
     path("tag-suggestions/", tags.tag_suggestions, name="tag_suggestions"),
     path("tags/<unicode_slug:slug>/", tags.tag_detail, name="tag_detail"),

@@ -1,0 +1,29 @@
+"""People and groups: a person's public annotations, a group's members and latest annotations."""
+
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404, render
+
+from articles.queries.people import group_annotations_page, groups_in_common, public_annotations_page
+from newsroom.accounts.models import Group, display_name
+
+
+def person_detail(request, username):
+    person = get_object_or_404(get_user_model(), username=username, is_active=True)
+    context = {
+        "person": person,
+        "name": display_name(person),
+        "groups": groups_in_common(request.user, person),
+        "annotations": public_annotations_page(person, request.GET.get("page")),
+    }
+    return render(request, "articles/person_detail.html", context)
+
+
+def group_detail(request, slug):
+    group = get_object_or_404(Group.objects.of(request.user), slug=slug)  # members only: 404 for others
+    context = {
+        "group": group,
+        "role": group.role_of(request.user),
+        "members": group.memberships.select_related("user__profile"),
+        "annotations": group_annotations_page(request.user, group, request.GET.get("page")),
+    }
+    return render(request, "articles/group_detail.html", context)

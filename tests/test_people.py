@@ -1,0 +1,72 @@
+"""A person's page and a group's page show only what the reader may see."""
+
+import pytest
+from django.urls import reverse
+
+from newsroom.accounts.models import Group, Membership, Profile, Role
+from tests.base import annotate, make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team(alice, bob):
+    group = Group.objects.create(name="History 101", slug="history-101")
+    Membership.objects.create(group=group, user=alice, role=Role.OWNER)
+    Membership.objects.create(group=group, user=bob)
+    return group
+
+
+@pytest.fixture
+def notes(alice, team):
+    article = make_article(body="One two three four five six.")
+    return {
+        "public": annotate(article, alice, "One"),
+        "group": annotate(article, alice, "two", visibility="group", group=team),
+        "private": annotate(article, alice, "three", visibility="private"),
+    }
+
+
+def shown(page, notes) -> set[str]:
+    return {kind for kind, note in notes.items() if f"<mark>{note.exact}</mark>" in page}
+
+
+@pytest.mark.parametrize("viewer", [None, "alice", "bob"])
+def test_a_persons_page_lists_their_public_annotations_only(client, alice, bob, notes, viewer):
+    if viewer:
+        client.force_login({"alice": alice, "bob": bob}[viewer])
+    Profile.objects.create(user=alice, display_name="Alice Martin")
+    page = client.get(reverse("articles:person_detail", args=["alice"])).text
+    assert "Alice Martin" in page
+    assert shown(page, notes) == {"public"}
+
+
+def test_a_persons_groups_show_only_to_those_who_share_them(client, alice, bob, team, django_user_model):
+    hidden = Group.objects.create(name="Secret circle", slug="secret")
+    Membership.objects.create(group=hidden, user=alice, role=Role.OWNER)
+    url = reverse("articles:person_detail", args=["alice"])
+    client.force_login(alice)
+    assert "History 101" in client.get(url).text and "Secret circle" in client.get(url).text
+    client.force_login(bob)
+    assert "History 101" in client.get(url).text and "Secret circle" not in client.get(url).text
+    client.logout()
+    assert "History 101" not in client.get(url).text
+
+
+def test_a_group_page_shows_members_and_group_annotations_to_members_only(
+    client, bob, notes, team, django_user_model
+):
+    url = reverse("articles:group_detail", args=[team.slug])
+    client.force_login(bob)
+    page = client.get(url).text
+    assert ">alice</a>" in page and ">bob</a>" in page
+    assert shown(page, notes) == {"group"}
+    client.force_login(django_user_model.objects.create_user("carol"))
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 404
+
+
+def test_unknown_people_and_groups_answer_404(client):
+    assert client.get(reverse("articles:person_detail", args=["nobody"])).status_code == 404
+    assert client.get(reverse("articles:group_detail", args=["nothing"])).status_code == 404
