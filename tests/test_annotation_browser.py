@@ -446,9 +446,7 @@ def test_it_saves_and_shows_tags_in_any_script(page, alice):
     for name in names:
         expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
     page.goto(article.get_absolute_url())
-    page.get_by_role("navigation", name="Show highlights by tag").get_by_role(
-        "link", name="réfugiés"
-    ).click()
+    page.get_by_role("navigation", name="Show highlights by tag").get_by_role("link", name="réfugiés").click()
     expect(page.locator("mark.js-highlight")).to_have_text("Nadella answered")
 
 
