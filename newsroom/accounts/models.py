@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -36,12 +37,20 @@ class GroupQuerySet(models.QuerySet):
         return self.filter(memberships__user=user)
 
 
+GROUP_DESCRIPTION_MAX_CHARS = 2000
+
+
 class Group(models.Model):
     """People who read and annotate together: a class, a newsroom team."""
 
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
+    # A TextField's max_length only sizes its form field; the validator holds it in full_clean().
+    description = models.TextField(
+        blank=True,
+        max_length=GROUP_DESCRIPTION_MAX_CHARS,
+        validators=[MaxLengthValidator(GROUP_DESCRIPTION_MAX_CHARS)],
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = GroupQuerySet.as_manager()
@@ -53,7 +62,9 @@ class Group(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("accounts:group_detail", args=[self.slug])
+        # The public group page shows annotations, so it lives in articles (accounts imports none
+        # of ours); the members page is accounts:group_members.
+        return reverse("articles:group_detail", args=[self.slug])
 
     def role_of(self, user) -> str | None:
         """The user's role in the group, or None for a non-member."""
