@@ -141,6 +141,8 @@ class Annotation(models.Model):
     visibility = models.CharField(max_length=7, choices=Visibility.choices, default=Visibility.PUBLIC)
     # The group it is shared with (visibility "group"): deleting a group must not delete notes.
     group = models.ForeignKey(Group, models.PROTECT, null=True, blank=True, related_name="annotations")
+    # Raised by every change of its author's: an edit made against an older version is refused (409).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     tags = TaggableManager(through=TaggedAnnotation, blank=True)
 
