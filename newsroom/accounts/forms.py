@@ -1,4 +1,17 @@
+from datetime import timedelta
+
 from allauth.account.forms import LoginForm
+from django import forms
+from django.utils import timezone
+
+from newsroom.accounts.models import (
+    GROUP_DESCRIPTION_MAX_CHARS,
+    Group,
+    Membership,
+    Profile,
+    Role,
+    display_name,
+)
 
 
 class NewsroomLoginForm(LoginForm):
@@ -7,3 +20,100 @@ class NewsroomLoginForm(LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = "Username or e-mail"
+
+
+class LimitedTextField(forms.CharField):
+    """Text with a length limit that is refused over it, never cut.
+
+    No maxlength attribute: a browser would cut pasted text silently. field-limits.js shows the
+    limit from data-max-chars; line breaks come as CRLF from browsers and count once, as stored.
+    """
+
+    def __init__(self, *, what: str, **kwargs):
+        too_long = f"{what} can have at most %(limit_value)s characters; this one has %(show_value)s."
+        kwargs["error_messages"] = {"max_length": too_long, **kwargs.get("error_messages", {})}
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if attrs.pop("maxlength", None):
+            attrs["data-max-chars"] = str(self.max_length)
+        return attrs
+
+
+class GroupForm(forms.Form):
+    name = LimitedTextField(
+        what="A group's name",
+        max_length=Group._meta.get_field("name").max_length,
+        error_messages={"required": "Give the group a name."},
+    )
+    description = LimitedTextField(
+        what="A description",
+        required=False,
+        max_length=GROUP_DESCRIPTION_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Optional: who the group is for and what it reads.",
+    )
+
+
+EXPIRY_CHOICES = [("", "Until revoked"), ("1", "For 1 day"), ("7", "For 7 days"), ("30", "For 30 days")]
+
+
+class InviteForm(forms.Form):
+    expires_in = forms.TypedChoiceField(
+        label="The link works",
+        choices=EXPIRY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def expires_at(self):
+        """When the link stops working, or None: it works until revoked."""
+        days = self.cleaned_data["expires_in"]
+        return timezone.now() + timedelta(days=days) if days else None
+
+
+class AddMemberForm(forms.Form):
+    username = forms.CharField(
+        label="User name",
+        max_length=150,
+        error_messages={"required": "Type the user name of the person to add."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+
+def person(user) -> str:
+    """A user as a choice names them: display name and user name, which nobody else has."""
+    shown, username = display_name(user), user.get_username()
+    return username if shown == username else f"{shown} ({username})"
+
+
+class TransferForm(forms.Form):
+    """Whom the owner hands the group over to: one of its other members."""
+
+    member = forms.TypedChoiceField(label="New owner", coerce=int)
+
+    def __init__(self, *args, members: list[Membership], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {member.pk: member for member in members if member.role != Role.OWNER}
+        self.fields["member"].choices = [(pk, person(member.user)) for pk, member in self.candidates.items()]
+
+    def clean_member(self) -> Membership:
+        return self.candidates[self.cleaned_data["member"]]
+
+
+class DisplayNameForm(forms.Form):
+    display_name = LimitedTextField(
+        what="A display name",
+        label="Display name",
+        required=False,
+        max_length=Profile._meta.get_field("display_name").max_length,
+        help_text="The name others see beside your annotations and in your groups. "
+        "Leave it empty to be shown by your user name.",
+    )
