@@ -135,6 +135,12 @@ class AnnotationEditForm(forms.Form):
     )
 
 
+class AnnotationUpdateForm(AnnotationEditForm):
+    """An edit of an existing annotation, made against the version the author loaded."""
+
+    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+
 class AnnotationForm(AnnotationEditForm):
     """A new annotation: the selected passage and what the user says about it."""
 

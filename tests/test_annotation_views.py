@@ -317,3 +317,65 @@ def test_it_keys_the_annotation_list_on_checked_parameters_only(client, alice, a
     page = client.get(article.get_absolute_url(), {"utm_source": "x", "tag": "no-such-tag"}).text
     next_query = f"next=%2Farticles%2F{article.pk}%2F{article.slug}%2F"
     assert f'href="/annotations/{annotation.pk}/edit/?{next_query}"' in page
+
+
+def test_it_refuses_an_edit_made_against_an_older_version_and_loses_nothing(alice, article):
+    from django.test import Client
+
+    annotation = annotate(article, alice, "Nadella", tags=["quote"], note="first")
+    first_tab, second_tab = Client(), Client()
+    for tab in (first_tab, second_tab):
+        tab.force_login(alice)
+    url = reverse("articles:annotation_update", args=[annotation.pk])
+    loaded = [tab.get(url).context["form"]["version"].value() for tab in (first_tab, second_tab)]
+    assert loaded == [1, 1]
+
+    saved = first_tab.post(url, {"tags": "quote", "note": "from the first tab", "version": 1})
+    refused = second_tab.post(url, {"tags": "claim", "note": "from the second tab", "version": 1})
+
+    assert saved.status_code == 302 and refused.status_code == 409
+    assert "from the first tab" in refused.text  # the newer version, shown
+    assert "from the second tab" in refused.text  # and what was typed, kept in the form
+    annotation.refresh_from_db()
+    assert (annotation.note, annotation.version, list(annotation.tags.names())) == (
+        "from the first tab",
+        2,
+        ["quote"],
+    )
+    again = second_tab.post(url, {"tags": "claim", "note": "from the second tab", "version": 2})
+    assert again.status_code == 302
+    annotation.refresh_from_db()
+    assert (annotation.note, annotation.version) == ("from the second tab", 3)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_edits_of_one_version_cannot_both_pass(alice):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    from articles.services.annotations import EditConflict, update_annotation
+
+    if connection.vendor == "sqlite":
+        pytest.skip("the in-memory SQLite test database locks whole tables; this runs on PostgreSQL")
+    article = make_article(body=BODY)
+    annotation = annotate(article, alice, "Nadella", note="first")
+
+    def edit(note):
+        from django.db import connections
+
+        try:
+            update_annotation(
+                annotation=Annotation.objects.get(pk=annotation.pk), tags=[], note=note, version=1
+            )
+            return "saved"
+        except EditConflict:
+            return "conflict"
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(2) as pool:
+        results = sorted(pool.map(edit, ["one", "two"]))
+    assert results == ["conflict", "saved"]
+    annotation.refresh_from_db()
+    assert annotation.version == 2

@@ -1,6 +1,7 @@
 """Writing annotations: create, edit, retag, delete and restore, one passage or a shared one."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Annotation, Article, Story, StoryComparison, Tag
@@ -75,7 +76,14 @@ def create_annotation(
     return annotation
 
 
-@transaction.atomic
+class EditConflict(Exception):
+    """The annotation changed since the editor loaded it; `current` is what it is now."""
+
+    def __init__(self, current: Annotation):
+        super().__init__("This annotation was changed since you opened it.")
+        self.current = current
+
+
 def update_annotation(
     *,
     annotation: Annotation,
@@ -83,19 +91,31 @@ def update_annotation(
     note: str,
     visibility: str = Visibility.PUBLIC,
     group: Group | None = None,
+    version: int | None = None,
 ) -> Annotation:
-    """The author changes an annotation's tags, note or audience; a real change shows as "edited"."""
+    """The author changes an annotation's tags, note or audience; a real change shows as "edited".
+
+    `version` is the one the author edited: if the annotation has changed since, nothing is
+    written and EditConflict says so. It is checked in the UPDATE itself, so two concurrent
+    edits cannot both pass.
+    """
     check_audience(annotation.author, visibility, group)
-    new_tags = Tag.objects.named(tags)
-    unchanged = (note, visibility, group) == (annotation.note, annotation.visibility, annotation.group)
-    if unchanged and set(new_tags) == set(annotation.tags.all()):
-        return annotation
-    annotation.note, annotation.note_html = note, render_note(note)
-    annotation.visibility, annotation.group = visibility, group
-    annotation.edited_at = timezone.now()
-    annotation.save(update_fields=["note", "note_html", "visibility", "group", "edited_at", "updated_at"])
-    annotation.tags.set(new_tags)
-    annotation.article.touch_annotations()
+    with transaction.atomic():
+        new_tags = Tag.objects.named(tags)
+        unchanged = (note, visibility, group) == (annotation.note, annotation.visibility, annotation.group)
+        if unchanged and set(new_tags) == set(annotation.tags.all()):
+            return annotation
+        now = timezone.now()
+        fields = {"note": note, "note_html": render_note(note), "visibility": visibility, "group": group}
+        written = Annotation.objects.filter(pk=annotation.pk, version=version or annotation.version).update(
+            **fields, edited_at=now, updated_at=now, version=F("version") + 1
+        )
+        if written:
+            annotation.tags.set(new_tags)
+            annotation.article.touch_annotations()
+    if not written:
+        raise EditConflict(Annotation.objects.get(pk=annotation.pk))
+    annotation.refresh_from_db()
     return annotation
 
 

@@ -6,11 +6,12 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from articles.forms import AnnotationEditForm, AnnotationForm, audience_of, error_text
+from articles.forms import AnnotationForm, AnnotationUpdateForm, audience_of, error_text
 from articles.navigation import at_highlight, return_url, with_query
 from articles.permissions import access_annotation_for_edit, access_deleted_annotation
 from articles.services.annotations import (
     AnnotationError,
+    EditConflict,
     create_annotation,
     delete_annotation,
     restore_annotation,
@@ -36,14 +37,27 @@ def annotation_create(request):
 def annotation_update(request, pk):
     annotation = access_annotation_for_edit(request.user, pk)
     back = return_url(request, annotation.article.get_absolute_url())
-    initial = {"tags": list(annotation.tags.all()), "note": annotation.note}
+    initial = {"tags": list(annotation.tags.all()), "note": annotation.note, "version": annotation.version}
     data = request.POST if request.method == "POST" else None
-    form = AnnotationEditForm(data, initial=initial, author=request.user, unchanged=audience_of(annotation))
+    form = AnnotationUpdateForm(data, initial=initial, author=request.user, unchanged=audience_of(annotation))
     if form.is_valid():
-        update_annotation(annotation=annotation, **form.cleaned_data)
+        try:
+            update_annotation(annotation=annotation, **form.cleaned_data)
+        except EditConflict as conflict:
+            return edit_conflict(request, conflict.current, back)
         return redirect(at_highlight(back, annotation.pk))
     context = {"annotation": annotation, "form": form, "back": back}
     return render(request, "articles/annotation_update.html", context)
+
+
+def edit_conflict(request, current, back: str):
+    """The edit page again (409): the annotation as it is now beside the author's own text, which
+    is kept in the form; saving it again replaces the newer version knowingly."""
+    data = request.POST.copy()
+    data["version"] = current.version
+    form = AnnotationUpdateForm(data, author=request.user, unchanged=audience_of(current))
+    context = {"annotation": current, "form": form, "back": back, "conflict": current}
+    return render(request, "articles/annotation_update.html", context, status=409)
 
 
 @login_required
