@@ -9,7 +9,7 @@ preload_app = True
 
 def when_ready(server):
     # Django is set up by now (preload_app): the demo account's module can be imported.
-    from articles.management.commands.create_demo_user import DEMO_PASSWORD, DEMO_USERNAME
+    from articles.services.demo import DEMO_COLLEAGUE, DEMO_EDITOR, DEMO_PASSWORD
 
-    address, login = server.cfg.bind[0], f"{DEMO_USERNAME} / {DEMO_PASSWORD}"
+    address, login = server.cfg.bind[0], f"{DEMO_EDITOR} (or {DEMO_COLLEAGUE}) / {DEMO_PASSWORD}"
     print(f"Newsroom is ready: open http://{address}/ and log in as {login}", flush=True)

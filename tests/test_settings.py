@@ -92,5 +92,5 @@ def test_the_demo_account_command_reads_the_hosts_from_the_environment(tmp_path)
     )
 
     assert result.returncode != 0
-    assert "The demo account has a published password" in result.stderr
+    assert "The demo accounts have a published password" in result.stderr
     assert not database.exists()

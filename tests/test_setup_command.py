@@ -11,8 +11,8 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from articles.management.commands.create_demo_user import DEMO_PASSWORD, DEMO_USERNAME
-from articles.models import Article
+from articles.models import Annotation, Article
+from articles.services.demo import DEMO_COLLEAGUE, DEMO_EDITOR, DEMO_PASSWORD
 from newsroom import settings as project_settings
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -42,15 +42,27 @@ def test_it_sets_the_site_up_and_changes_nothing_when_run_again(setup_site):
     first = setup_site()
 
     assert "Imported: 5 new, 0 changed, 0 unchanged" in first
-    assert f"Demo account: {DEMO_USERNAME} / {DEMO_PASSWORD}\n" in first
-    user = authenticate(username=DEMO_USERNAME, password=DEMO_PASSWORD)
-    assert user.is_staff and user.has_perm("articles.change_article")
+    assert f"Demo accounts: {DEMO_EDITOR} and {DEMO_COLLEAGUE}, password {DEMO_PASSWORD}\n" in first
+    editor = authenticate(username=DEMO_EDITOR, password=DEMO_PASSWORD)
+    assert editor.is_staff and editor.has_perm("articles.change_article")
+    colleague = authenticate(username=DEMO_COLLEAGUE, password=DEMO_PASSWORD)
+    assert not colleague.is_staff
+    # One group for both, and notes of every visibility to try collaboration with.
+    assert {m.group.name for m in editor.memberships.all()} == {
+        m.group.name for m in colleague.memberships.all()
+    }
+    assert set(Annotation.objects.values_list("visibility", flat=True)) == {"public", "group", "private"}
+    assert (
+        Annotation.objects.visible_to(colleague).filter(visibility="group").exclude(author=colleague).exists()
+    )
+    assert not Annotation.objects.visible_to(colleague).filter(visibility="private").exists()
 
     again = setup_site()
 
     assert "No migrations to apply." in again
     assert "Imported: 0 new, 0 changed, 5 unchanged" in again
-    assert f"Demo account: {DEMO_USERNAME} / {DEMO_PASSWORD} (exists)" in again
+    assert f"Demo accounts: {DEMO_EDITOR} and {DEMO_COLLEAGUE}, password {DEMO_PASSWORD} (exist)" in again
+    assert Annotation.objects.count() == 5
     assert Article.objects.count() == 5
 
 
@@ -92,4 +104,4 @@ def test_the_server_says_where_to_log_in_once_it_is_ready():
         server.terminate()
         server.wait(timeout=30)
 
-    assert first_line == f"Newsroom is ready: open http://{address}/ and log in as demo / newsroom-demo\n"
+    assert first_line == f"Newsroom is ready: open http://{address}/ and log in as demo (or colleague) / newsroom-demo\n"
