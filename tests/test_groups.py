@@ -1,5 +1,6 @@
 """Groups: creating them, inviting (by link or user name), roles, leaving, handing over; display names."""
 
+import re
 import threading
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from newsroom.accounts.models import Group, Invite, Membership, Profile, Role, display_name
 from newsroom.accounts.services import (
@@ -24,6 +26,7 @@ from newsroom.accounts.services import (
     set_role,
     transfer_ownership,
 )
+from tests.browser import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -841,3 +844,34 @@ def test_staff_cannot_leave_a_group_without_exactly_one_owner(
     response = client.post(reverse("admin:accounts_group_change", args=[group.pk]), data)
     assert response.status_code == 200 and "A group has exactly one owner" in response.text
     assert roles(group) == {"alice": Role.OWNER, "bob": Role.MEMBER}
+
+
+# In the browser --------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_invite_link_signs_in_joins_and_the_pages_fit_a_small_phone(page, alice, bob):
+    group = create_group(owner=alice, name="History 101")
+    invite = create_invite(group=group, created_by=alice)
+    page.set_viewport_size({"width": 320, "height": 640})
+
+    page.goto(invite.get_absolute_url())
+    page.get_by_label("Username or e-mail").fill("bob")
+    page.get_by_label("Password").fill("pw")
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Join History 101").click()
+
+    expect(page.get_by_text("Welcome to History 101.")).to_be_visible()
+    assert page.url.endswith(members_url(group))
+    assert roles(group) == {"alice": Role.OWNER, "bob": Role.MEMBER}
+
+    page.context.clear_cookies()  # bob signs out
+    log_in(page, "alice", next_url=members_url(group))
+    expect(page.get_by_role("button", name="Remove bob from the group")).to_be_visible()
+    expect(page.get_by_label(re.compile("works until revoked"))).to_have_value(
+        re.compile(re.escape(invite.get_absolute_url()) + "$")
+    )
+    for url in [members_url(group), reverse("accounts:group_list"), reverse("accounts:group_create")]:
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), url
