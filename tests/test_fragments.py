@@ -91,3 +91,17 @@ def test_it_refuses_columns_that_are_no_side_by_side_view_of_the_article(client,
 
 def test_it_answers_404_for_an_unknown_article(client):
     assert client.get(reverse("articles:article_fragments", args=[999999])).status_code == 404
+
+
+def test_it_answers_304_when_only_what_the_reader_may_not_see_changed(client, alice, bob):
+    article = make_article(body=BODY)
+    annotate(article, alice, "The letter")
+    client.force_login(bob)
+    etag = fragments(client, article)["ETag"]
+
+    annotate(article, alice, "Nadella", visibility="private")
+    assert fragments(client, article, etag=etag).status_code == 304
+
+    annotate(article, alice, "protested")
+    changed = fragments(client, article, etag=etag)
+    assert changed.status_code == 200 and "protested</mark>" in changed.json()["text"]

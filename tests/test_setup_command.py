@@ -104,4 +104,7 @@ def test_the_server_says_where_to_log_in_once_it_is_ready():
         server.terminate()
         server.wait(timeout=30)
 
-    assert first_line == f"Newsroom is ready: open http://{address}/ and log in as demo (or colleague) / newsroom-demo\n"
+    assert (
+        first_line
+        == f"Newsroom is ready: open http://{address}/ and log in as demo (or colleague) / newsroom-demo\n"
+    )

@@ -2,6 +2,7 @@
 // The server is the authority: it checks the offsets and sends back the re-rendered highlights.
 
 import { bodyOf, charactersOf, offsetOfPoint } from "./offsets.js";
+import { refreshArticle } from "./fragments.js";
 import { placeNextTo } from "./popover.js";
 
 const form = document.querySelector(".js-annotation-form");
@@ -84,24 +85,6 @@ function offerSelection() {
   else if (passage) openForm(passage);
 }
 
-// The saved article's text and annotation list afresh, as this page shows them: the text slot's
-// fragments URL holds the page's tag filter and, side by side, the other columns (shared passages).
-// Only this article's slots change; the other columns stay as they are.
-async function refreshArticle(articleId) {
-  const [textSlot, annotationSlot] = ["js-article-body-slot", "js-annotation-slot"]
-    .map((slotClass) => document.querySelector(`.${slotClass}[data-article="${articleId}"]`));
-  // no-cache: the browser revalidates its copy (ETag) and reuses it when the server answers 304.
-  const response = await fetch(textSlot.dataset.fragmentsUrl, {
-    headers: { Accept: "application/json" },
-    cache: "no-cache",
-  }).catch(() => null);
-  if (!response?.ok) return false;
-  const fragments = await response.json();
-  textSlot.innerHTML = fragments.text; // rendered by our own templates, as on the page
-  annotationSlot.innerHTML = fragments.annotations;
-  return true;
-}
-
 async function save(event) {
   event.preventDefault();
   const articleId = form.elements.article.value;
@@ -126,7 +109,7 @@ async function save(event) {
   getSelection().removeAllRanges();
   closeForm();
   const shown = await refreshArticle(articleId);
-  say(shown ? "Annotation saved." : "Annotation saved. Reload the page to see it.");
+  say(shown === "failed" ? "Annotation saved. Reload the page to see it." : "Annotation saved.");
   document.getElementById(`hl-${data.id}`)?.nextElementSibling?.focus({ preventScroll: true });
 }
 
