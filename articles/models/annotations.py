@@ -4,6 +4,8 @@ import re
 import unicodedata
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -143,6 +145,11 @@ class Annotation(models.Model):
     group = models.ForeignKey(Group, models.PROTECT, null=True, blank=True, related_name="annotations")
     # Raised by every change of its author's: an edit made against an older version is refused (409).
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Set by a moderator (moderation.hide()): others then see only that it was hidden.
+    hidden_at = models.DateTimeField(null=True, blank=True, editable=False)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
 
     tags = TaggableManager(through=TaggedAnnotation, blank=True)
 
@@ -183,3 +190,90 @@ class Annotation(models.Model):
     def context_after(self) -> str:
         cut = len(self.suffix) == CONTEXT_CHARS and " " in self.suffix
         return self.suffix.rsplit(" ", 1)[0] if cut else self.suffix
+
+
+class ReplyQuerySet(models.QuerySet):
+    def in_threads_of(self, annotations):
+        """The replies in these annotations' threads, deleted ones included: they hold a thread's shape."""
+        return self.filter(annotation__in=annotations)
+
+    def visible_to(self, user):
+        """Live replies the user may read: exactly those whose root Annotation.objects.visible_to(user)
+        lets them read. A reply has no audience of its own."""
+        return self.in_threads_of(Annotation.objects.visible_to(user)).filter(deleted_at=None)
+
+
+class Reply(models.Model):
+    """An answer in the thread under an annotation: to the annotation itself or to another reply."""
+
+    annotation = models.ForeignKey(Annotation, models.CASCADE, related_name="replies")  # the thread's root
+    # The reply it answers; none when it answers the annotation. Always in the same thread.
+    parent = models.ForeignKey("self", models.CASCADE, null=True, blank=True, related_name="answers")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="replies")
+    note = models.TextField()  # Markdown, as written
+    note_html = models.TextField(editable=False)  # produced by sanitize.render_note()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)  # when its author changed it
+    # A deleted reply that has answers stays in its thread as "deleted", so that they still read.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    hidden_at = models.DateTimeField(null=True, blank=True, editable=False)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+
+    objects = ReplyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "replies"
+
+    def __str__(self):
+        return Truncator(self.note).chars(60)
+
+    def get_absolute_url(self):
+        return f"{self.annotation.article.get_absolute_url()}#reply-{self.pk}"
+
+    def clean(self):
+        if self.parent is not None and self.parent.annotation_id != self.annotation_id:
+            raise ValidationError({"parent": "A reply answers only a reply in its own thread."})
+
+
+FLAG_REASON_MAX_CHARS = 1000
+
+
+class FlagQuerySet(models.QuerySet):
+    def unresolved(self):
+        return self.filter(resolved_at=None)
+
+
+class Flag(models.Model):
+    """A reader's report that a public annotation needs a moderator: staff resolve it in the admin."""
+
+    annotation = models.ForeignKey(Annotation, models.CASCADE, related_name="flags")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="flags")
+    # A TextField's max_length only sizes its form field; the validator holds it in full_clean().
+    reason = models.TextField(
+        max_length=FLAG_REASON_MAX_CHARS, validators=[MaxLengthValidator(FLAG_REASON_MAX_CHARS)]
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+
+    objects = FlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One open report per reader and annotation: flagging again adds nothing for staff.
+            models.UniqueConstraint(
+                fields=["annotation", "user"],
+                condition=models.Q(resolved_at=None),
+                name="one_open_flag_per_reader",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} on “{self.annotation}”"
