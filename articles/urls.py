@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 from django.urls.converters import SlugConverter
 
-from articles.views import annotations, coverage, people, reading, tags
+from articles.views import annotations, coverage, moderation, people, reading, replies, tags
 
 
 class UnicodeSlugConverter(SlugConverter):
@@ -31,6 +31,14 @@ urlpatterns = [
     path("annotations/<int:pk>/edit/", annotations.annotation_update, name="annotation_update"),
     path("annotations/<int:pk>/delete/", annotations.annotation_delete, name="annotation_delete"),
     path("annotations/<int:pk>/restore/", annotations.annotation_restore, name="annotation_restore"),
+    path("annotations/<int:pk>/replies/", replies.reply_create, name="reply_create"),
+    path("replies/<int:pk>/edit/", replies.reply_update, name="reply_update"),
+    path("replies/<int:pk>/delete/", replies.reply_delete, name="reply_delete"),
+    path("annotations/<int:pk>/hide/", moderation.annotation_hide, name="annotation_hide"),
+    path("annotations/<int:pk>/unhide/", moderation.annotation_unhide, name="annotation_unhide"),
+    path("replies/<int:pk>/hide/", moderation.reply_hide, name="reply_hide"),
+    path("replies/<int:pk>/unhide/", moderation.reply_unhide, name="reply_unhide"),
+    path("annotations/<int:pk>/flag/", moderation.annotation_flag, name="annotation_flag"),
     path("people/<str:username>/", people.person_detail, name="person_detail"),
     path("groups/<slug:slug>/", people.group_detail, name="group_detail"),
     path("tags/", tags.tag_index, name="tag_index"),
