@@ -13,9 +13,17 @@ from django.db.models import F
 from django.urls import reverse
 
 from articles.models import Annotation, Article, TaggedAnnotation
-from articles.models.annotations import Visibility
+from articles.models.annotations import Reply, Visibility
 from articles.navigation import with_query
-from articles.permissions import can_change_annotation
+from articles.permissions import (
+    can_change_annotation,
+    can_change_reply,
+    can_flag,
+    can_hide,
+    can_reply,
+    moderated_group_ids,
+    sees_in_full,
+)
 from articles.queries.tags import existing_tag_slug, tag_url
 from articles.text.segments import Segment, highlight_segments
 from newsroom.accounts.models import Group
@@ -150,7 +158,85 @@ ANNOTATION_FIELDS_SHOWN = [
     "created_at",
     "edited_at",
     "visibility",
+    "group_id",
+    "hidden_at",
 ]
+REPLY_FIELDS_SHOWN = [
+    "annotation_id",
+    "parent_id",
+    "author_id",
+    "note_html",
+    "created_at",
+    "edited_at",
+    "deleted_at",
+    "hidden_at",
+]
+
+
+def attach_moderation(user, annotations: list[Annotation]) -> set[int]:
+    """What the reader may do to each annotation (.can_moderate, .can_reply, .can_flag), and
+    whether a moderator hid it from them (.is_withheld). Returns the groups the reader moderates.
+
+    A withheld annotation keeps its place in the list as "hidden by a moderator", without its
+    highlight; what it says (note, tags, author, quote) is blanked here, so no page can show it.
+    """
+    has_groups = any(annotation.visibility == Visibility.GROUP for annotation in annotations)
+    moderated = moderated_group_ids(user) if has_groups else set()
+    for annotation in annotations:
+        annotation.can_moderate = can_hide(user, annotation, moderated)
+        annotation.is_withheld = not sees_in_full(user, annotation, annotation, moderated)
+        annotation.can_reply = can_reply(user, annotation, moderated=moderated)
+        annotation.can_flag = can_flag(user, annotation)
+        if annotation.is_withheld:
+            annotation.exact = annotation.note_html = annotation.author_name = ""
+            annotation.tag_links = []
+    return moderated
+
+
+def attach_threads(user, article: Article, annotations: list[Annotation], moderated: set[int]) -> None:
+    """Give each of the article's annotations its thread as .thread, each reply in it its own .thread,
+    in one query.
+
+    Deleted replies are kept where their answers need them (as "deleted"), else left out; a reply
+    hidden by a moderator shows as "hidden by a moderator" to all but its author and moderators.
+    """
+    roots = {annotation.pk: annotation for annotation in annotations}
+    for annotation in annotations:
+        annotation.thread = []
+    if not roots:
+        return
+    replies = list(
+        Reply.objects.in_threads_of(Annotation.objects.visible_to(user).for_article(article))
+        .only(*REPLY_FIELDS_SHOWN)
+        .annotate(author_name=F("author__username"))
+        .order_by("-pk")
+    )
+    by_id = {reply.pk: reply for reply in replies}
+    for reply in replies:
+        reply.thread = []
+    # Newest first: an answer is always newer than what it answers, so each reply knows whether
+    # it has answers to show before its own place is decided.
+    for reply in replies:
+        root = roots.get(reply.annotation_id)  # None for an annotation written since the list was read
+        if root is None or (reply.deleted_at is not None and not reply.thread):
+            continue
+        describe_reply(user, reply, root, moderated)
+        parent = by_id.get(reply.parent_id)
+        (parent.thread if parent else root.thread).append(reply)
+    for item in [*annotations, *replies]:
+        item.thread.reverse()
+
+
+def describe_reply(user, reply: Reply, root: Annotation, moderated: set[int]) -> None:
+    """What the reader may see of and do to a reply shown in root's thread."""
+    reply.is_deleted = reply.deleted_at is not None
+    reply.is_withheld = not reply.is_deleted and not sees_in_full(user, reply, root, moderated)
+    live = not reply.is_deleted
+    reply.is_editable = live and can_change_reply(user, reply)
+    reply.can_moderate = live and root.can_moderate
+    reply.can_reply = live and can_reply(user, root, reply, moderated)
+    if not live or reply.is_withheld:
+        reply.note_html = reply.author_name = ""
 
 
 @dataclass(frozen=True)
@@ -257,6 +343,8 @@ class ArticleAnnotations:
         attach_tag_links(annotations)
         for annotation in annotations:
             annotation.is_editable = can_change_annotation(self.user, annotation)
+        moderated = attach_moderation(self.user, annotations)
+        attach_threads(self.user, self.article, annotations, moderated)
         return annotations
 
     @cached_property
@@ -268,13 +356,15 @@ class ArticleAnnotations:
         return [annotation for annotation in self.all if annotation.is_orphan]
 
     def paragraphs(self) -> list[HighlightedParagraph]:
-        return highlighted_paragraphs(self.article, self.shown, self.shared)
+        """Hidden annotations are highlighted only for those who may read them in full."""
+        highlighted = [annotation for annotation in self.shown if not annotation.is_withheld]
+        return highlighted_paragraphs(self.article, highlighted, self.shared)
 
     def filter_links(self) -> list[tuple[str, list[FilterLink]]]:
         """The choices of each filter that would show something, for the filter menus."""
         anchored = [annotation for annotation in self.all if not annotation.is_orphan]
         layers = Counter(layer for annotation in anchored for layer in layers_of(annotation, self.user))
-        authors = Counter(annotation.author_name for annotation in anchored)
+        authors = Counter(annotation.author_name for annotation in anchored if not annotation.is_withheld)
         tags = Counter((tag.slug, tag.name) for annotation in anchored for tag in annotation.tag_links)
         return [
             ("Layer", self.links("layer", sorted((value, label, n) for (value, label), n in layers.items()))),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.queries.reading import SHARED_COLOURS
+from articles.sanitize import NOTE_MAX_CHARS
 
 register = template.Library()
 
@@ -64,28 +65,170 @@ def segment_html(part) -> str:
 
 @register.simple_tag
 def annotation_entries(annotations, return_to: str) -> SafeString:
-    """List items for annotations, in one call: a template loop would cost more than the items.
+    """List items for annotations with their threads, in one call: a template loop would cost more
+    than the items.
 
-    Edit and Delete come back to return_to, the page the list is shown on.
+    Every action is a link to a page with its form (Edit, Delete, Reply, Hide, Flag), as the list
+    is cached per reader and a CSRF token belongs to one browser; they come back to return_to,
+    the page the list is shown on. replies.js opens the reply form in place.
     """
-    next_query = escape(urlencode({"next": return_to}))
-    return mark_safe("".join(annotation_entry(annotation, next_query) for annotation in annotations))
+    links = Links(return_to)
+    return mark_safe("".join(annotation_entry(annotation, links) for annotation in annotations))
 
 
-def annotation_entry(annotation, next_query: str) -> str:
-    """One annotation in a list: its quote (a link to its highlight), tags, note and actions."""
-    pk, quote = int(annotation.pk), escape(annotation.short_exact)
-    if annotation.is_orphan:
-        quote_html = f'<blockquote class="annotation-quote">{quote}</blockquote>'
+class Links:
+    """The URLs of the list's actions, reversed once per list rather than once per item."""
+
+    _PK = 987654321987654321
+
+    def __init__(self, return_to: str):
+        self.next_query = urlencode({"next": return_to})
+        self.paths = {name: reverse(f"articles:{name}", args=[self._PK]) for name in ACTION_URLS}
+
+    def __call__(self, name: str, pk: int, **params) -> str:
+        """An action's URL for one annotation or reply, escaped for an attribute."""
+        path = self.paths[name].replace(f"/{self._PK}/", f"/{int(pk)}/")
+        query = f"{urlencode(params)}&{self.next_query}" if params else self.next_query
+        return escape(f"{path}?{query}")
+
+
+ACTION_URLS = [
+    "annotation_update",
+    "annotation_delete",
+    "annotation_hide",
+    "annotation_unhide",
+    "annotation_flag",
+    "reply_create",
+    "reply_update",
+    "reply_delete",
+    "reply_hide",
+    "reply_unhide",
+]
+HIDDEN_NOTICE = '<p class="moderated">Hidden by a moderator.</p>'
+DELETED_NOTICE = '<p class="moderated">Deleted.</p>'
+# Shown to the author and the moderators, who still read what was hidden.
+HIDDEN_BADGE = '<span class="moderated-badge">hidden by a moderator</span>'
+
+
+def annotation_entry(annotation, links: Links) -> str:
+    """One annotation in a list: its quote (a link to its highlight), tags, note, actions and thread.
+
+    Entries built elsewhere than ArticleAnnotations may lack what it attaches about moderation and
+    replies: they show none.
+    """
+    pk, is_hidden = int(annotation.pk), getattr(annotation, "hidden_at", None) is not None
+    if getattr(annotation, "is_withheld", False):
+        content = HIDDEN_NOTICE
     else:
-        quote_html = f'<a class="annotation-quote" href="#hl-{pk}">{quote}</a>'
-    note_html = f'<div class="note">{annotation.note_html}</div>' if annotation.note_html else ""
+        quote = escape(annotation.short_exact)
+        if annotation.is_orphan:
+            quote_html = f'<blockquote class="annotation-quote">{quote}</blockquote>'
+        else:
+            quote_html = f'<a class="annotation-quote" href="#hl-{pk}">{quote}</a>'
+        note_html = f'<div class="note">{annotation.note_html}</div>' if annotation.note_html else ""
+        content = (
+            f"{quote_html}{tag_list(annotation.tag_links)}{note_html}"
+            f'<p class="annotation-meta"><span>{escape(annotation.author_name)}</span>'
+            f"{audience(annotation)}{dates(annotation)}{HIDDEN_BADGE if is_hidden else ''}"
+            f"{annotation_actions(annotation, links)}</p>"
+        )
     return (
-        f'<li class="annotation" id="annotation-{pk}" data-annotation="{pk}">{quote_html}'
-        f"{tag_list(annotation.tag_links)}{note_html}"
-        f'<p class="annotation-meta"><span>{escape(annotation.author_name)}</span>'
-        f"{audience(annotation)}{dates(annotation)}"
-        f"{actions(pk, next_query) if annotation.is_editable else ''}</p></li>"
+        f'<li class="annotation{" is-hidden" if is_hidden else ""}" id="annotation-{pk}"'
+        f' data-annotation="{pk}">{content}{thread_html(annotation, links)}</li>'
+    )
+
+
+def annotation_actions(annotation, links: Links) -> str:
+    pk, actions = annotation.pk, []
+    if getattr(annotation, "can_reply", False):
+        actions.append(f'<a class="js-reply-link" href="{links("reply_create", pk)}">Reply</a>')
+    if annotation.is_editable:
+        actions += [
+            f'<a href="{links("annotation_update", pk)}">Edit</a>',
+            f'<a href="{links("annotation_delete", pk)}">Delete</a>',
+        ]
+    if getattr(annotation, "can_moderate", False):
+        actions.append(moderation_link(annotation, "annotation", links))
+    if getattr(annotation, "can_flag", False):
+        actions.append(f'<a href="{links("annotation_flag", pk)}">Flag</a>')
+    return "".join(f" {action}" for action in actions)
+
+
+def moderation_link(item, kind: str, links: Links) -> str:
+    if item.hidden_at is not None:
+        return f'<a href="{links(f"{kind}_unhide", item.pk)}">Unhide</a>'
+    return f'<a href="{links(f"{kind}_hide", item.pk)}">Hide</a>'
+
+
+def thread_html(annotation, links: Links) -> str:
+    """The replies under an annotation as nested lists, built without recursion: a thread is as deep
+    as its readers make it. The highlight popover shows only how many there are (site.css)."""
+    if not (thread := getattr(annotation, "thread", [])):
+        return ""
+    html, root, stack = ['<ol class="replies" aria-label="Replies">'], int(annotation.pk), [iter(thread)]
+    count = 0
+    while stack:
+        reply = next(stack[-1], None)
+        if reply is None:
+            stack.pop()
+            html.append("</ol></li>" if stack else "</ol>")
+            continue
+        count += not reply.is_deleted
+        html.append(reply_item(reply, root, links))
+        if reply.thread:
+            html.append('<ol class="replies">')
+            stack.append(iter(reply.thread))
+        else:
+            html.append("</li>")
+    label = "1 reply" if count == 1 else f"{count} replies"
+    summary = f'<p class="thread-summary"><a href="#annotation-{root}">{label}</a></p>' if count else ""
+    return summary + "".join(html)
+
+
+def reply_item(reply, root: int, links: Links) -> str:
+    """A reply's list item, open for its answers: its note, author, dates and actions, or what stands
+    in its place ("deleted", "hidden by a moderator")."""
+    pk, is_hidden = int(reply.pk), reply.hidden_at is not None and not reply.is_withheld
+    if reply.is_deleted:
+        content = DELETED_NOTICE
+    elif reply.is_withheld:
+        content = HIDDEN_NOTICE
+    else:
+        content = (
+            f'<div class="note">{reply.note_html}</div>'
+            f'<p class="annotation-meta"><span>{escape(reply.author_name)}</span>{dates(reply)}'
+            f"{HIDDEN_BADGE if is_hidden else ''}{reply_actions(reply, root, links)}</p>"
+        )
+    return f'<li class="reply{" is-hidden" if is_hidden else ""}" id="reply-{pk}">{content}'
+
+
+def reply_actions(reply, root: int, links: Links) -> str:
+    actions = []
+    if reply.can_reply:
+        actions.append(
+            f'<a class="js-reply-link" href="{links("reply_create", root, parent=reply.pk)}">Reply</a>'
+        )
+    if reply.is_editable:
+        actions += [
+            f'<a href="{links("reply_update", reply.pk)}">Edit</a>',
+            f'<a href="{links("reply_delete", reply.pk)}">Delete</a>',
+        ]
+    if reply.can_moderate:
+        actions.append(moderation_link(reply, "reply", links))
+    return "".join(f" {action}" for action in actions)
+
+
+@register.simple_tag
+def reply_form_template() -> SafeString:
+    """The form that replies.js opens under a Reply link, the same for everyone: replies.js adds the
+    page's CSRF token and points it at the link's URL. Without JS the link opens the reply page."""
+    return mark_safe(
+        '<template class="js-reply-template"><form class="reply-form" method="post">'
+        f'<label>Your reply <span class="hint">Markdown, up to {NOTE_MAX_CHARS:,} characters</span>'
+        '<textarea name="note" rows="3" required></textarea></label>'
+        '<div class="form-actions"><button class="button" type="submit">Reply</button> '
+        '<button class="button button-quiet js-reply-cancel" type="button">Cancel</button></div>'
+        "</form></template>"
     )
 
 
@@ -122,12 +265,3 @@ def tag_list(tag_links) -> str:
         for tag in tag_links
     )
     return f'<ul class="tags" aria-label="Tags">{items}</ul>'
-
-
-def actions(pk: int, next_query: str) -> str:
-    edit_url = reverse("articles:annotation_update", args=[pk])
-    delete_url = reverse("articles:annotation_delete", args=[pk])
-    return (
-        f' <a href="{escape(edit_url)}?{next_query}">Edit</a>'
-        f' <a href="{escape(delete_url)}?{next_query}">Delete</a>'
-    )
