@@ -1,13 +1,17 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.utils.html import format_html
 from taggit.models import Tag as UnusedTaggitTag
 
 from articles.forms import TagsField
 from articles.models import Annotation, Article, Outlet, Story, Tag
+from articles.models.annotations import Flag, Reply
+from articles.permissions import can_hide
 from articles.services.annotations import set_annotation_tags
 from articles.services.articles import update_article_text
 from articles.services.coverage import compare_story
+from articles.services.moderation import hide, resolve_flags, root_of, unhide
 
 # Edits to these change what a story's comparison shows.
 COMPARED_FIELDS = {"body", "story", "title", "outlet"}
@@ -126,8 +130,14 @@ class AnnotationAdminForm(forms.ModelForm):
 @admin.register(Annotation)
 class AnnotationAdmin(admin.ModelAdmin):
     form = AnnotationAdminForm
-    list_display = ["__str__", "article", "author", "is_orphan", "created_at", "deleted_at"]
-    list_filter = ["is_orphan", ("deleted_at", admin.EmptyFieldListFilter), "tags"]
+    list_display = ["__str__", "article", "author", "is_orphan", "created_at", "deleted_at", "hidden_at"]
+    list_filter = [
+        "is_orphan",
+        ("deleted_at", admin.EmptyFieldListFilter),
+        ("hidden_at", admin.EmptyFieldListFilter),
+        "visibility",
+        "tags",
+    ]
     list_select_related = ["article", "author"]
     search_fields = ["exact", "note"]
     # Passages and their rendered notes are written only by the services, never by hand:
@@ -144,7 +154,10 @@ class AnnotationAdmin(admin.ModelAdmin):
         "note_html",
         "is_orphan",
         "created_at",
+        "hidden_at",
+        "hidden_by",
     ]
+    actions = ["hide_selected", "unhide_selected"]
 
     def has_add_permission(self, request):
         return False
@@ -166,3 +179,108 @@ class AnnotationAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
         for article in articles:
             article.touch_annotations()
+
+    @admin.action(description="Hide the selected annotations (public ones: groups moderate their own)")
+    def hide_selected(self, request, queryset):
+        moderate_selected(request, queryset.select_related("article"), hiding=True)
+
+    @admin.action(description="Unhide the selected annotations")
+    def unhide_selected(self, request, queryset):
+        moderate_selected(request, queryset.select_related("article"), hiding=False)
+
+
+def moderate_selected(request, items, *, hiding: bool) -> None:
+    """Hide or unhide annotations or replies through the service, by the app's rule: staff
+    moderate public threads; group threads are their moderators', private ones nobody's."""
+    changed = skipped = 0
+    for item in items:
+        if not can_hide(request.user, root_of(item)):
+            skipped += 1
+            continue
+        changed += hide(item=item, moderator=request.user) if hiding else unhide(item=item)
+    verb = "hidden" if hiding else "shown again"
+    messages.success(request, f"{changed} {verb}.")
+    if skipped:
+        messages.warning(request, f"{skipped} left alone: only public threads are moderated here.")
+
+
+@admin.register(Reply)
+class ReplyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "annotation", "author", "created_at", "edited_at", "deleted_at", "hidden_at"]
+    list_filter = [("deleted_at", admin.EmptyFieldListFilter), ("hidden_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["annotation", "author"]
+    search_fields = ["note", "author__username"]
+    # Written by their authors through the services; staff only hide and unhide them.
+    fields = readonly_fields = [
+        "annotation",
+        "parent",
+        "author",
+        "note",
+        "note_html",
+        "created_at",
+        "edited_at",
+        "deleted_at",
+        "hidden_at",
+        "hidden_by",
+    ]
+    actions = ["hide_selected", "unhide_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Hide the selected replies (in public threads)")
+    def hide_selected(self, request, queryset):
+        moderate_selected(request, queryset.select_related("annotation__article"), hiding=True)
+
+    @admin.action(description="Unhide the selected replies")
+    def unhide_selected(self, request, queryset):
+        moderate_selected(request, queryset.select_related("annotation__article"), hiding=False)
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ["flagged", "reason", "user", "created_at", "is_hidden", "resolved_at", "resolved_by"]
+    list_filter = [
+        ("resolved_at", admin.EmptyFieldListFilter),
+        ("annotation__hidden_at", admin.EmptyFieldListFilter),
+        "created_at",
+    ]
+    list_select_related = ["annotation__article", "user", "resolved_by"]
+    search_fields = ["reason", "annotation__exact", "annotation__note", "user__username"]
+    date_hierarchy = "created_at"
+    fields = readonly_fields = [
+        "flagged",
+        "annotation_note",
+        "user",
+        "reason",
+        "created_at",
+        "resolved_at",
+        "resolved_by",
+    ]
+    actions = ["resolve", "hide_and_resolve"]
+
+    def has_add_permission(self, request):
+        return False  # readers flag from the article page
+
+    @admin.display(description="annotation")
+    def flagged(self, flag):
+        """The annotation on its page, where staff also read its thread and can unhide it."""
+        return format_html('<a href="{}">{}</a>', flag.annotation.get_absolute_url(), flag.annotation)
+
+    @admin.display(description="note")
+    def annotation_note(self, flag):
+        return flag.annotation.note
+
+    @admin.display(description="hidden", boolean=True)
+    def is_hidden(self, flag):
+        return flag.annotation.hidden_at is not None
+
+    @admin.action(description="Resolve: nothing to do")
+    def resolve(self, request, queryset):
+        closed = resolve_flags(flags=queryset, resolver=request.user).flags
+        messages.success(request, f"{closed} flag(s) resolved.")
+
+    @admin.action(description="Hide their annotations and resolve every flag on them")
+    def hide_and_resolve(self, request, queryset):
+        result = resolve_flags(flags=queryset, resolver=request.user, hide_annotations=True)
+        messages.success(request, f"{result.hidden} annotation(s) hidden, {result.flags} flag(s) resolved.")
