@@ -36,12 +36,13 @@ def can_change_annotation(user, annotation: Annotation) -> bool:
 
 
 def access_annotation_for_edit(user, pk: int) -> Annotation:
-    """A live annotation the user may change; 404 otherwise, as if it did not exist."""
+    """A live annotation the user may change: 404 if they cannot read it, as if it did not exist;
+    403 if they read it but it is not theirs."""
     annotation = get_object_or_404(
         Annotation.objects.visible_to(user).select_related("article").prefetch_related("tags"), pk=pk
     )
     if not can_change_annotation(user, annotation):
-        raise Http404("No annotation of yours has this id.")
+        raise PermissionDenied("Only its author changes this annotation.")
     return annotation
 
 
@@ -59,10 +60,10 @@ def access_deleted_annotation(user, pk: int) -> Annotation:
 # (Reply.objects.visible_to), and may answer in it. Moderators hide and unhide an annotation or
 # a reply: others then see "hidden by a moderator" in its place, its author and the moderators
 # still see it in full. Who moderates is decided by the thread's root: the owner and moderators
-# of a group annotation's group; staff for public annotations, which have no group (and which
-# readers flag for them). Private annotations are never moderated: nobody but their author
-# reads them. Ids the user may not read answer 404, as if they did not exist; an action on
-# something the user sees but may not take it answers 403.
+# of a group annotation's group; for public annotations, which have no group (and which readers
+# flag), staff who may change annotations in the admin. Private annotations are never
+# moderated: nobody but their author reads them. Ids the user may not read answer 404, as if
+# they did not exist; an action on something the user sees but may not take it answers 403.
 
 
 def moderated_group_ids(user) -> set[int]:
@@ -82,7 +83,11 @@ def can_hide(user, annotation: Annotation, moderated: set[int] | None = None) ->
         return False
     if annotation.visibility == Visibility.GROUP:
         return annotation.group_id in (moderated_group_ids(user) if moderated is None else moderated)
-    return annotation.visibility == Visibility.PUBLIC and user.is_staff
+    return (
+        annotation.visibility == Visibility.PUBLIC
+        and user.is_staff
+        and user.has_perm("articles.change_annotation")
+    )
 
 
 def sees_in_full(user, item: Annotation | Reply, root: Annotation, moderated: set[int] | None = None) -> bool:
@@ -133,10 +138,10 @@ def access_reply_target(user, pk: int, parent_pk: str | None) -> tuple[Annotatio
 
 
 def access_reply_for_edit(user, pk: int) -> Reply:
-    """A live reply of the user's, in a thread they may still read; 404 otherwise."""
+    """A live reply of the user's: 404 if they cannot read it, 403 if they read it but it is not theirs."""
     reply = get_object_or_404(Reply.objects.visible_to(user).select_related("annotation__article"), pk=pk)
     if not can_change_reply(user, reply):
-        raise Http404("No reply of yours has this id.")
+        raise PermissionDenied("Only its author changes this reply.")
     return reply
 
 

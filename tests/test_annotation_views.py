@@ -131,7 +131,7 @@ def test_it_refuses_edits_by_others(client, alice, bob, article):
     annotation = annotate(article, alice, "Nadella", note="mine")
     client.force_login(bob)
     for name in ["articles:annotation_update", "articles:annotation_delete"]:
-        assert client.post(reverse(name, args=[annotation.pk]), {"note": "hacked"}).status_code == 404
+        assert client.post(reverse(name, args=[annotation.pk]), {"note": "hacked"}).status_code == 403
     annotation.refresh_from_db()
     assert annotation.note == "mine" and annotation.deleted_at is None
 

@@ -168,9 +168,12 @@ def test_a_private_annotation_is_never_moderated(client, bob, carol, staff, arti
     assert Annotation.objects.get(pk=private.pk).hidden_at is None and changed_at(article) == before
 
 
-def test_staff_moderate_public_annotations_and_nobody_else_does(client, alice, bob, carol, staff, article):
+def test_staff_moderate_public_annotations_and_nobody_else_does(
+    client, alice, bob, carol, staff, article, django_user_model
+):
     public = annotate(article, bob, "Microsoft", note="public rant")
-    for user in [alice, carol]:  # group roles mean nothing for a public annotation
+    staff_without_permissions = django_user_model.objects.create_user("pat", is_staff=True)
+    for user in [alice, carol, staff_without_permissions]:  # group roles mean nothing for a public annotation
         client.force_login(user)
         assert client.post(url("annotation_hide", public)).status_code == 403
     assert Annotation.objects.get(pk=public.pk).hidden_at is None
@@ -469,3 +472,27 @@ def test_what_a_moderator_hid_is_blanked_before_any_template_sees_it(bob, carol,
     assert shown.is_withheld and (shown.note_html, shown.author_name) == ("", "")
     [annotation] = ArticleAnnotations(carol, article).all
     assert not annotation.is_withheld and annotation.note_html and annotation.thread[0].note_html
+
+
+@pytest.mark.parametrize("reader, sees", [("erin", False), ("bob", True), ("carol", True), ("alice", True)])
+def test_a_hidden_annotation_leaves_tag_and_group_pages_for_all_but_author_and_moderators(
+    client, request, article, shared, team, reader, sees
+):
+    hide(item=shared, moderator=request.getfixturevalue("carol"))
+    client.force_login(request.getfixturevalue(reader))
+    group_page = client.get(reverse("articles:group_detail", args=[team.slug])).text
+    tag_page = client.get(reverse("articles:tag_detail", args=["rude-tag"]))
+    suggestions = client.get(reverse("articles:tag_suggestions"), {"q": "rude"}).json()["tags"]
+    assert ("Something rude." in group_page) == sees
+    assert tag_page.status_code == (200 if sees else 404)
+    assert ("rude-tag" in client.get(reverse("articles:tag_index")).text) == sees
+    assert (suggestions == ["rude-tag"]) == sees
+
+
+def test_a_hidden_public_annotation_leaves_its_authors_page_for_others(client, bob, carol, article, staff):
+    public = annotate(article, bob, "Microsoft", note="public rant")
+    hide(item=public, moderator=staff)
+    person = reverse("articles:person_detail", args=["bob"])
+    assert "public rant" not in client.get(person).text
+    client.force_login(bob)
+    assert "public rant" in client.get(person).text

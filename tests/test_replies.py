@@ -406,10 +406,10 @@ def test_it_refuses_an_edit_that_empties_a_reply(client, bob, public):
 
 def test_nobody_else_edits_or_deletes_a_reply_they_can_read(client, alice, bob, public):
     own = reply(public, bob, "bob's")
-    client.force_login(alice)  # she wrote the annotation, and reads the reply
+    client.force_login(alice)  # she wrote the annotation, and reads the reply: 403, not hers
     for name in ["articles:reply_update", "articles:reply_delete"]:
-        assert client.get(reverse(name, args=[own.pk])).status_code == 404
-        assert client.post(reverse(name, args=[own.pk]), {"note": "hers"}).status_code == 404
+        assert client.get(reverse(name, args=[own.pk])).status_code == 403
+        assert client.post(reverse(name, args=[own.pk]), {"note": "hers"}).status_code == 403
     own.refresh_from_db()
     assert (own.note, own.deleted_at) == ("bob's", None)
 

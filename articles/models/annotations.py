@@ -15,7 +15,7 @@ from taggit.models import ItemBase, TagBase
 
 from articles.models.corpus import Article
 from articles.text.anchoring import CONTEXT_CHARS
-from newsroom.accounts.models import Group, Membership
+from newsroom.accounts.models import Group, Membership, Role
 
 TAG_MAX_CHARS = 50
 # Invisible characters that would make two tags look the same; joiners stay (emoji, Persian).
@@ -110,6 +110,19 @@ class AnnotationQuerySet(models.QuerySet):
             | models.Q(author=user)
             | models.Q(visibility=Visibility.GROUP, group__in=their_groups)
         )
+
+    def shown_in_full_to(self, user):
+        """Without what a moderator hid from this reader: hidden items stay visible in full to their
+        author and to those who moderate them (permissions.can_hide's rule, in SQL)."""
+        if not user.is_authenticated:
+            return self.filter(hidden_at=None)
+        moderated = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.MODERATOR]).values(
+            "group"
+        )
+        shown = models.Q(hidden_at=None) | models.Q(author=user) | models.Q(group__in=moderated)
+        if user.is_staff and user.has_perm("articles.change_annotation"):
+            shown |= models.Q(visibility=Visibility.PUBLIC)
+        return self.filter(shown)
 
     def for_article(self, article):
         return self.filter(article=article)

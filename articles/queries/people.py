@@ -21,12 +21,14 @@ def latest_first(annotations) -> list:
 
 def group_annotations_page(viewer, group: Group, page_number) -> Page:
     """The group's latest annotations across all articles (the page is for its members only)."""
-    annotations = Annotation.objects.visible_to(viewer).filter(visibility=Visibility.GROUP, group=group)
+    annotations = Annotation.objects.visible_to(viewer).shown_in_full_to(viewer)
+    annotations = annotations.filter(visibility=Visibility.GROUP, group=group)
     return Paginator(latest_first(annotations), PASSAGES_PER_PAGE).get_page(page_number)
 
 
-def public_annotations_page(person, page_number) -> Page:
-    annotations = Annotation.objects.filter(author=person, visibility=Visibility.PUBLIC, deleted_at=None)
+def public_annotations_page(viewer, person, page_number) -> Page:
+    annotations = Annotation.objects.visible_to(viewer).shown_in_full_to(viewer)
+    annotations = annotations.filter(author=person, visibility=Visibility.PUBLIC)
     return Paginator(latest_first(annotations), PASSAGES_PER_PAGE).get_page(page_number)
 
 

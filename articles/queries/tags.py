@@ -22,7 +22,7 @@ def tag_url(slug: str) -> str:
 
 def visible_tags(user):
     """The tags of annotations the user can see: a tag on deleted annotations only is no tag."""
-    return Tag.objects.in_use(Annotation.objects.visible_to(user))
+    return Tag.objects.in_use(Annotation.objects.visible_to(user).shown_in_full_to(user))
 
 
 def existing_tag_slug(user, slug: str) -> str:
@@ -43,6 +43,7 @@ def tagged_passages_page(user, tag: Tag, page_number) -> Page:
     """Every passage with a tag, ordered so that the page groups them by story and outlet."""
     annotations = (
         Annotation.objects.visible_to(user)
+        .shown_in_full_to(user)
         .anchored()
         .filter(tags=tag)
         .select_related("article__story", "article__outlet", "author")
@@ -82,7 +83,9 @@ def tag_overview(user, story: Story | None = None) -> TagOverview:
     outlet_names = dict(Outlet.objects.filter(pk__in=[pk for pk in words if pk]).values_list("pk", "name"))
     outlet_ids = sorted(words, key=lambda pk: (pk is None, outlet_names.get(pk, "")))
     counts = (
-        TaggedAnnotation.objects.filter(content_object__in=Annotation.objects.visible_to(user).anchored())
+        TaggedAnnotation.objects.filter(
+            content_object__in=Annotation.objects.visible_to(user).shown_in_full_to(user).anchored()
+        )
         .filter(content_object__article__in=articles)
         .values_list("tag", "content_object__article__outlet")
         .annotate(passages=Count("pk"))

@@ -13,7 +13,7 @@ def person_detail(request, username):
         "person": person,
         "name": display_name(person),
         "groups": groups_in_common(request.user, person),
-        "annotations": public_annotations_page(person, request.GET.get("page")),
+        "annotations": public_annotations_page(request.user, person, request.GET.get("page")),
     }
     return render(request, "articles/person_detail.html", context)
 
