@@ -76,3 +76,31 @@ def test_nothing_is_fetched_while_the_tab_is_hidden(two_readers, alice):
     )
     bobs.wait_for_timeout(500)
     assert len(requests) == 1
+
+
+def test_a_reply_and_a_moderators_hiding_reach_the_other_member_live(
+    two_readers, alice, bob, django_user_model
+):
+    group, (alices, bobs) = two_readers
+    carol = django_user_model.objects.create_user("carol", password="pw")
+    Membership.objects.create(group=group, user=carol)
+    article = make_article(body=BODY)
+    question = annotate(
+        article, alice, "cloud contract", note="Which contract?", visibility="group", group=group
+    )
+    rude = annotate(article, carol, "Nadella", note="Something rude", visibility="group", group=group)
+    log_in(alices, "alice", next_url=article.get_absolute_url())
+    log_in(bobs, "bob", next_url=article.get_absolute_url())
+
+    bobs.locator(f".js-annotation-slot #annotation-{question.pk}").get_by_role("link", name="Reply").click()
+    bobs.get_by_role("textbox", name="Your reply").fill("The army's cloud.")
+    bobs.get_by_role("textbox", name="Your reply").press("Control+Enter")
+    expect(alices.locator(f"#annotation-{question.pk} .replies")).to_contain_text(
+        "The army's cloud.", timeout=APPEARS_WITHIN_MS
+    )
+
+    alices.locator(f".js-annotation-slot #annotation-{rude.pk}").get_by_role("link", name="Hide").click()
+    alices.get_by_role("button", name="Hide").click()
+    bob_sees = bobs.locator(f".js-annotation-slot #annotation-{rude.pk}")
+    expect(bob_sees).to_contain_text("Hidden by a moderator.", timeout=APPEARS_WITHIN_MS)
+    expect(bob_sees).not_to_contain_text("Something rude")
