@@ -70,3 +70,25 @@ def test_a_group_page_shows_members_and_group_annotations_to_members_only(
 def test_unknown_people_and_groups_answer_404(client):
     assert client.get(reverse("articles:person_detail", args=["nobody"])).status_code == 404
     assert client.get(reverse("articles:group_detail", args=["nothing"])).status_code == 404
+
+
+def test_ones_own_page_lists_replies_to_one_newest_first_with_the_unread_marked(client, alice, bob, notes):
+    from articles.services.replies import create_reply
+
+    create_reply(annotation=notes["public"], author=bob, note="First answer")
+    create_reply(annotation=notes["public"], author=alice, note="Her own answer")  # not a reply to her
+    mine = create_reply(annotation=notes["group"], author=alice, note="In the group")
+    create_reply(annotation=notes["group"], author=bob, parent=mine, note="Second answer")
+    client.force_login(alice)
+    url = reverse("articles:person_detail", args=["alice"])
+
+    page = client.get(url).text
+    assert page.index("Second answer") < page.index("First answer")
+    assert "Her own answer" not in page.split("Public annotations")[0]
+    assert page.count('<strong class="unread">new</strong>') == 2
+
+    assert client.get(url).text.count('<strong class="unread">new</strong>') == 0  # seen now
+    create_reply(annotation=notes["public"], author=bob, note="Third answer")
+    assert client.get(url).text.count('<strong class="unread">new</strong>') == 1
+    client.force_login(bob)
+    assert "Replies to you" not in client.get(url).text  # only on one's own page

@@ -1,11 +1,11 @@
 """People and groups as readers see them: only annotations and groups they may see."""
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F
+from django.db.models import F, Q
 
 from articles.models import Annotation
-from articles.models.annotations import Visibility
-from newsroom.accounts.models import Group
+from articles.models.annotations import Reply, Visibility
+from newsroom.accounts.models import Group, Profile
 
 PASSAGES_PER_PAGE = 50
 
@@ -36,3 +36,25 @@ def groups_in_common(viewer, person):
     """The person's groups that the viewer may know of: all of them for themselves, else shared ones."""
     groups = Group.objects.of(person)
     return groups if viewer.pk == person.pk else groups.filter(pk__in=Group.objects.of(viewer).values("pk"))
+
+
+REPLIES_SHOWN = 30
+
+
+def replies_to(person) -> list:
+    """The latest replies by others to the person's annotations and replies that they may read,
+    newest first; `is_unread` marks those since they last looked (Profile.replies_seen_at)."""
+    profile = Profile.objects.filter(user=person).first()
+    seen_at = profile.replies_seen_at if profile else None
+    replies = (
+        Reply.objects.visible_to(person)
+        .filter(Q(annotation__author=person) | Q(parent__author=person))
+        .exclude(author=person)
+        .filter(hidden_at=None)
+        .select_related("author", "annotation__article")
+        .order_by("-created_at", "-pk")[:REPLIES_SHOWN]
+    )
+    replies = list(replies)
+    for reply in replies:
+        reply.is_unread = seen_at is None or reply.created_at > seen_at
+    return replies

@@ -3,8 +3,14 @@
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404, render
 
-from articles.queries.people import group_annotations_page, groups_in_common, public_annotations_page
+from articles.queries.people import (
+    group_annotations_page,
+    groups_in_common,
+    public_annotations_page,
+    replies_to,
+)
 from newsroom.accounts.models import Group, display_name
+from newsroom.accounts.services import mark_replies_seen
 
 
 def person_detail(request, username):
@@ -15,6 +21,9 @@ def person_detail(request, username):
         "groups": groups_in_common(request.user, person),
         "annotations": public_annotations_page(request.user, person, request.GET.get("page")),
     }
+    if person == request.user:  # their own page: the replies to them, marked seen once shown
+        context["replies"] = replies_to(person)
+        mark_replies_seen(user=person)
     return render(request, "articles/person_detail.html", context)
 
 

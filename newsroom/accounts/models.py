@@ -18,6 +18,8 @@ def display_name(user) -> str:
 class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile")
     display_name = models.CharField(max_length=80, blank=True)
+    # When they last saw the replies to them: newer ones are marked unread.
+    replies_seen_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return display_name(self.user)

@@ -199,3 +199,8 @@ def set_display_name(*, user, name: str) -> Profile:
     profile.full_clean()
     profile.save(update_fields=["display_name"])
     return profile
+
+
+def mark_replies_seen(*, user) -> None:
+    """The user has seen the replies to them, up to now: none is unread any more."""
+    Profile.objects.update_or_create(user=user, defaults={"replies_seen_at": timezone.now()})
