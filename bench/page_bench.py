@@ -20,156 +20,48 @@ through services.create_annotation() as the UI writes them. Then it measures:
 The bare response is GET /tag-suggestions/?q=, a JSON view that answers {"tags": []} without a
 query: Django's request/response cycle and middleware, nothing else. Static files are collected
 into the temporary folder (DEBUG off needs whitenoise's manifest); a settings module there points
-STATIC_ROOT at them and changes nothing else. It prints figures and does not assert them.
+STATIC_ROOT at them and changes nothing else. It prints figures and does not assert them. The
+set-up (temporary site, gunicorn, client processes) is bench/harness.py's, shared with load_bench.py.
 """
 
 import argparse
-import http.client
-import multiprocessing
 import os
 import random
 import shutil
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import (
+    ROUND_SECONDS,
+    TAGS,
+    WARM_UP_SECONDS,
+    Load,
+    Target,
+    become_django,
+    bench_env,
+    check_ok,
+    client_pool,
+    copy_article,
+    free_port,
+    load_average,
+    measure_loads,
+    passages,
+    prepare_database,
+    sample_note,
+    start_gunicorn,
+    stop,
+    time_url,
+    wait_until_answering,
+)
+
 BARE_PATH = "/tag-suggestions/?q="
 ANNOTATION_COUNTS = [0, 100, 1_000]
 TARGET_RATE_SHARE = 0.25  # the page with 100 annotations, as a share of the bare rate
 TARGET_COLD_MS = 100  # the page with 1,000 annotations, server time with a cold cache
-SERVER_START_SECONDS = 30
-REQUEST_TIMEOUT_SECONDS = 30
-WARM_UP_SECONDS = 1.0  # of load on each URL before it is measured
-# Load runs in rounds that take the URLs in turn, so that a change in what else the machine is
-# doing falls on every URL alike instead of on whichever URL happened to be running.
-ROUND_SECONDS = 2.0
-
-TAGS = [
-    "framing",
-    "sourcing",
-    "loaded language",
-    "omission",
-    "context",
-    "statistics",
-    "quote",
-    "opinion",
-    "headline",
-    "correction",
-]
-# {word} is a word of the passage, {n} the annotation's number: every note is a little different.
-NOTES = [
-    "Who says so? *No source* is given for this.",
-    "Compare the **other outlets'** wording of this passage.",
-    "The word `{word}` carries the framing here.",
-    "Check against the report: https://example.com/reports/{n}",
-    "- a claim\n- no figure to back it\n- see note {n}",
-    "> {word}\n\nQuoted without its context.",
-    "Is _{word}_ the right word? [A glossary](https://example.org/glossary#{n})",
-    "Correction {n}: the date is wrong.",
-]
-SETTINGS_MODULE = "bench_settings"
-SETTINGS_TEXT = '''"""Settings for bench/page_bench.py: the project's, with static files collected here."""
-
-from newsroom.settings import *  # noqa: F403
-
-STATIC_ROOT = {static_root!r}
-'''
-
-
-@dataclass
-class Timings:
-    """Server time of one URL in one cache state, in seconds, and what the page was like."""
-
-    samples: list[float]  # wall clock
-    cpu_samples: list[float]  # this process's CPU time: steadier than wall clock on a busy machine
-    queries: int
-    size: int  # bytes of the response body
-
-    @property
-    def median_ms(self) -> float:
-        return 1000 * statistics.median(self.samples)
-
-    @property
-    def p95_ms(self) -> float:
-        return 1000 * statistics.quantiles(self.samples, n=20, method="inclusive")[18]
-
-    @property
-    def cpu_median_ms(self) -> float:
-        return 1000 * statistics.median(self.cpu_samples)
-
-
-@dataclass
-class Load:
-    """One URL under gunicorn, summed over its rounds."""
-
-    done: list[int] = field(default_factory=list)  # per client job
-    elapsed: list[float] = field(default_factory=list)  # per client job, seconds
-    failures: int = 0
-    latencies: list[float] = field(default_factory=list)  # seconds, as the clients saw them
-    server_cpu: float | None = 0.0  # seconds of gunicorn's processes; None where /proc is missing
-
-    def add_round(self, runs: list[tuple[int, int, float, list[float]]], server_cpu: float | None) -> None:
-        if not self.done:
-            self.done, self.elapsed = [0] * len(runs), [0.0] * len(runs)
-        for index, (done, failed, elapsed, latencies) in enumerate(runs):
-            self.done[index] += done
-            self.elapsed[index] += elapsed
-            self.failures += failed
-            self.latencies += latencies
-        self.server_cpu = (
-            None if server_cpu is None or self.server_cpu is None else self.server_cpu + server_cpu
-        )
-
-    @property
-    def rate(self) -> float:
-        """Completed requests per second, all clients together."""
-        return sum(done / elapsed for done, elapsed in zip(self.done, self.elapsed, strict=True) if elapsed)
-
-    @property
-    def median_ms(self) -> float:
-        return 1000 * statistics.median(self.latencies) if self.latencies else float("nan")
-
-    @property
-    def cpu_ms(self) -> float | None:
-        """Server CPU time per completed request."""
-        requests = sum(self.done)
-        return 1000 * self.server_cpu / requests if self.server_cpu is not None and requests else None
-
-
-def prepare_database(env: dict, work_dir: Path) -> None:
-    """Migrate, collect static files and import the corpus, each in a subprocess as in production."""
-    manage = [sys.executable, "manage.py"]
-    for command in [
-        ["migrate", "--noinput", "--verbosity", "0"],
-        ["collectstatic", "--noinput", "--verbosity", "0"],
-        ["import_corpus", "fixtures"],
-    ]:
-        done = subprocess.run([*manage, *command], cwd=ROOT, env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"manage.py {command[0]} failed:\n{done.stdout}{done.stderr}")
-        if done.stdout.strip():
-            print(f"{command[0]:<14} {done.stdout.strip()}")
-
-
-def passages(body: str, count: int, rng: random.Random):
-    """count (start, end) spans of the body that begin and end on text, not spaces."""
-    from articles.text.anchoring import trim_selection
-
-    while count:
-        start = rng.randrange(len(body))
-        # Mostly a phrase or a sentence (median ~55 characters), now and then a paragraph.
-        length = min(600, max(3, int(rng.lognormvariate(4, 0.7))))
-        start, end = trim_selection(body, start, start + length)
-        if start < end:
-            count -= 1
-            yield start, end
 
 
 def make_bench_articles(seed: int) -> list:
@@ -186,22 +78,9 @@ def make_bench_articles(seed: int) -> list:
     # One transaction: each create_annotation() is then a savepoint, not a commit (an fsync).
     with transaction.atomic():
         for count in ANNOTATION_COUNTS:
-            article = Article(
-                outlet=source.outlet,
-                story=source.story,
-                title=f"{source.title} (bench copy, {count:,} annotations)",
-                slug=f"{source.slug[:150]}-bench-{count}",
-                byline=source.byline,
-                published_on=source.published_on,
-                source_url=source.source_url,
-                body=source.body,
-                source_file=f"bench-{count}",
-            )
-            article.full_clean()
-            article.save()
+            article = copy_article(source, f"bench-{count}", f"bench copy, {count:,} annotations")
             rng = random.Random(f"{seed}-{count}")
             for n, (start, end) in enumerate(passages(article.body, count, rng)):
-                words = article.body[start:end].split() or ["this"]
                 create_annotation(
                     article=article,
                     author=rng.choice(authors),
@@ -209,40 +88,10 @@ def make_bench_articles(seed: int) -> list:
                     end=end,
                     exact=article.body[start:end],
                     tags=rng.sample(TAGS, rng.randint(1, 3)),
-                    note=rng.choice(NOTES).format(word=rng.choice(words).strip(".,;:“”\"'"), n=n),
+                    note=sample_note(rng, article.body[start:end], n),
                 )
             articles.append(article)
     return articles
-
-
-def time_url(client, path: str, requests: int, *, cold: bool) -> Timings:
-    """Server time of requests GETs of one path, after a few untimed ones to warm up the process."""
-    from django.core.cache import cache
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(3):  # compiled templates, the static manifest, a primed fragment cache
-        check_ok(client.get(path), path)
-    samples, cpu_samples = [], []
-    for _ in range(requests):
-        if cold:
-            cache.clear()
-        started, cpu_started = time.perf_counter(), time.process_time()
-        response = client.get(path)
-        samples.append(time.perf_counter() - started)
-        cpu_samples.append(time.process_time() - cpu_started)
-        check_ok(response, path)
-    # Counted on one extra request, apart from the timed ones: capturing adds its own overhead.
-    if cold:
-        cache.clear()
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    return Timings(samples, cpu_samples, len(queries), len(response.content))
-
-
-def check_ok(response, path: str) -> None:
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {path} answered {response.status_code}")
 
 
 def check_page(client, article, count: int) -> str:
@@ -320,123 +169,18 @@ def report_save_and_refresh(rows: list) -> None:
         print(f"{page:<14} {save_bytes:>10,} {save_queries:>8} {refresh_bytes:>14,} {refresh_queries:>8}")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess.Popen:
-    command = [
-        *[sys.executable, "-m", "gunicorn", "newsroom.wsgi"],
-        *["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync"],
-        *["--error-logfile", str(log)],
-    ]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def wait_until_answering(server: subprocess.Popen, port: int, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with code {server.returncode}:\n{log.read_text()}")
-        try:
-            if fetch(port, BARE_PATH) == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"gunicorn did not answer within {SERVER_START_SECONDS} s:\n{log.read_text()}")
-
-
-def stop(server: subprocess.Popen) -> None:
-    server.terminate()  # the master stops its workers on SIGTERM
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
-def fetch(port: int, path: str) -> int:
-    """GET a path on a new connection, read the whole answer and return its status."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT_SECONDS)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        response.read()
-        return response.status
-    finally:
-        connection.close()
-
-
-def drive(port: int, path: str, seconds: float) -> tuple[int, int, float, list[float]]:
-    """One client process: GET path back to back for seconds; (done, failed, elapsed, latencies)."""
-    done, failed, latencies = 0, 0, []
-    started = time.perf_counter()
-    deadline = started + seconds
-    while (now := time.perf_counter()) < deadline:
-        try:
-            status = fetch(port, path)
-        except (OSError, http.client.HTTPException):
-            status = 0
-        latencies.append(time.perf_counter() - now)
-        if status == 200:
-            done += 1
-        else:
-            failed += 1
-    return done, failed, time.perf_counter() - started, latencies
-
-
-def server_cpu_seconds(master_pid: int) -> float | None:
-    """User + system CPU time so far of gunicorn's master and workers; None without Linux's /proc."""
-    total_ticks, found = 0, False
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            # The fields after the command name, which is in parentheses and may contain spaces.
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # a process that ended meanwhile
-        if int(stat.parent.name) == master_pid or int(fields[1]) == master_pid:
-            total_ticks += int(fields[11]) + int(fields[12])  # utime, stime
-            found = True
-    return total_ticks / os.sysconf("SC_CLK_TCK") if found else None
-
-
-def run_clients(pool, port: int, path: str, clients: int, seconds: float) -> list:
-    jobs = [(port, path, seconds)] * clients
-    return pool.starmap_async(drive, jobs).get(seconds + REQUEST_TIMEOUT_SECONDS + 5)
-
-
-def measure_loads(pool, server: subprocess.Popen, port: int, args, paths: dict) -> dict:
-    """Load keyed like paths: a warm-up per URL, then rounds that take the URLs in turn."""
-    for path in paths.values():
-        # Every worker gets the page's fragments into its own cache before anything is counted.
-        run_clients(pool, port, path, args.clients, WARM_UP_SECONDS)
-    rounds = max(1, round(args.seconds / ROUND_SECONDS))
-    loads = {label: Load() for label in paths}
-    for _ in range(rounds):
-        for label, path in paths.items():
-            before = server_cpu_seconds(server.pid)
-            runs = run_clients(pool, port, path, args.clients, args.seconds / rounds)
-            after = server_cpu_seconds(server.pid)
-            loads[label].add_round(runs, None if before is None or after is None else after - before)
-    return loads
-
-
 def measure_gunicorn(args, env: dict, articles: list, work_dir: Path) -> dict:
     """Load keyed by label ("bare" or an annotation count)."""
-    paths = {"bare": BARE_PATH} | {
-        count: article.get_absolute_url() for count, article in zip(ANNOTATION_COUNTS, articles, strict=True)
+    targets = {"bare": Target(BARE_PATH)} | {
+        count: Target(article.get_absolute_url())
+        for count, article in zip(ANNOTATION_COUNTS, articles, strict=True)
     }
     port, log = free_port(), work_dir / "gunicorn.log"
     server = start_gunicorn(env, port, args.workers, log)
     try:
-        wait_until_answering(server, port, log)
-        # spawn, not fork: the clients start clean, without this process's Django or its database.
-        # Leaving the block terminates them, also on error.
-        with multiprocessing.get_context("spawn").Pool(args.clients) as pool:
-            return measure_loads(pool, server, port, args, paths)
+        wait_until_answering(server, port, log, BARE_PATH)
+        with client_pool(args.clients) as pool:
+            return measure_loads(pool, server, port, targets, args.clients, args.seconds)
     finally:
         stop(server)
 
@@ -534,10 +278,6 @@ def overlap(article) -> str:
     return f"{share:.0%} of the text highlighted, {mean:.1f} deep on average, {max(covered)} at most"
 
 
-def load_average() -> str:
-    return ", ".join(f"{load:.1f}" for load in os.getloadavg())
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10, help="load per URL under gunicorn (default 10)")
@@ -551,26 +291,10 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
 
     work_dir = Path(tempfile.mkdtemp(prefix="page-bench-"))
-    settings_text = SETTINGS_TEXT.format(static_root=str(work_dir / "static"))
-    (work_dir / f"{SETTINGS_MODULE}.py").write_text(settings_text)
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{work_dir / 'bench.sqlite3'}",
-        "DEBUG": "false",
-        "SECRET_KEY": "bench",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(work_dir), os.environ.get("PYTHONPATH")])),
-    }
+    env = bench_env(work_dir, database_url=f"sqlite:///{work_dir / 'bench.sqlite3'}")
     try:
-        prepare_database(env, work_dir)
-
-        # This process becomes a Django process on the same database and settings.
-        os.environ.update(env)
-        sys.path[:0] = [str(work_dir), str(ROOT)]
-        import django
-
-        django.setup()
+        prepare_database(env)
+        become_django(env, work_dir)
         from django.db import connections
         from django.test import Client
 

@@ -1,0 +1,378 @@
+"""What the benchmarks that serve the site share: a temporary site (its settings module, database
+and static files), sample annotations, gunicorn on 127.0.0.1 and client processes that load it.
+
+Used by bench/page_bench.py and bench/load_bench.py, which run as scripts (so this folder is on
+sys.path). Importing it needs no Django: client processes import it and stay plain HTTP clients.
+"""
+
+import http.client
+import multiprocessing
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS_MODULE = "bench_settings"
+SERVER_START_SECONDS = 30
+REQUEST_TIMEOUT_SECONDS = 30
+WARM_UP_SECONDS = 1.0  # of load on each URL before it is measured
+# Load runs in rounds that take the URLs in turn, so that a change in what else the machine is
+# doing falls on every URL alike instead of on whichever URL happened to be running.
+ROUND_SECONDS = 2.0
+
+TAGS = [
+    "framing",
+    "sourcing",
+    "loaded language",
+    "omission",
+    "context",
+    "statistics",
+    "quote",
+    "opinion",
+    "headline",
+    "correction",
+]
+# {word} is a word of the passage, {n} the annotation's number: every note is a little different.
+NOTES = [
+    "Who says so? *No source* is given for this.",
+    "Compare the **other outlets'** wording of this passage.",
+    "The word `{word}` carries the framing here.",
+    "Check against the report: https://example.com/reports/{n}",
+    "- a claim\n- no figure to back it\n- see note {n}",
+    "> {word}\n\nQuoted without its context.",
+    "Is _{word}_ the right word? [A glossary](https://example.org/glossary#{n})",
+    "Correction {n}: the date is wrong.",
+]
+SETTINGS_TEXT = '''"""Settings for a benchmark: the project's, with static files collected here."""
+
+from newsroom.settings import *  # noqa: F403
+
+STATIC_ROOT = {static_root!r}
+'''
+
+
+# The temporary site.
+
+
+def bench_env(work_dir: Path, *, database_url: str | None, settings: str = "") -> dict:
+    """The environment of manage.py, gunicorn and the bench's own Django: DEBUG off, and a settings
+    module in work_dir that is the project's with static files collected into work_dir, plus
+    `settings` (more Python lines). Without database_url, the settings choose the database."""
+    static_root = str(work_dir / "static")
+    (work_dir / f"{SETTINGS_MODULE}.py").write_text(SETTINGS_TEXT.format(static_root=static_root) + settings)
+    env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env | {
+        "DEBUG": "false",
+        "SECRET_KEY": "bench",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(work_dir), os.environ.get("PYTHONPATH")])),
+    }
+
+
+def prepare_database(env: dict) -> None:
+    """Migrate, collect static files and import the corpus, each in a subprocess as in production."""
+    manage = [sys.executable, "manage.py"]
+    for command in [
+        ["migrate", "--noinput", "--verbosity", "0"],
+        ["collectstatic", "--noinput", "--verbosity", "0"],
+        ["import_corpus", "fixtures"],
+    ]:
+        done = subprocess.run([*manage, *command], cwd=ROOT, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"manage.py {command[0]} failed:\n{done.stdout}{done.stderr}")
+        if done.stdout.strip():
+            print(f"{command[0]:<14} {done.stdout.strip()}")
+
+
+def become_django(env: dict, work_dir: Path) -> None:
+    """This process becomes a Django process on the same database and settings as the server."""
+    if "DATABASE_URL" not in env:
+        os.environ.pop("DATABASE_URL", None)
+    os.environ.update(env)
+    sys.path[:0] = [str(work_dir), str(ROOT)]
+    import django
+
+    django.setup()
+
+
+# Sample annotations.
+
+
+def passages(body: str, count: int, rng):
+    """count (start, end) spans of the body that begin and end on text, not spaces."""
+    from articles.text.anchoring import trim_selection  # no Django: client processes use it too
+
+    while count:
+        start = rng.randrange(len(body))
+        # Mostly a phrase or a sentence (median ~55 characters), now and then a paragraph.
+        length = min(600, max(3, int(rng.lognormvariate(4, 0.7))))
+        start, end = trim_selection(body, start, start + length)
+        if start < end:
+            count -= 1
+            yield start, end
+
+
+def sample_note(rng, passage: str, n: int) -> str:
+    """A short Markdown note about the passage, the n-th of its kind."""
+    words = passage.split() or ["this"]
+    return rng.choice(NOTES).format(word=rng.choice(words).strip(".,;:“”\"'"), n=n)
+
+
+def copy_article(source, key: str, about: str):
+    """A new article of source's outlet and story with its text: one more page to annotate. key
+    makes its slug and file name unique, about is added to its title in parentheses."""
+    from articles.models import Article
+
+    article = Article(
+        outlet=source.outlet,
+        story=source.story,
+        title=f"{source.title} ({about})",
+        slug=f"{source.slug[:150]}-{key}",
+        byline=source.byline,
+        published_on=source.published_on,
+        source_url=source.source_url,
+        body=source.body,
+        source_file=key,
+    )
+    article.full_clean()
+    article.save()
+    return article
+
+
+# Server time in this process.
+
+
+@dataclass
+class Timings:
+    """Server time of one URL in one cache state, in seconds, and what the page was like."""
+
+    samples: list[float]  # wall clock
+    cpu_samples: list[float]  # this process's CPU time: steadier than wall clock on a busy machine
+    queries: int
+    size: int  # bytes of the response body
+
+    @property
+    def median_ms(self) -> float:
+        return 1000 * statistics.median(self.samples)
+
+    @property
+    def p95_ms(self) -> float:
+        return 1000 * statistics.quantiles(self.samples, n=20, method="inclusive")[18]
+
+    @property
+    def cpu_median_ms(self) -> float:
+        return 1000 * statistics.median(self.cpu_samples)
+
+
+def time_url(client, path: str, requests: int, *, cold: bool) -> Timings:
+    """Server time of requests GETs of one path, after a few untimed ones to warm up the process."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):  # compiled templates, the static manifest, a primed fragment cache
+        check_ok(client.get(path), path)
+    samples, cpu_samples = [], []
+    for _ in range(requests):
+        if cold:
+            cache.clear()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        response = client.get(path)
+        samples.append(time.perf_counter() - started)
+        cpu_samples.append(time.process_time() - cpu_started)
+        check_ok(response, path)
+    # Counted on one extra request, apart from the timed ones: capturing adds its own overhead.
+    if cold:
+        cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    return Timings(samples, cpu_samples, len(queries), len(response.content))
+
+
+def check_ok(response, path: str) -> None:
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {path} answered {response.status_code}")
+
+
+# gunicorn.
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(env: dict, port: int, workers: int, log: Path, *options: str) -> subprocess.Popen:
+    """gunicorn's sync workers on 127.0.0.1:port; its own log in `log`, with more `options`."""
+    command = [
+        *[sys.executable, "-m", "gunicorn", "newsroom.wsgi"],
+        *["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync"],
+        # Not the control socket in ~/.gunicorn/ that every other gunicorn of this user shares.
+        *["--error-logfile", str(log), "--no-control-socket", *options],
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_until_answering(server: subprocess.Popen, port: int, log: Path, path: str) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with code {server.returncode}:\n{log.read_text()}")
+        try:
+            if fetch(port, path) == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"gunicorn did not answer within {SERVER_START_SECONDS} s:\n{log.read_text()}")
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()  # the master stops its workers on SIGTERM
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def server_cpu_seconds(master_pid: int) -> float | None:
+    """User + system CPU time so far of gunicorn's master and workers; None without Linux's /proc."""
+    total_ticks, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The fields after the command name, which is in parentheses and may contain spaces.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # a process that ended meanwhile
+        if int(stat.parent.name) == master_pid or int(fields[1]) == master_pid:
+            total_ticks += int(fields[11]) + int(fields[12])  # utime, stime
+            found = True
+    return total_ticks / os.sysconf("SC_CLK_TCK") if found else None
+
+
+def load_average() -> str:
+    return ", ".join(f"{load:.1f}" for load in os.getloadavg())
+
+
+# Client processes driving one URL after another.
+
+
+@dataclass(frozen=True)
+class Target:
+    """One URL under load: GET path with these headers, counted as done when it answers `expect`."""
+
+    path: str
+    headers: tuple[tuple[str, str], ...] = ()
+    expect: int = 200
+
+
+def fetch(port: int, path: str, headers: tuple[tuple[str, str], ...] = ()) -> int:
+    """GET a path on a new connection, read the whole answer and return its status."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT_SECONDS)
+    try:
+        connection.request("GET", path, headers=dict(headers))
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def drive(port: int, target: Target, seconds: float) -> tuple[int, int, float, list[float]]:
+    """One client process: GET the target back to back for seconds; (done, failed, elapsed, latencies)."""
+    done, failed, latencies = 0, 0, []
+    started = time.perf_counter()
+    deadline = started + seconds
+    while (now := time.perf_counter()) < deadline:
+        try:
+            status = fetch(port, target.path, target.headers)
+        except (OSError, http.client.HTTPException):
+            status = 0
+        latencies.append(time.perf_counter() - now)
+        if status == target.expect:
+            done += 1
+        else:
+            failed += 1
+    return done, failed, time.perf_counter() - started, latencies
+
+
+@dataclass
+class Load:
+    """One URL under gunicorn, summed over its rounds."""
+
+    done: list[int] = field(default_factory=list)  # per client job
+    elapsed: list[float] = field(default_factory=list)  # per client job, seconds
+    failures: int = 0
+    latencies: list[float] = field(default_factory=list)  # seconds, as the clients saw them
+    server_cpu: float | None = 0.0  # seconds of gunicorn's processes; None where /proc is missing
+
+    def add_round(self, runs: list[tuple[int, int, float, list[float]]], server_cpu: float | None) -> None:
+        if not self.done:
+            self.done, self.elapsed = [0] * len(runs), [0.0] * len(runs)
+        for index, (done, failed, elapsed, latencies) in enumerate(runs):
+            self.done[index] += done
+            self.elapsed[index] += elapsed
+            self.failures += failed
+            self.latencies += latencies
+        self.server_cpu = (
+            None if server_cpu is None or self.server_cpu is None else self.server_cpu + server_cpu
+        )
+
+    @property
+    def rate(self) -> float:
+        """Completed requests per second, all clients together."""
+        return sum(done / elapsed for done, elapsed in zip(self.done, self.elapsed, strict=True) if elapsed)
+
+    @property
+    def median_ms(self) -> float:
+        return 1000 * statistics.median(self.latencies) if self.latencies else float("nan")
+
+    @property
+    def cpu_ms(self) -> float | None:
+        """Server CPU time per completed request."""
+        requests = sum(self.done)
+        return 1000 * self.server_cpu / requests if self.server_cpu is not None and requests else None
+
+
+def ignore_interrupts() -> None:
+    """In client processes: Ctrl-C is for the bench, which ends them and cleans up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def client_pool(processes: int):
+    """Client processes, started with spawn, not fork: clean, without this process's Django or its
+    database. Use it in a with block: leaving it ends them, also on error."""
+    return multiprocessing.get_context("spawn").Pool(processes, initializer=ignore_interrupts)
+
+
+def run_clients(pool, port: int, target: Target, clients: int, seconds: float) -> list:
+    jobs = [(port, target, seconds)] * clients
+    return pool.starmap_async(drive, jobs).get(seconds + REQUEST_TIMEOUT_SECONDS + 5)
+
+
+def measure_loads(pool, server: subprocess.Popen, port: int, targets: dict, clients: int, seconds: float):
+    """Load keyed like targets: a warm-up per URL, then rounds that take the URLs in turn, seconds
+    per URL in all."""
+    for target in targets.values():
+        # Every worker gets the page's fragments into its own cache before anything is counted.
+        run_clients(pool, port, target, clients, WARM_UP_SECONDS)
+    rounds = max(1, round(seconds / ROUND_SECONDS))
+    loads = {label: Load() for label in targets}
+    for _ in range(rounds):
+        for label, target in targets.items():
+            before = server_cpu_seconds(server.pid)
+            runs = run_clients(pool, port, target, clients, seconds / rounds)
+            after = server_cpu_seconds(server.pid)
+            loads[label].add_round(runs, None if before is None or after is None else after - before)
+    return loads
