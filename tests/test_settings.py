@@ -94,3 +94,12 @@ def test_the_demo_account_command_reads_the_hosts_from_the_environment(tmp_path)
     assert result.returncode != 0
     assert "The demo accounts have a published password" in result.stderr
     assert not database.exists()
+
+
+@pytest.mark.parametrize("url", ["", "sqlite:////tmp/elsewhere.sqlite3"])
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions_whatever_the_file(monkeypatch, url):
+    settings = settings_with(monkeypatch, DATABASE_URL=url)
+    database = settings["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
+    assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
