@@ -105,3 +105,23 @@ def test_it_answers_304_when_only_what_the_reader_may_not_see_changed(client, al
     annotate(article, alice, "protested")
     changed = fragments(client, article, etag=etag)
     assert changed.status_code == 200 and "protested</mark>" in changed.json()["text"]
+
+
+def test_a_member_who_leaves_the_group_no_longer_gets_its_notes_from_any_cache(client, alice, bob):
+    from newsroom.accounts.models import Group, Membership, Role
+
+    group = Group.objects.create(name="Team", slug="team")
+    Membership.objects.create(group=group, user=alice, role=Role.OWNER)
+    membership = Membership.objects.create(group=group, user=bob)
+    article = make_article(body=BODY)
+    shared = annotate(article, alice, "The letter", visibility="group", group=group)
+    client.force_login(bob)
+    seen = fragments(client, article)
+    assert f'id="hl-{shared.pk}"' in seen.json()["text"]
+    assert f'id="hl-{shared.pk}"' in client.get(article.get_absolute_url()).text
+
+    membership.delete()
+
+    after = fragments(client, article, etag=seen["ETag"])
+    assert after.status_code == 200 and f'id="hl-{shared.pk}"' not in after.json()["text"]
+    assert f'id="hl-{shared.pk}"' not in client.get(article.get_absolute_url()).text

@@ -1,5 +1,6 @@
 """The corpus: outlets, stories and their articles, as imported and edited."""
 
+from django.core.cache import cache
 from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
@@ -91,6 +92,10 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(state_key(self.pk))
+
     def get_absolute_url(self):
         return reverse("articles:article_detail", args=[self.pk, self.slug])
 
@@ -116,3 +121,10 @@ class Article(models.Model):
         """Mark the rendered highlights as stale."""
         self.annotations_changed_at = timezone.now()
         Article.objects.filter(pk=self.pk).update(annotations_changed_at=self.annotations_changed_at)
+        cache.delete(state_key(self.pk))
+
+
+def state_key(pk: int) -> str:
+    """The cache key of an article's state (queries.reading.article_state): dropped on each write,
+    so that this process sees its own writes at once."""
+    return f"article-state:{pk}"

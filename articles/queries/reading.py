@@ -9,11 +9,13 @@ from functools import cached_property
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import F
 from django.urls import reverse
 
 from articles.models import Annotation, Article, TaggedAnnotation
 from articles.models.annotations import Reply, Visibility
+from articles.models.corpus import state_key
 from articles.navigation import with_query
 from articles.permissions import (
     can_change_annotation,
@@ -26,7 +28,7 @@ from articles.permissions import (
 )
 from articles.queries.tags import existing_tag_slug, tag_url
 from articles.text.segments import Segment, highlight_segments
-from newsroom.accounts.models import Group
+from newsroom.accounts.models import Group, roles_of
 
 
 @dataclass
@@ -329,7 +331,7 @@ class ArticleAnnotations:
         """Everything the fragments show depends on: the one key of their caches and their ETag."""
         article = self.article
         parts = (article.pk, article.updated_at, article.annotations_changed_at)
-        parts += (self.user.pk, self.filters, self.columns, self.shared)
+        parts += (self.user.pk, roles_of(self.user.pk), self.filters, self.columns, self.shared)
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     @cached_property
@@ -415,6 +417,20 @@ def checked_layer(user, layer: str) -> str:
         return layer
     group_id = parse_id(layer.removeprefix("group-")) if layer.startswith("group-") else None
     return layer if group_id and Group.objects.of(user).filter(pk=group_id).exists() else ""
+
+
+# How long a server process trusts its copy of an article's state: others' writes reach a
+# polling reader within this (plus their poll interval), without a query on every poll.
+ARTICLE_STATE_SECONDS = 2
+
+
+def article_state(pk: int) -> tuple | None:
+    """What an article's fragments depend on besides their reader: its timestamps (None if none)."""
+    key = state_key(pk)
+    if (state := cache.get(key)) is None:
+        state = Article.objects.filter(pk=pk).values_list("updated_at", "annotations_changed_at").first()
+        cache.set(key, state, ARTICLE_STATE_SECONDS)
+    return state
 
 
 def article_reading(reading: ArticleAnnotations) -> dict:

@@ -13,10 +13,14 @@ import json
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
+
+from articles.queries.reading import article_state
+from newsroom.accounts.models import roles_of
 
 PAGE_SECONDS = 60
 
@@ -57,7 +61,26 @@ def cached_page(
     return response
 
 
-def fragments_response(request, reading) -> HttpResponse:
+def poll_key(request, pk: int) -> str:
+    """Who asks for which article's fragments, as which page shows them, at which state of the
+    article: a poll that asks again with the same key and the same ETag gets its 304 from the cache.
+
+    The reader is the session's user id and their groups, not the user loaded from the database:
+    a 304 only says "nothing changed since the copy you have", which tells an out-of-date session
+    nothing.
+    """
+    reader = request.session.get(SESSION_KEY)
+    parts = (reader, roles_of(reader), pk, article_state(pk), sorted(request.GET.lists()))
+    return "poll:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def not_modified_since(request, key: str) -> HttpResponse | None:
+    """304 if this poll's fragments are the ones the browser has, else None (build them)."""
+    etag = cache.get(key)
+    return get_conditional_response(request, etag=etag) if etag else None
+
+
+def fragments_response(request, reading, poll: str) -> HttpResponse:
     """An article's two fragments as JSON, or 304 if the browser's copy is still current.
 
     The ETag is the hash of what they show, so it stays the same (and the answer is 304) when
@@ -74,6 +97,7 @@ def fragments_response(request, reading) -> HttpResponse:
         etag_and_body = (f'"{hashlib.sha256(body).hexdigest()[:32]}"', body)
         cache.set(key, etag_and_body, PAGE_SECONDS * 10)
     etag, body = etag_and_body
+    cache.set(poll, etag, PAGE_SECONDS * 10)
     if (not_modified := get_conditional_response(request, etag=etag)) is not None:
         return not_modified
     response = HttpResponse(body, content_type="application/json")

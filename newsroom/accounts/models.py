@@ -75,6 +75,16 @@ class Group(models.Model):
         return self.memberships.filter(user=user).values_list("role", flat=True).first()
 
 
+def roles_of(user_id) -> tuple:
+    """(group id, role) of each group a user is in: what decides which group notes they read
+    and moderate, so it is part of the keys of everything cached per reader."""
+    if user_id is None:
+        return ()
+    return tuple(
+        Membership.objects.filter(user_id=user_id).order_by("group_id").values_list("group_id", "role")
+    )
+
+
 class Membership(models.Model):
     group = models.ForeignKey(Group, models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
