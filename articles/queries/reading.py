@@ -322,7 +322,7 @@ class ArticleAnnotations:
 
     @cached_property
     def fragments_url(self) -> str:
-        """Where the page fetches these fragments again after a write."""
+        """Where the page fetches these fragments again, after a write and when it polls."""
         url = reverse("articles:article_fragments", args=[self.article.pk])
         return with_query(url, columns=self.columns, **self.filters.as_query())
 

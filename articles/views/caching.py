@@ -11,15 +11,16 @@ the page cache and the ETag alike.
 import hashlib
 import json
 from collections.abc import Callable
+from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 
-from articles.queries.reading import article_state
+from articles.queries.reading import ARTICLE_STATE_SECONDS, article_state
 from newsroom.accounts.models import roles_of
 
 PAGE_SECONDS = 60
@@ -61,26 +62,55 @@ def cached_page(
     return response
 
 
-def poll_key(request, pk: int) -> str:
+class Poll(NamedTuple):
+    reader: int  # the user id, 0 for an anonymous reader
+    key: str
+
+
+def poll_of(request, pk: int) -> Poll | None:
     """Who asks for which article's fragments, as which page shows them, at which state of the
-    article: a poll that asks again with the same key and the same ETag gets its 304 from the cache.
+    article: a poll asking again under the same key with the same ETag gets its 304 from the cache.
 
-    The reader is the session's user id and their groups, not the user loaded from the database:
-    a 304 only says "nothing changed since the copy you have", which tells an out-of-date session
-    nothing.
+    The reader is found from the session cookie in the cache, where the last full answer to it
+    left them (remember_reader); their groups and roles, like the article's state, are cached
+    for a couple of seconds: neither the session nor the user is loaded. None when the cookie is
+    not known yet: the request takes the full path.
     """
-    reader = request.session.get(SESSION_KEY)
-    parts = (reader, roles_of(reader), pk, article_state(pk), sorted(request.GET.lists()))
-    return "poll:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    if cookie := request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        reader = cache.get(reader_key(cookie))
+        if reader is None:
+            return None
+    else:
+        reader = 0
+    parts = (reader, recent_roles_of(reader), pk, article_state(pk), sorted(request.GET.lists()))
+    return Poll(reader, "poll:" + hashlib.sha256(repr(parts).encode()).hexdigest())
 
 
-def not_modified_since(request, key: str) -> HttpResponse | None:
-    """304 if this poll's fragments are the ones the browser has, else None (build them)."""
-    etag = cache.get(key)
+def reader_key(cookie: str) -> str:
+    return "reader-of:" + hashlib.sha256(cookie.encode()).hexdigest()
+
+
+def remember_reader(request) -> None:
+    """Note whom this session cookie signs in (after the session was checked), for poll_of()."""
+    if cookie := request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        cache.set(reader_key(cookie), request.user.pk or 0, PAGE_SECONDS * 10)
+
+
+def recent_roles_of(reader: int) -> tuple:
+    key = f"roles:{reader}"
+    if (roles := cache.get(key)) is None:
+        roles = roles_of(reader or None)
+        cache.set(key, roles, ARTICLE_STATE_SECONDS)
+    return roles
+
+
+def not_modified_since(request, poll: Poll | None) -> HttpResponse | None:
+    """304 if the browser has this poll's fragments, else None (build them)."""
+    etag = cache.get(poll.key) if poll else None
     return get_conditional_response(request, etag=etag) if etag else None
 
 
-def fragments_response(request, reading, poll: str) -> HttpResponse:
+def fragments_response(request, reading) -> HttpResponse:
     """An article's two fragments as JSON, or 304 if the browser's copy is still current.
 
     The ETag is the hash of what they show, so it stays the same (and the answer is 304) when
@@ -97,7 +127,8 @@ def fragments_response(request, reading, poll: str) -> HttpResponse:
         etag_and_body = (f'"{hashlib.sha256(body).hexdigest()[:32]}"', body)
         cache.set(key, etag_and_body, PAGE_SECONDS * 10)
     etag, body = etag_and_body
-    cache.set(poll, etag, PAGE_SECONDS * 10)
+    remember_reader(request)
+    cache.set(poll_of(request, reading.article.pk).key, etag, PAGE_SECONDS * 10)  # the next poll's answer
     if (not_modified := get_conditional_response(request, etag=etag)) is not None:
         return not_modified
     response = HttpResponse(body, content_type="application/json")

@@ -17,7 +17,7 @@ from articles.queries.stories import (
     story_articles,
     story_page,
 )
-from articles.views.caching import cached_page, fragments_response, not_modified_since, page_key, poll_key
+from articles.views.caching import cached_page, fragments_response, not_modified_since, page_key, poll_of
 
 
 def home(request):
@@ -80,11 +80,11 @@ def compare(request, slug):
 def article_fragments(request, pk):
     """An article's highlighted text and annotation list as a page shows them (its tag filter, or
     its side-by-side columns): pages fetch them again after each write, and poll them."""
-    poll = poll_key(request, pk)
+    poll = poll_of(request, pk)
     if (not_modified := not_modified_since(request, poll)) is not None:
         return not_modified  # the quick answer to most polls: no user, article or template loaded
     article = get_object_or_404(Article.objects.select_related("story"), pk=pk)
     reading = fragments_reading(request.user, article, request.GET)
     if reading is None:
         return JsonResponse({"error": "These columns are no side-by-side view of this article."}, status=400)
-    return fragments_response(request, reading, poll)
+    return fragments_response(request, reading)
