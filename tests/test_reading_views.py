@@ -152,3 +152,16 @@ def test_it_builds_pages_of_signed_in_readers_each_time(client, alice):
     second = client.get(article.get_absolute_url())
     assert ">alice</a>" in second.text and "Sign out" in second.text
     assert first.context is not None and second.context is not None  # rendered, not from the cache
+
+
+def test_a_signed_in_readers_page_from_cached_fragments_costs_four_queries(
+    client, alice, django_assert_num_queries
+):
+    """Session, user, the reader's groups (for the cache keys and the popover's menu, in one
+    query) and the article: annotations, related articles and menus come from the cache."""
+    article = make_story_with_articles(3).articles.first()
+    client.force_login(alice)
+    client.get(article.get_absolute_url())
+    with django_assert_num_queries(4):
+        page = client.get(article.get_absolute_url())
+    assert "Other coverage of this story" in page.text and "Report" in page.text

@@ -203,3 +203,21 @@ def test_the_filter_menus_offer_the_readers_layers_and_link_back_to_this_page(
     assert f'href="{article.get_absolute_url()}?layer=public#annotations-{article.pk}"' in page
     assert f"?layer=group-{team.pk}#" in page and ">History 101 <" in page
     assert f'href="{article.get_absolute_url()}?layer=mine&amp;author=bob#annotations-{article.pk}"' in page
+
+
+def test_the_popover_offers_each_reader_their_own_groups_at_once(client, alice, carol, notes, team):
+    """Its menu's markup is cached by the choices it shows: never another reader's, never stale."""
+    article = notes["public"].article
+    other_team = Group.objects.create(name="Newsdesk <b>", slug="newsdesk")
+    Membership.objects.create(group=other_team, user=carol, role=Role.OWNER)
+
+    def audience_menu(user):
+        client.force_login(user)
+        html = client.get(article.get_absolute_url()).content.decode()
+        return html[html.index('name="audience"') : html.index("</select>", html.index('name="audience"'))]
+
+    assert "Group: History 101" in audience_menu(alice) and "Newsdesk" not in audience_menu(alice)
+    carols = audience_menu(carol)
+    assert "Group: Newsdesk &lt;b&gt;" in carols and "History 101" not in carols
+    Membership.objects.create(group=team, user=carol)
+    assert "Group: History 101" in audience_menu(carol)

@@ -28,7 +28,7 @@ from articles.permissions import (
 )
 from articles.queries.tags import existing_tag_slug, tag_url
 from articles.text.segments import Segment, highlight_segments
-from newsroom.accounts.models import Group, roles_of
+from newsroom.accounts.models import Group, memberships_of
 
 
 @dataclass
@@ -331,7 +331,8 @@ class ArticleAnnotations:
         """Everything the fragments show depends on: the one key of their caches and their ETag."""
         article = self.article
         parts = (article.pk, article.updated_at, article.annotations_changed_at)
-        parts += (self.user.pk, roles_of(self.user.pk), self.filters, self.columns, self.shared)
+        roles = tuple((membership.group_id, membership.role) for membership in memberships_of(self.user))
+        parts += (self.user.pk, roles, self.filters, self.columns, self.shared)
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     @cached_property

@@ -75,6 +75,18 @@ class Group(models.Model):
         return self.memberships.filter(user=user).values_list("role", flat=True).first()
 
 
+def memberships_of(user) -> list["Membership"]:
+    """The user's memberships with their groups, in group order: one query per request, kept on
+    the user object as Django keeps permissions (a user loaded again sees later changes)."""
+    if not user.is_authenticated:
+        return []
+    if not hasattr(user, "_memberships"):
+        user._memberships = list(
+            Membership.objects.filter(user=user).select_related("group").order_by("group_id")
+        )
+    return user._memberships
+
+
 def roles_of(user_id) -> tuple:
     """(group id, role) of each group a user is in: what decides which group notes they read
     and moderate, so it is part of the keys of everything cached per reader."""
