@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "taggit",
     "newsroom.accounts",
+    "newsroom.api",
     "articles",
 ]
 
@@ -171,6 +172,11 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", "true")
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# The API (newsroom/api): writes per user per minute (429 beyond), and the largest JSON body it
+# reads (413 beyond). Imports of annotation files have their own limit.
+API_WRITES_PER_MINUTE = int(os.environ.get("API_WRITES_PER_MINUTE", "120"))
+API_MAX_BODY_BYTES = 1_000_000
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -228,6 +228,7 @@ class Reply(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)  # when its author changed it
+    version = models.PositiveIntegerField(default=1, editable=False)  # as Annotation.version
     # A deleted reply that has answers stays in its thread as "deleted", so that they still read.
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     hidden_at = models.DateTimeField(null=True, blank=True, editable=False)

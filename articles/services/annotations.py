@@ -77,10 +77,10 @@ def create_annotation(
 
 
 class EditConflict(Exception):
-    """The annotation changed since the editor loaded it; `current` is what it is now."""
+    """The annotation or reply changed since the editor loaded it; `current` is what it is now."""
 
-    def __init__(self, current: Annotation):
-        super().__init__("This annotation was changed since you opened it.")
+    def __init__(self, current):
+        super().__init__(f"This {current._meta.verbose_name} was changed since you opened it.")
         self.current = current
 
 

@@ -1,11 +1,13 @@
 """Writing replies: answer an annotation or a reply in its thread, edit and delete one's own."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Annotation
 from articles.models.annotations import Reply
 from articles.sanitize import NOTE_MAX_CHARS, render_note
+from articles.services.annotations import EditConflict
 
 
 class ReplyError(Exception):
@@ -37,16 +39,22 @@ def create_reply(*, annotation: Annotation, author, note: str, parent: Reply | N
     return reply
 
 
-@transaction.atomic
-def update_reply(*, reply: Reply, note: str) -> Reply:
-    """The author rewrites a reply; a real change shows as "edited"."""
+def update_reply(*, reply: Reply, note: str, version: int | None = None) -> Reply:
+    """The author rewrites a reply; a real change shows as "edited". Made against an older
+    `version` than the reply's (in another tab, say), nothing is written: EditConflict."""
     check_reply_text(note)
     if note == reply.note:
         return reply
-    reply.note, reply.note_html = note, render_note(note)
-    reply.edited_at = timezone.now()
-    reply.save(update_fields=["note", "note_html", "edited_at", "updated_at"])
-    reply.annotation.article.touch_annotations()
+    now = timezone.now()
+    with transaction.atomic():
+        written = Reply.objects.filter(pk=reply.pk, version=version or reply.version).update(
+            note=note, note_html=render_note(note), edited_at=now, updated_at=now, version=F("version") + 1
+        )
+        if written:
+            reply.annotation.article.touch_annotations()
+    if not written:
+        raise EditConflict(Reply.objects.get(pk=reply.pk))
+    reply.refresh_from_db()
     return reply
 
 

@@ -1,5 +1,6 @@
 """People and the groups they read and annotate in."""
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -148,3 +149,38 @@ class Invite(models.Model):
 
     def get_absolute_url(self):
         return reverse("accounts:invite_accept", args=[self.token])
+
+
+API_TOKEN_PREFIX = "nrt_"
+
+
+def api_token_digest(secret: str) -> str:
+    """What is stored of a token: its SHA-256. A token is 32 random bytes, so a fast hash is enough
+    (there is no dictionary to try), and it lets each API request find its token by one lookup."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at=None)
+
+
+class ApiToken(models.Model):
+    """A personal token for scripts using the API as its user. Only its digest is stored: the
+    token itself is shown once, when it is made."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField(max_length=12, editable=False)  # its first characters, to tell tokens apart
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.hint}…)"

@@ -12,15 +12,26 @@ its invite links are revoked, so nobody can join a group that has no owner, and 
 is now a group they are not a member of (404). Staff can delete it in the admin.
 """
 
+import secrets
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from newsroom.accounts.models import Group, Invite, Membership, Profile, Role, display_name
+from newsroom.accounts.models import (
+    API_TOKEN_PREFIX,
+    ApiToken,
+    Group,
+    Invite,
+    Membership,
+    Profile,
+    Role,
+    api_token_digest,
+    display_name,
+)
 
 # Paths under groups/ that are pages of their own: a group with such a slug could not be reached.
 RESERVED_SLUGS = {"new", "join"}
@@ -204,3 +215,44 @@ def set_display_name(*, user, name: str) -> Profile:
 def mark_replies_seen(*, user) -> None:
     """The user has seen the replies to them, up to now: none is unread any more."""
     Profile.objects.update_or_create(user=user, defaults={"replies_seen_at": timezone.now()})
+
+
+class TokenError(Exception):
+    """A token that cannot be made; the message is for the user."""
+
+
+# How often a token's last use is written down: not on every request of a busy script.
+TOKEN_USE_PRECISION = timedelta(minutes=5)
+
+
+@transaction.atomic
+def create_api_token(*, user, name: str) -> tuple[ApiToken, str]:
+    """A new personal API token and its secret, which is not stored and cannot be shown again."""
+    name = tidy(name)
+    if not name:
+        raise TokenError("Name the token after what will use it, for example “my notebook”.")
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, digest=api_token_digest(secret), hint=secret[:10])
+    token.full_clean()
+    token.save()
+    return token, secret
+
+
+def revoke_api_token(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at=None).update(revoked_at=timezone.now())
+
+
+def user_of_api_token(secret: str):
+    """The active user whose live token this is, or None."""
+    token = (
+        ApiToken.objects.active()
+        .select_related("user")
+        .filter(digest=api_token_digest(secret), user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,253 @@
+"""Annotations: each article's container (read in pages, POST to create) and each annotation (GET,
+PUT with If-Match, DELETE), and their moderation: the Web Annotation Protocol's basics."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import Query, Router, Schema
+
+from articles.forms import AnnotationForm, AnnotationUpdateForm, audience_of
+from articles.models import Annotation, Article
+from articles.permissions import (
+    access_annotation_for_edit,
+    access_annotation_for_moderation,
+    access_annotation_to_flag,
+    moderated_group_ids,
+    sees_in_full,
+)
+from articles.services import moderation
+from articles.services.annotations import (
+    AnnotationError,
+    EditConflict,
+    create_annotation,
+    delete_annotation,
+    update_annotation,
+)
+from newsroom.accounts.models import memberships_of
+from newsroom.api.auth import WRITERS
+from newsroom.api.errors import ApiError
+from newsroom.api.limits import check_write_rate
+from newsroom.api.responses import base_of, edited_version, ld_response, stale, version_etag
+from newsroom.api.schemas import AnnotationIn, FlagIn
+from newsroom.api.w3c import annotation_document, annotation_iri, context, own_context, place
+
+router = Router(tags=["annotations"])
+
+PAGE_SIZE = 100
+# Form fields, and where they are in a W3C annotation: the field named in a 400.
+FIELDS = {
+    "tags": "body",
+    "note": "body",
+    "audience": "group",
+    "start": "target",
+    "end": "target",
+    "exact": "target",
+}
+
+
+class PageQuery(Schema):
+    page: int | None = None  # none: the collection, which links its pages
+
+
+@router.get("/context.jsonld", url_name="context", auth=None)
+def context_document(request):
+    """Our terms beside the W3C's: visibility, group, hidden, deleted."""
+    return ld_response(request, own_context(base_of(request)))
+
+
+def with_details(annotations):
+    """What their documents show, loaded with them."""
+    return annotations.select_related("article", "author__profile", "group").prefetch_related("tags")
+
+
+def documents(request, annotations) -> list[dict]:
+    user, base = request.user, base_of(request)
+    moderated = moderated_group_ids(user)
+    return [
+        annotation_document(
+            base, annotation, shown_in_full=sees_in_full(user, annotation, annotation, moderated)
+        )
+        for annotation in annotations
+    ]
+
+
+@router.get("/articles/{pk}/annotations", url_name="container")
+def container(request, pk: int, query: Query[PageQuery]):
+    """The annotations on an article that you may see, as an AnnotationCollection; ?page=0, 1, ...
+    gives its AnnotationPages of 100 in text order."""
+    article = get_object_or_404(Article, pk=pk)
+    base = base_of(request)
+    iri = base + reverse("api:container", args=[pk])
+    annotations = with_details(Annotation.objects.visible_to(request.user).for_article(article))
+    total = annotations.count()
+    last = max(0, (total - 1) // PAGE_SIZE)
+    if query.page is None:
+        collection = {
+            "@context": context(base),
+            "id": iri,
+            "type": ["BasicContainer", "AnnotationCollection"],
+            "label": f"Annotations on “{article.title}”",
+            "total": total,
+            "first": f"{iri}?page=0",
+            "last": f"{iri}?page={last}",
+        }
+        return ld_response(request, collection)
+    if not 0 <= query.page <= last:
+        raise ApiError(404, f"There is no page {query.page}: pages go from 0 to {last}.", "page")
+    start = query.page * PAGE_SIZE
+    page = {
+        "@context": context(base),
+        "id": f"{iri}?page={query.page}",
+        "type": "AnnotationPage",
+        "partOf": {"id": iri, "total": total},
+        "startIndex": start,
+        "items": documents(request, annotations[start : start + PAGE_SIZE]),
+    }
+    if query.page < last:
+        page["next"] = f"{iri}?page={query.page + 1}"
+    if query.page > 0:
+        page["prev"] = f"{iri}?page={query.page - 1}"
+    return ld_response(request, page)
+
+
+def audience_choice(user, payload: AnnotationIn) -> str:
+    """The popover's audience choice that the payload's visibility and group stand for."""
+    if payload.visibility != "group":
+        if payload.group:
+            raise ApiError(400, "Name a group only with visibility “group”.", "group")
+        return payload.visibility
+    slug = (payload.group or "").rstrip("/").rsplit("/", 1)[-1]
+    membership = next((m for m in memberships_of(user) if m.group.slug == slug), None)
+    if membership is None:
+        raise ApiError(400, "You can share an annotation only with a group you are a member of.", "group")
+    return f"group-{membership.group_id}"
+
+
+def edit_data(user, payload: AnnotationIn) -> dict:
+    """The note, tags and audience of a payload, as the annotation forms read them."""
+    notes = [body.value for body in payload.body if body.purpose != "tagging"]
+    tags = [body.value for body in payload.body if body.purpose == "tagging"]
+    if len(notes) > 1:
+        raise ApiError(400, "An annotation has one note: send one body without purpose “tagging”.", "body")
+    if any("," in tag for tag in tags):
+        raise ApiError(400, "A tag cannot contain a comma.", "body")
+    return {
+        "note": notes[0] if notes else "",
+        "tags": ", ".join(tags),
+        "audience": audience_choice(user, payload),
+    }
+
+
+def valid(form):
+    """The form's cleaned data, or a 400 naming the first field at fault."""
+    if not form.is_valid():
+        name, messages = next(iter(form.errors.items()))
+        raise ApiError(400, messages[0], FIELDS.get(name, ""))
+    return form.cleaned_data
+
+
+@router.post("/articles/{pk}/annotations", auth=WRITERS, url_name="annotation_create")
+def annotation_create(request, pk: int, payload: AnnotationIn):
+    """Annotate a passage of the article, placed by its TextPositionSelector and TextQuoteSelector."""
+    check_write_rate(request.user)
+    article = get_object_or_404(Article, pk=pk)
+    if payload.target is None or not payload.target.selector:
+        raise ApiError(
+            400,
+            "Say which passage: a target with a TextQuoteSelector and/or a TextPositionSelector.",
+            "target",
+        )
+    anchor = place(article.body, payload.target.selector)
+    if anchor is None:
+        raise ApiError(400, "This passage is not in the article's text (any more).", "target")
+    passage = {
+        "article": article.pk,
+        "start": anchor.start,
+        "end": anchor.end,
+        "exact": article.body[anchor.start : anchor.end],
+    }
+    data = valid(AnnotationForm(edit_data(request.user, payload) | passage, author=request.user))
+    try:
+        annotation = create_annotation(author=request.user, **data)
+    except AnnotationError as error:
+        raise ApiError(400, str(error), "target") from None
+    document = annotation_document(base_of(request), annotation)
+    headers = {"Location": document["id"], "Content-Location": document["id"]}
+    return ld_response(request, document, status=201, etag=version_etag(annotation), headers=headers)
+
+
+def readable(request, pk: int) -> Annotation:
+    return get_object_or_404(with_details(Annotation.objects.visible_to(request.user)), pk=pk)
+
+
+@router.get("/annotations/{pk}", url_name="annotation")
+def annotation_read(request, pk: int):
+    annotation = readable(request, pk)
+    document = annotation_document(
+        base_of(request), annotation, shown_in_full=sees_in_full(request.user, annotation, annotation)
+    )
+    return ld_response(request, document, etag=version_etag(annotation))
+
+
+@router.put("/annotations/{pk}", auth=WRITERS, url_name="annotation_replace")
+def annotation_replace(request, pk: int, payload: AnnotationIn):
+    """Replace its note, tags and audience (its passage stays), with If-Match: the ETag you read."""
+    check_write_rate(request.user)
+    annotation = access_annotation_for_edit(request.user, pk)
+    version = edited_version(request, annotation, required=True)
+    if payload.target and payload.target.selector:
+        anchor = place(annotation.article.body, payload.target.selector)
+        if anchor is None or (anchor.start, anchor.end) != (annotation.start, annotation.end):
+            raise ApiError(
+                400, "An annotation's passage cannot change: annotate the other passage anew.", "target"
+            )
+    data = edit_data(request.user, payload) | {"version": version}
+    form = AnnotationUpdateForm(data, author=request.user, unchanged=audience_of(annotation))
+    try:
+        annotation = update_annotation(annotation=annotation, **valid(form))
+    except EditConflict as conflict:
+        raise stale(conflict.current) from None
+    document = annotation_document(base_of(request), readable(request, pk))
+    return ld_response(request, document, etag=version_etag(annotation))
+
+
+@router.delete("/annotations/{pk}", auth=WRITERS, url_name="annotation_delete", response={204: None})
+def annotation_remove(request, pk: int):
+    """Delete it (If-Match, when sent, must be current)."""
+    check_write_rate(request.user)
+    annotation = access_annotation_for_edit(request.user, pk)
+    edited_version(request, annotation, required=False)
+    delete_annotation(annotation)
+    return HttpResponse(status=204)
+
+
+@router.post("/annotations/{pk}/hide", auth=WRITERS, url_name="annotation_hide")
+def annotation_hide(request, pk: int):
+    """A moderator of its group (staff, for a public one) hides it from everyone but its author and
+    the moderators."""
+    check_write_rate(request.user)
+    annotation = access_annotation_for_moderation(request.user, pk)
+    try:
+        moderation.hide(item=annotation, moderator=request.user)
+    except moderation.ModerationError as error:
+        raise ApiError(403, str(error)) from None
+    return annotation_read(request, pk)
+
+
+@router.post("/annotations/{pk}/unhide", auth=WRITERS, url_name="annotation_unhide")
+def annotation_unhide(request, pk: int):
+    check_write_rate(request.user)
+    moderation.unhide(item=access_annotation_for_moderation(request.user, pk))
+    return annotation_read(request, pk)
+
+
+@router.post("/annotations/{pk}/flags", auth=WRITERS, url_name="annotation_flag", response={201: dict})
+def annotation_flag(request, pk: int, payload: FlagIn):
+    """Flag someone else's public annotation for staff, with a reason."""
+    check_write_rate(request.user)
+    annotation = access_annotation_to_flag(request.user, pk)
+    try:
+        moderation.flag_annotation(annotation=annotation, user=request.user, reason=payload.reason)
+    except moderation.ModerationError as error:
+        raise ApiError(400, str(error)) from None
+    return 201, {"flagged": annotation_iri(base_of(request), annotation.pk)}

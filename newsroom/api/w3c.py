@@ -1,0 +1,168 @@
+"""Annotations and replies as W3C Web Annotations (JSON-LD), https://www.w3.org/TR/annotation-model/.
+
+An annotation's note is a TextualBody in Markdown, each tag a TextualBody with purpose "tagging",
+its passage a target with both selectors. A reply is an annotation with motivation "replying"
+whose target is what it answers. Who may see an annotation, which the model has no term for, is
+said by two terms of our own ("visibility", "group"), defined in the context beside the W3C's.
+"""
+
+from datetime import UTC, datetime
+
+from django.urls import reverse
+
+from articles.models import Annotation, Article
+from articles.models.annotations import Reply
+from articles.text.anchoring import Anchor, TextQuote, relocate, trim_selection
+from newsroom.accounts.models import display_name
+
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+LD_MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
+
+
+def context(base: str) -> list:
+    """The W3C's context, and ours (served at api:context) for the terms it does not have."""
+    return [ANNO_CONTEXT, base + reverse("api:context")]
+
+
+def own_context(base: str) -> dict:
+    vocabulary = base + reverse("api:context") + "#"
+    return {
+        "@context": {
+            "visibility": vocabulary + "visibility",  # "public", "group" or "private"
+            "group": {"@id": vocabulary + "group", "@type": "@id"},  # the group's page
+            "hidden": vocabulary + "hidden",  # true: hidden by a moderator from this reader
+            "deleted": vocabulary + "deleted",  # true: a deleted reply kept for its answers
+        }
+    }
+
+
+def timestamp(moment: datetime) -> str:
+    """xsd:dateTime in UTC, as the model asks: 2026-12-01T20:45:58Z."""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def annotation_iri(base: str, pk: int) -> str:
+    return base + reverse("api:annotation", args=[pk])
+
+
+def reply_iri(base: str, pk: int) -> str:
+    return base + reverse("api:reply", args=[pk])
+
+
+def article_url(base: str, article: Article) -> str:
+    """The article as this site shows it."""
+    return base + article.get_absolute_url()
+
+
+def article_source(base: str, article: Article) -> str:
+    """The article's canonical URL: where it was published, else its page here."""
+    return article.source_url or article_url(base, article)
+
+
+def creator(base: str, user) -> dict:
+    return {
+        "id": base + reverse("articles:person_detail", args=[user.get_username()]),
+        "type": "Person",
+        "name": display_name(user),
+        "nickname": user.get_username(),
+    }
+
+
+def annotation_document(base: str, annotation: Annotation, *, shown_in_full: bool = True) -> dict:
+    """One annotation. Withheld by a moderator from this reader (shown_in_full False), it keeps its
+    place but loses its body."""
+    article = annotation.article
+    document = {
+        "@context": context(base),
+        "id": annotation_iri(base, annotation.pk),
+        "type": "Annotation",
+        "motivation": motivation(annotation),
+        "created": timestamp(annotation.created_at),
+        "modified": timestamp(annotation.edited_at or annotation.created_at),
+        "creator": creator(base, annotation.author),
+    }
+    if shown_in_full:
+        bodies = [
+            {
+                "type": "TextualBody",
+                "value": annotation.note,
+                "format": "text/markdown",
+                "purpose": "commenting",
+            }
+        ]
+        bodies = bodies if annotation.note else []
+        bodies += [
+            {"type": "TextualBody", "value": tag.name, "purpose": "tagging"} for tag in annotation.tags.all()
+        ]
+        if bodies:
+            document["body"] = bodies
+    else:
+        document["hidden"] = True
+    document["target"] = {
+        "source": article_source(base, article),
+        "scope": article_url(base, article),
+        "selector": [
+            {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end},
+            {
+                "type": "TextQuoteSelector",
+                "exact": annotation.exact,
+                "prefix": annotation.prefix,
+                "suffix": annotation.suffix,
+            },
+        ],
+    }
+    document["visibility"] = annotation.visibility
+    if annotation.group_id:
+        document["group"] = base + annotation.group.get_absolute_url()
+    return document
+
+
+def motivation(annotation: Annotation) -> str:
+    if annotation.note:
+        return "commenting"
+    return "tagging" if annotation.tags.all() else "highlighting"
+
+
+def reply_document(base: str, reply: Reply, *, shown_in_full: bool = True) -> dict:
+    """One reply, answering its parent reply or its thread's annotation. A deleted reply kept for its
+    answers, or one withheld by a moderator, keeps its place without its text."""
+    parent = (
+        reply_iri(base, reply.parent_id) if reply.parent_id else annotation_iri(base, reply.annotation_id)
+    )
+    document = {
+        "@context": context(base),
+        "id": reply_iri(base, reply.pk),
+        "type": "Annotation",
+        "motivation": "replying",
+        "created": timestamp(reply.created_at),
+        "modified": timestamp(reply.edited_at or reply.created_at),
+        "target": parent,
+    }
+    if reply.deleted_at is not None:
+        return document | {"deleted": True}
+    document["creator"] = creator(base, reply.author)
+    if shown_in_full:
+        document["body"] = {"type": "TextualBody", "value": reply.note, "format": "text/markdown"}
+    else:
+        document["hidden"] = True
+    return document
+
+
+def place(text: str, selectors) -> Anchor | None:
+    """Where a target's selectors (SelectorIn) point in the text, by the rules annotations are
+    re-anchored by: the position if the quote is there, else the quote by its context, else a
+    close enough match; a position alone if it holds text. None if it cannot be placed."""
+    position = next((s for s in selectors if s.type == "TextPositionSelector"), None)
+    quote = next((s for s in selectors if s.type == "TextQuoteSelector" and s.exact), None)
+    start, end = (position.start, position.end) if position else (None, None)
+    if quote is not None:
+        found = TextQuote(exact=quote.exact, prefix=quote.prefix, suffix=quote.suffix)
+        anchor = relocate(text, start=start or 0, end=end or 0, quote=found)
+        if anchor is None and text.count(quote.exact) == 1:  # short, without context, but unique
+            start = text.index(quote.exact)
+            anchor = Anchor(start, start + len(quote.exact), "quote")
+        return anchor
+    if start is None or end is None or not start < end <= len(text):
+        return None
+    start, end = trim_selection(text, start, end)
+    return Anchor(start, end, "position") if start < end else None
