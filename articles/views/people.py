@@ -9,6 +9,7 @@ from articles.queries.people import (
     public_annotations_page,
     replies_to,
 )
+from newsroom.accounts.forms import ApiTokenForm
 from newsroom.accounts.models import Group, display_name
 from newsroom.accounts.services import mark_replies_seen
 
@@ -23,6 +24,8 @@ def person_detail(request, username):
     }
     if person == request.user:  # their own page: the replies to them, marked seen once shown
         context["replies"] = replies_to(person)
+        context["api_tokens"] = person.api_tokens.active()
+        context["token_form"] = ApiTokenForm()
         mark_replies_seen(user=person)
     return render(request, "articles/person_detail.html", context)
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from newsroom.accounts.models import (
     GROUP_DESCRIPTION_MAX_CHARS,
+    ApiToken,
     Group,
     Membership,
     Profile,
@@ -116,4 +117,14 @@ class DisplayNameForm(forms.Form):
         max_length=Profile._meta.get_field("display_name").max_length,
         help_text="The name others see beside your annotations and in your groups. "
         "Leave it empty to be shown by your user name.",
+    )
+
+
+class ApiTokenForm(forms.Form):
+    name = LimitedTextField(
+        what="A token's name",
+        label="Name",
+        max_length=ApiToken._meta.get_field("name").max_length,
+        error_messages={"required": "Name the token after what will use it, for example “my notebook”."},
+        help_text="What will use it, for example “my notebook”.",
     )

@@ -18,4 +18,6 @@ urlpatterns = [
     path("groups/<slug:slug>/invites/", views.invite_create, name="invite_create"),
     path("groups/<slug:slug>/invites/<int:pk>/revoke/", views.invite_revoke, name="invite_revoke"),
     path("profile/name/", views.display_name_update, name="display_name_update"),
+    path("profile/tokens/", views.api_token_create, name="api_token_create"),
+    path("profile/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

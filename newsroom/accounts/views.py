@@ -1,23 +1,35 @@
-"""Groups and their members, invite links, and the display name: pages for signed-in users."""
+"""Groups and their members, invite links, the display name and API tokens: pages for signed-in users."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from newsroom.accounts.forms import AddMemberForm, DisplayNameForm, GroupForm, InviteForm, TransferForm
+from newsroom.accounts.forms import (
+    AddMemberForm,
+    ApiTokenForm,
+    DisplayNameForm,
+    GroupForm,
+    InviteForm,
+    TransferForm,
+)
 from newsroom.accounts.models import Membership, Profile, Role, display_name
 from newsroom.accounts.permissions import access_group, can, can_change_member
 from newsroom.accounts.services import (
     GroupError,
+    TokenError,
     accept_invite,
     add_member_by_username,
     check_invite,
+    create_api_token,
     create_group,
     create_invite,
     leave_group,
     remove_member,
+    revoke_api_token,
     revoke_invite,
     set_display_name,
     set_role,
@@ -199,3 +211,39 @@ def display_name_update(request):
         messages.success(request, "Your display name is saved.")
         return redirect("accounts:display_name_update")
     return render(request, "accounts/display_name_update.html", {"form": form})
+
+
+def profile(user):
+    return redirect("articles:person_detail", user.get_username())
+
+
+@never_cache  # the token is in the page: no cache may keep it
+@login_required
+@require_POST
+def api_token_create(request):
+    """A new token, shown on this page once: only its digest is stored. Not a redirect, which would
+    need the token kept somewhere until the next page."""
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            token, secret = create_api_token(user=request.user, name=form.cleaned_data["name"])
+        except TokenError as error:
+            form.add_error("name", str(error))
+        else:
+            context = {
+                "token": token,
+                "secret": secret,
+                "example_url": request.build_absolute_uri(reverse("api:stories")),
+            }
+            return render(request, "accounts/api_token_created.html", context)
+    messages.error(request, form.errors["name"][0])
+    return profile(request.user)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk):
+    token = get_object_or_404(request.user.api_tokens.active(), pk=pk)
+    revoke_api_token(token=token)
+    messages.success(request, f"The token “{token.name}” no longer works.")
+    return profile(request.user)
