@@ -15,7 +15,7 @@ from ninja.parser import Parser
 
 from newsroom.api.auth import READERS
 from newsroom.api.errors import ApiError
-from newsroom.api.routes import annotations, corpus, replies
+from newsroom.api.routes import annotations, corpus, export, replies
 
 JSON_TYPES = {"application/json", "application/ld+json"}
 
@@ -103,3 +103,4 @@ def too_big(request, exc):
 api.add_router("", corpus.router)
 api.add_router("", annotations.router)
 api.add_router("", replies.router)
+api.add_router("", export.router)

@@ -1,0 +1,37 @@
+"""The export page: choose the annotations, then download them or read them as a report."""
+
+from django.shortcuts import render
+
+from newsroom.api.export import ExportForm, api_export_url, export_response, exported_annotations, report
+from newsroom.api.responses import base_of
+
+
+def export_page(request, form: ExportForm, status: int = 200):
+    """The form, and while it is valid how many annotations it keeps and the same export's API URL."""
+    context = {"form": form}
+    if form.is_valid():
+        filters = form.filters()
+        context["matches"] = exported_annotations(request.user, filters).count()
+        context["api_url"] = api_export_url(base_of(request), filters, "csv")
+    return render(request, "api/export.html", context, status=status)
+
+
+def export(request):
+    return export_page(request, ExportForm(request.user, request.GET))
+
+
+def export_download(request):
+    form = ExportForm(request.user, request.GET)
+    if not form.is_valid():
+        return export_page(request, form, status=400)
+    return export_response(base_of(request), request.user, form.filters(), form.cleaned_data["format"])
+
+
+def export_report(request):
+    form = ExportForm(request.user, request.GET)
+    if form.is_valid() and not (form.cleaned_data["tag"] or form.cleaned_data["story"]):
+        form.add_error(None, "Choose a tag or a story for a report.")
+    if not form.is_valid():
+        return export_page(request, form, status=400)
+    context = {"report": report(request.user, form.filters()), "filters": form.filters()}
+    return render(request, "api/report.html", context)
