@@ -63,6 +63,19 @@ class TypedTextField(forms.CharField):
         return attrs
 
 
+class AudienceSelect(forms.Select):
+    """Each group's option also names the group by its slug (data-group), as the API does: the
+    popover (annotate.js) sends it there."""
+
+    slugs: dict[str, str] = {}  # by choice
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if slug := self.slugs.get(value):
+            option["attrs"]["data-group"] = slug
+        return option
+
+
 class AudienceField(forms.ChoiceField):
     """Who may see an annotation: everyone, one of the author's groups, or the author alone.
 
@@ -75,13 +88,14 @@ class AudienceField(forms.ChoiceField):
         choices = [(Visibility.PUBLIC.value, "Everyone")]
         choices += [(value, f"Group: {group.name}") for value, group in self.groups.items()]
         choices += [(Visibility.PRIVATE.value, "Only me")]
-        super().__init__(choices=choices, label="Visible to", **kwargs)
+        super().__init__(choices=choices, label="Visible to", widget=AudienceSelect, **kwargs)
+        self.widget.slugs = {value: group.slug for value, group in self.groups.items()}
 
     @property
     def markup_key(self) -> str:
         """Everything its markup shows, to cache it: rendering a select costs as much as the rest
         of a signed-in page built from cached fragments."""
-        return repr((self.choices, self.initial))
+        return repr((self.choices, self.widget.slugs, self.initial))
 
     def audience(self, value: str) -> dict:
         """The visibility and group that a choice stands for."""

@@ -27,7 +27,6 @@ urlpatterns = [
     path("outlets/<slug:slug>/", reading.outlet_detail, name="outlet_detail"),
     path("articles/<int:pk>/fragments/", reading.article_fragments, name="article_fragments"),
     path("articles/<int:pk>/<slug:slug>/", reading.article_detail, name="article_detail"),
-    path("annotations/", annotations.annotation_create, name="annotation_create"),
     path("annotations/<int:pk>/edit/", annotations.annotation_update, name="annotation_update"),
     path("annotations/<int:pk>/delete/", annotations.annotation_delete, name="annotation_delete"),
     path("annotations/<int:pk>/restore/", annotations.annotation_restore, name="annotation_restore"),

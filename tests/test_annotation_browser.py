@@ -9,6 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Annotation, Story
+from newsroom.accounts.models import Group, Membership, Role
 from tests.base import FIXTURES, annotate, make_article, make_outlet, make_story
 from tests.browser import drag_across, log_in
 
@@ -137,7 +138,7 @@ def test_it_refreshes_only_the_annotated_column_from_its_fragments(page, live_se
 
     expect(page.locator(f"{column} mark.js-highlight")).to_have_count(1)
     assert [(request.method, request.url) for request in fetched] == [
-        ("POST", live_server.url + reverse("articles:annotation_create")),
+        ("POST", live_server.url + reverse("api:annotation_create", args=[second.pk])),
         ("GET", urljoin(live_server.url, fragments_url)),  # not the whole page
     ]
     assert fetched[1].headers["accept"] == "application/json"
@@ -539,6 +540,63 @@ def test_it_counts_a_long_note_and_keeps_it_when_refused(page, alice):
     expect(annotation_form(page)).to_contain_text("at most 10000 characters; this one has 10050")
     assert len(note_input(page).input_value()) == 10_050  # nothing cut, nothing lost
     assert Annotation.objects.count() == 0
+
+
+def test_it_saves_through_the_api_and_shows_its_refusal_keeping_the_text(page, live_server, alice):
+    article = make_article(body=BODY)
+    team = Group.objects.create(name="History 101", slug="history-101")
+    membership = Membership.objects.create(group=team, user=alice, role=Role.OWNER)
+    log_in(page, next_url=article.get_absolute_url())
+    membership.delete()  # she leaves the group in another tab: this page still offers it
+
+    drag_across(page, ".js-annotatable", "Nadella answered")
+    tags_input(page).fill("quote")
+    note_input(page).fill("Kept *as typed*.")
+    page.get_by_label("Visible to").select_option(label="Group: History 101")
+    with page.expect_request("**/api/articles/*/annotations") as refused:
+        page.get_by_role("button", name="Save").click()
+    expect(annotation_form(page)).to_contain_text(
+        "You can share an annotation only with a group you are a member of."
+    )
+    assert refused.value.post_data_json["group"] == "history-101"
+    expect(tags_input(page)).to_have_value("quote")
+    expect(note_input(page)).to_have_value("Kept *as typed*.")
+    assert not Annotation.objects.exists()
+
+    page.get_by_label("Visible to").select_option(label="Everyone")
+    container = live_server.url + reverse("api:annotation_create", args=[article.pk])
+    with page.expect_request(container) as saved:
+        note_input(page).press("Control+Enter")
+    expect(page.locator("mark.js-highlight")).to_have_count(1)
+    sent = saved.value
+    assert (sent.method, sent.headers["content-type"]) == ("POST", "application/json")
+    assert sent.headers["x-csrftoken"]
+    start = BODY.index("Nadella answered")
+    assert sent.post_data_json == {  # a W3C Web Annotation, as any script sends it
+        "type": "Annotation",
+        "body": [
+            {
+                "type": "TextualBody",
+                "value": "Kept *as typed*.",
+                "purpose": "commenting",
+                "format": "text/markdown",
+            },
+            {"type": "TextualBody", "value": "quote", "purpose": "tagging"},
+        ],
+        "target": {
+            "selector": [
+                {"type": "TextPositionSelector", "start": start, "end": start + len("Nadella answered")},
+                {"type": "TextQuoteSelector", "exact": "Nadella answered"},
+            ]
+        },
+        "visibility": "public",
+    }
+    annotation = Annotation.objects.get()
+    assert (annotation.visibility, annotation.note, list(annotation.tags.names())) == (
+        "public",
+        "Kept *as typed*.",
+        ["quote"],
+    )
 
 
 def test_it_leaves_the_keyboard_down_and_hides_key_hints_on_a_touch_screen(browser, live_server, alice):

@@ -94,7 +94,8 @@ def test_a_reply_and_a_moderators_hiding_reach_the_other_member_live(
 
     bobs.locator(f".js-annotation-slot #annotation-{question.pk}").get_by_role("link", name="Reply").click()
     bobs.get_by_role("textbox", name="Your reply").fill("The army's cloud.")
-    bobs.get_by_role("textbox", name="Your reply").press("Control+Enter")
+    with bobs.expect_request(f"**/api/annotations/{question.pk}/replies"):  # the API's, not a page's
+        bobs.get_by_role("textbox", name="Your reply").press("Control+Enter")
     expect(alices.locator(f"#annotation-{question.pk} .replies")).to_contain_text(
         "The army's cloud.", timeout=APPEARS_WITHIN_MS
     )

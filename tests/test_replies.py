@@ -169,14 +169,28 @@ def test_it_goes_back_to_the_page_it_came_from_at_the_new_reply(client, bob, pub
     assert response.url == f"{public.article.get_absolute_url()}#reply-{Reply.objects.latest('pk').pk}"
 
 
-def test_the_inline_form_posts_to_the_links_url_with_parent_and_next_in_its_query(client, alice, bob, public):
-    """replies.js posts the note to the Reply link's own URL: parent and next come in its query."""
+def test_the_reply_page_takes_parent_and_next_from_the_links_query(client, alice, bob, public):
+    """Without JS the Reply link opens the reply page: parent and next come in its query."""
     first = reply(public, alice)
     client.force_login(bob)
     page = public.article.get_absolute_url()
     response = client.post(reply_url(public, parent=first.pk, next=page), {"note": "inline"})
     assert response.status_code == 302 and response.url.startswith(page)
     assert Reply.objects.get(note="inline").parent == first
+
+
+def test_the_inline_form_replies_through_the_api_to_the_annotation_or_a_reply(client, alice, bob, public):
+    """What replies.js sends: the note, and the IRI of the reply answered (none: the annotation)."""
+    first = reply(public, alice)
+    client.force_login(bob)
+    url = reverse("api:reply_create", args=[public.pk])
+    note = {"type": "TextualBody", "value": "inline", "format": "text/markdown"}
+    to_thread = client.post(url, {"body": note}, content_type="application/json")
+    target = f"http://testserver{reverse('api:reply', args=[first.pk])}"
+    to_reply = client.post(url, {"body": note, "target": target}, content_type="application/json")
+    assert (to_thread.status_code, to_reply.status_code) == (201, 201)
+    assert [(r.author, r.parent) for r in Reply.objects.filter(note="inline")] == [(bob, None), (bob, first)]
+    assert to_reply.json()["id"].endswith(reverse("api:reply", args=[Reply.objects.latest("pk").pk]))
 
 
 def test_the_reply_page_shows_what_is_answered_and_a_real_form(client, alice, bob, public):

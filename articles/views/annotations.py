@@ -1,36 +1,20 @@
-"""Writing annotations from the reading pages."""
+"""Editing, deleting and restoring annotations from the reading pages (the popover creates them
+through the API: newsroom/api)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from articles.forms import AnnotationForm, AnnotationUpdateForm, audience_of, error_text
+from articles.forms import AnnotationUpdateForm, audience_of
 from articles.navigation import at_highlight, return_url, with_query
 from articles.permissions import access_annotation_for_edit, access_deleted_annotation
 from articles.services.annotations import (
-    AnnotationError,
     EditConflict,
-    create_annotation,
     delete_annotation,
     restore_annotation,
     update_annotation,
 )
-
-
-@login_required
-@require_POST
-def annotation_create(request):
-    form = AnnotationForm(request.POST, author=request.user)
-    if not form.is_valid():
-        return JsonResponse({"error": error_text(form)}, status=400)
-    try:
-        annotation = create_annotation(author=request.user, **form.cleaned_data)
-    except AnnotationError as error:
-        return JsonResponse({"error": str(error)}, status=400)
-    # The page fetches its highlights again: only it knows its tag filter and shared passages.
-    return JsonResponse({"id": annotation.pk, "url": annotation.get_absolute_url()}, status=201)
 
 
 @login_required

@@ -1,6 +1,8 @@
-// Select a passage of an article (mouse, touch or Shift+arrows), then tag it and write a note.
-// The server is the authority: it checks the offsets and sends back the re-rendered highlights.
+// Select a passage of an article (mouse, touch or Shift+arrows), then tag it and write a note,
+// saved through the API as a W3C Web Annotation. The server is the authority: it places the
+// passage by its selectors and sends back the re-rendered highlights.
 
+import { apiUrl, idOf, postJson } from "./api.js";
 import { bodyOf, charactersOf, offsetOfPoint } from "./offsets.js";
 import { refreshArticle } from "./fragments.js";
 import { placeNextTo } from "./popover.js";
@@ -38,10 +40,6 @@ function currentPassage() {
 
 function openForm(passage) {
   if (!form) return say("Sign in to tag passages and write notes.");
-  form.elements.article.value = passage.body.dataset.article;
-  form.elements.start.value = passage.start;
-  form.elements.end.value = passage.end;
-  form.elements.exact.value = passage.exact;
   form.querySelector(".js-popover-quote").textContent = passage.exact.length > 160
     ? `${passage.exact.slice(0, 160)}…` : passage.exact;
   form.querySelector(".js-form-error").textContent = "";
@@ -85,24 +83,34 @@ function offerSelection() {
   else if (passage) openForm(passage);
 }
 
+// The form's passage, tags, note and audience as the API reads an annotation.
+function annotationOf(passage) {
+  const { tags, note, audience } = form.elements;
+  const tagBodies = tags.value.split(",").map((tag) => tag.trim()).filter(Boolean)
+    .map((value) => ({ type: "TextualBody", value, purpose: "tagging" }));
+  const noteBodies = note.value.trim()
+    ? [{ type: "TextualBody", value: note.value, purpose: "commenting", format: "text/markdown" }] : [];
+  const group = audience.selectedOptions[0]?.dataset.group; // a group's option names its slug
+  return {
+    type: "Annotation",
+    body: [...noteBodies, ...tagBodies],
+    target: {
+      selector: [
+        { type: "TextPositionSelector", start: passage.start, end: passage.end },
+        { type: "TextQuoteSelector", exact: passage.exact },
+      ],
+    },
+    visibility: group ? "group" : audience.value,
+    group,
+  };
+}
+
 async function save(event) {
   event.preventDefault();
-  const articleId = form.elements.article.value;
-  const errorLine = form.querySelector(".js-form-error");
-  let response;
-  try {
-    response = await fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" } });
-  } catch {
-    errorLine.textContent = "Could not reach the server. Try again.";
-    return;
-  }
-  if (response.redirected) {
-    window.location.href = response.url; // signed out meanwhile: the log-in page
-    return;
-  }
-  const data = await response.json().catch(() => ({ error: "Something went wrong. Try again." }));
-  if (!response.ok) {
-    errorLine.textContent = data.error;
+  const articleId = openPassage.body.dataset.article;
+  const { data, error } = await postJson(apiUrl("annotationsUrl", articleId), annotationOf(openPassage));
+  if (error) {
+    form.querySelector(".js-form-error").textContent = error; // the form keeps what was typed
     return;
   }
   localStorage.setItem(AUDIENCE_KEY, form.elements.audience.value);
@@ -110,7 +118,7 @@ async function save(event) {
   closeForm();
   const shown = await refreshArticle(articleId);
   say(shown === "failed" ? "Annotation saved. Reload the page to see it." : "Annotation saved.");
-  document.getElementById(`hl-${data.id}`)?.nextElementSibling?.focus({ preventScroll: true });
+  document.getElementById(`hl-${idOf(data.id)}`)?.nextElementSibling?.focus({ preventScroll: true });
 }
 
 document.addEventListener("pointerup", (event) => {

@@ -1,9 +1,14 @@
-// A Reply link opens its form in place, under what it answers, instead of the reply page. The
-// form is the list's own <template>, posted to the link's URL (which names the thread, the reply
-// answered and the page to come back to) with the page's CSRF token: the list itself is cached
-// for the reader, and a token belongs to one browser. Without this module the link opens the page.
+// A Reply link opens its form in place, under what it answers, instead of the reply page, and the
+// reply is sent through the API; the list is then fetched again, at the new reply. The form is the
+// list's own <template> (the list is cached for the reader, so it holds no CSRF token: api.js
+// sends the page's). Without this module the link opens the reply page, which works without JS.
 
-let open = null; // { form, href }: the one form open, kept with its text if the list is refreshed
+import { apiUrl, idOf, postJson } from "./api.js";
+import { refreshArticle } from "./fragments.js";
+
+// { form, href, articleId, annotationId, parentId }: the one form open, kept with its text if the
+// list is refreshed. The link's URL (the reply page's) names the reply answered as ?parent=.
+let open = null;
 
 function close() {
   open?.form.remove();
@@ -15,24 +20,52 @@ function place(link) {
   meta.after(open.form);
 }
 
+function newForm(template) {
+  const form = template.content.firstElementChild.cloneNode(true);
+  const errorLine = document.createElement("p");
+  errorLine.className = "form-error js-form-error";
+  errorLine.setAttribute("role", "alert");
+  form.querySelector(".form-actions").before(errorLine);
+  return form;
+}
+
 function openFor(link) {
-  const template = link.closest(".js-annotation-slot")?.querySelector(".js-reply-template");
-  const token = document.querySelector("input[name=csrfmiddlewaretoken]");
-  if (!template || !token) return false;
+  const slot = link.closest(".js-annotation-slot");
+  const template = slot?.querySelector(".js-reply-template");
+  if (!template) return false;
   if (open?.href === link.href && open.form.isConnected) { // a second press closes it
     close();
     return true;
   }
   if (open?.href !== link.href) {
     close();
-    const form = template.content.firstElementChild.cloneNode(true);
-    form.action = link.href;
-    form.prepend(token.cloneNode());
-    open = { form, href: link.href };
+    open = {
+      form: newForm(template),
+      href: link.href,
+      articleId: slot.dataset.article,
+      annotationId: link.closest("[data-annotation]").dataset.annotation,
+      parentId: new URL(link.href).searchParams.get("parent"),
+    };
   }
   place(link);
   open.form.elements.note.focus();
   return true;
+}
+
+async function send(event) {
+  event.preventDefault();
+  const { form, articleId, annotationId, parentId } = open;
+  const note = { type: "TextualBody", value: form.elements.note.value, format: "text/markdown" };
+  const reply = { type: "Annotation", body: note };
+  if (parentId) reply.target = new URL(apiUrl("replyUrl", parentId), location.origin).href;
+  const { data, error } = await postJson(apiUrl("repliesUrl", annotationId), reply);
+  if (error) {
+    form.querySelector(".js-form-error").textContent = error; // the form keeps what was typed
+    return;
+  }
+  if (open?.form === form) close();
+  await refreshArticle(articleId);
+  location.hash = `reply-${idOf(data.id)}`;
 }
 
 document.addEventListener("click", (event) => {
@@ -44,6 +77,10 @@ document.addEventListener("click", (event) => {
     close();
     link?.focus();
   }
+});
+
+document.addEventListener("submit", (event) => {
+  if (open && event.target === open.form) send(event);
 });
 
 document.addEventListener("keydown", (event) => {
