@@ -15,7 +15,7 @@ from ninja.parser import Parser
 
 from newsroom.api.auth import READERS
 from newsroom.api.errors import ApiError
-from newsroom.api.routes import annotations, corpus, export, replies
+from newsroom.api.routes import annotations, corpus, export, imports, replies
 
 JSON_TYPES = {"application/json", "application/ld+json"}
 
@@ -104,3 +104,4 @@ api.add_router("", corpus.router)
 api.add_router("", annotations.router)
 api.add_router("", replies.router)
 api.add_router("", export.router)
+api.add_router("", imports.router)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newsroom.api import export_views
+from newsroom.api import export_views, import_views
 from newsroom.api.api import api
 
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("export/", export_views.export, name="export"),
     path("export/download/", export_views.export_download, name="export_download"),
     path("export/report/", export_views.export_report, name="export_report"),
+    path("import/", import_views.annotation_import, name="annotation_import"),
 ]

@@ -1,0 +1,24 @@
+"""Import annotations: a file of W3C Web Annotations (this site's export, Hypothesis's or
+Recogito's) as the body, the per-record report as the answer."""
+
+from typing import Any
+
+from ninja import Body, Router
+
+from newsroom.api.auth import WRITERS
+from newsroom.api.errors import ApiError
+from newsroom.api.imports import ImportFileError, import_annotations
+from newsroom.api.limits import check_write_rate
+
+router = Router(tags=["import"])
+
+
+@router.post("/import", auth=WRITERS, url_name="import")
+def annotations_import(request, document: Body[Any], dry_run: bool = False):
+    """Import the annotations and replies of the body as yours; ?dry_run=true only reports what
+    would be created, placed (position, quote or fuzzy), orphaned and refused."""
+    check_write_rate(request.user)
+    try:
+        return import_annotations(document, user=request.user, dry_run=dry_run).to_json()
+    except ImportFileError as error:
+        raise ApiError(400, str(error)) from None
