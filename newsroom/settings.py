@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "taggit",
+    "ninja",  # the API docs' Swagger UI from our own static files, not a CDN
     "newsroom.accounts",
     "newsroom.api",
     "articles",

@@ -21,11 +21,20 @@ def media_type(request) -> str:
     return "application/json" if "application/json" in accept and "ld+json" not in accept else LD_MEDIA_TYPE
 
 
+def encoded(document: dict) -> tuple[bytes, str]:
+    """The document as UTF-8 JSON, and the ETag of that body (its hash)."""
+    body = json.dumps(document, ensure_ascii=False).encode()
+    return body, f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+
+
 def ld_response(request, document: dict, *, status: int = 200, etag: str = "", headers: dict | None = None):
     """The document as JSON-LD (or JSON), with its ETag: a strong one given for an annotation or a
     reply (its version), else the hash of the body; 304 for a GET whose If-None-Match matches."""
-    body = json.dumps(document, ensure_ascii=False).encode()
-    etag = etag or f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    body, own_etag = encoded(document)
+    return encoded_response(request, body, etag or own_etag, status=status, headers=headers)
+
+
+def encoded_response(request, body: bytes, etag: str, *, status: int = 200, headers: dict | None = None):
     if status == 200 and (not_modified := get_conditional_response(request, etag=etag)) is not None:
         return not_modified
     response = HttpResponse(body, status=status, content_type=media_type(request))

@@ -7,6 +7,7 @@ said by two terms of our own ("visibility", "group"), defined in the context bes
 """
 
 from datetime import UTC, datetime
+from functools import cache, lru_cache
 
 from django.urls import reverse
 
@@ -21,11 +22,11 @@ LD_MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
 
 def context(base: str) -> list:
     """The W3C's context, and ours (served at api:context) for the terms it does not have."""
-    return [ANNO_CONTEXT, base + reverse("api:context")]
+    return [ANNO_CONTEXT, base + context_path()]
 
 
 def own_context(base: str) -> dict:
-    vocabulary = base + reverse("api:context") + "#"
+    vocabulary = base + context_path() + "#"
     return {
         "@context": {
             "visibility": vocabulary + "visibility",  # "public", "group" or "private"
@@ -41,17 +42,41 @@ def timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+# Paths are reversed once, not for each item of a page or an export of 100,000.
+
+
+@cache
+def context_path() -> str:
+    return reverse("api:context")
+
+
+@cache
+def item_path_prefix(view_name: str) -> str:
+    """An API item's path without its id at the end: "/api/annotations/"."""
+    return reverse(view_name, args=[0]).removesuffix("0")
+
+
+@lru_cache(maxsize=10_000)
+def article_path(pk: int, slug: str) -> str:
+    return reverse("articles:article_detail", args=[pk, slug])
+
+
+@lru_cache(maxsize=10_000)
+def person_path(username: str) -> str:
+    return reverse("articles:person_detail", args=[username])
+
+
 def annotation_iri(base: str, pk: int) -> str:
-    return base + reverse("api:annotation", args=[pk])
+    return f"{base}{item_path_prefix('api:annotation')}{pk}"
 
 
 def reply_iri(base: str, pk: int) -> str:
-    return base + reverse("api:reply", args=[pk])
+    return f"{base}{item_path_prefix('api:reply')}{pk}"
 
 
 def article_url(base: str, article: Article) -> str:
     """The article as this site shows it."""
-    return base + article.get_absolute_url()
+    return base + article_path(article.pk, article.slug)
 
 
 def article_source(base: str, article: Article) -> str:
@@ -61,22 +86,26 @@ def article_source(base: str, article: Article) -> str:
 
 def creator(base: str, user) -> dict:
     return {
-        "id": base + reverse("articles:person_detail", args=[user.get_username()]),
+        "id": base + person_path(user.get_username()),
         "type": "Person",
         "name": display_name(user),
         "nickname": user.get_username(),
     }
 
 
-def annotation_document(base: str, annotation: Annotation, *, shown_in_full: bool = True) -> dict:
-    """One annotation. Withheld by a moderator from this reader (shown_in_full False), it keeps its
-    place but loses its body."""
+def annotation_document(
+    base: str, annotation: Annotation, *, tags: list[str] | None = None, shown_in_full: bool = True
+) -> dict:
+    """One annotation, with its tags' names (read here unless given, as when loaded for many
+    annotations at once). Withheld by a moderator from this reader (shown_in_full False), it keeps
+    its place but loses its body."""
     article = annotation.article
+    tags = [tag.name for tag in annotation.tags.all()] if tags is None else tags
     document = {
         "@context": context(base),
         "id": annotation_iri(base, annotation.pk),
         "type": "Annotation",
-        "motivation": motivation(annotation),
+        "motivation": "commenting" if annotation.note else "tagging" if tags else "highlighting",
         "created": timestamp(annotation.created_at),
         "modified": timestamp(annotation.edited_at or annotation.created_at),
         "creator": creator(base, annotation.author),
@@ -91,9 +120,7 @@ def annotation_document(base: str, annotation: Annotation, *, shown_in_full: boo
             }
         ]
         bodies = bodies if annotation.note else []
-        bodies += [
-            {"type": "TextualBody", "value": tag.name, "purpose": "tagging"} for tag in annotation.tags.all()
-        ]
+        bodies += [{"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in tags]
         if bodies:
             document["body"] = bodies
     else:
@@ -115,12 +142,6 @@ def annotation_document(base: str, annotation: Annotation, *, shown_in_full: boo
     if annotation.group_id:
         document["group"] = base + annotation.group.get_absolute_url()
     return document
-
-
-def motivation(annotation: Annotation) -> str:
-    if annotation.note:
-        return "commenting"
-    return "tagging" if annotation.tags.all() else "highlighting"
 
 
 def reply_document(base: str, reply: Reply, *, shown_in_full: bool = True) -> dict:

@@ -1,6 +1,9 @@
 """Annotations: each article's container (read in pages, POST to create) and each annotation (GET,
 PUT with If-Match, DELETE), and their moderation: the Web Annotation Protocol's basics."""
 
+import hashlib
+
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,6 +18,7 @@ from articles.permissions import (
     moderated_group_ids,
     sees_in_full,
 )
+from articles.queries.reading import attach_tag_links
 from articles.services import moderation
 from articles.services.annotations import (
     AnnotationError,
@@ -27,13 +31,22 @@ from newsroom.accounts.models import memberships_of
 from newsroom.api.auth import WRITERS
 from newsroom.api.errors import ApiError
 from newsroom.api.limits import check_write_rate
-from newsroom.api.responses import base_of, edited_version, ld_response, stale, version_etag
+from newsroom.api.responses import (
+    base_of,
+    edited_version,
+    encoded,
+    encoded_response,
+    ld_response,
+    stale,
+    version_etag,
+)
 from newsroom.api.schemas import AnnotationIn, FlagIn
 from newsroom.api.w3c import annotation_document, annotation_iri, context, own_context, place
 
 router = Router(tags=["annotations"])
 
 PAGE_SIZE = 100
+CONTAINER_SECONDS = 60
 # Form fields, and where they are in a W3C annotation: the field named in a 400.
 FIELDS = {
     "tags": "body",
@@ -62,10 +75,15 @@ def with_details(annotations):
 
 def documents(request, annotations) -> list[dict]:
     user, base = request.user, base_of(request)
+    annotations = list(annotations.select_related("article", "author__profile", "group"))
+    attach_tag_links(annotations)
     moderated = moderated_group_ids(user)
     return [
         annotation_document(
-            base, annotation, shown_in_full=sees_in_full(user, annotation, annotation, moderated)
+            base,
+            annotation,
+            tags=[link.name for link in annotation.tag_links],
+            shown_in_full=sees_in_full(user, annotation, annotation, moderated),
         )
         for annotation in annotations
     ]
@@ -76,13 +94,26 @@ def container(request, pk: int, query: Query[PageQuery]):
     """The annotations on an article that you may see, as an AnnotationCollection; ?page=0, 1, ...
     gives its AnnotationPages of 100 in text order."""
     article = get_object_or_404(Article, pk=pk)
+    # Cached per reader as the reading page's fragments are, keyed on the article's state and on
+    # all that decides what this reader sees; names of people may lag by a minute.
+    roles = [(membership.group_id, membership.role) for membership in memberships_of(request.user)]
+    parts = (article.pk, article.updated_at, article.annotations_changed_at, request.user.pk, roles)
+    key = "api-container:" + hashlib.sha256(repr((*parts, base_of(request), query.page)).encode()).hexdigest()
+    if (body_and_etag := cache.get(key)) is None:
+        body_and_etag = encoded(container_document(request, article, query.page))
+        cache.set(key, body_and_etag, CONTAINER_SECONDS)
+    return encoded_response(request, *body_and_etag)
+
+
+def container_document(request, article: Article, page: int | None) -> dict:
+    """The collection (page None) or one of its pages."""
     base = base_of(request)
-    iri = base + reverse("api:container", args=[pk])
-    annotations = with_details(Annotation.objects.visible_to(request.user).for_article(article))
+    iri = base + reverse("api:container", args=[article.pk])
+    annotations = Annotation.objects.visible_to(request.user).for_article(article)
     total = annotations.count()
     last = max(0, (total - 1) // PAGE_SIZE)
-    if query.page is None:
-        collection = {
+    if page is None:
+        return {
             "@context": context(base),
             "id": iri,
             "type": ["BasicContainer", "AnnotationCollection"],
@@ -91,23 +122,22 @@ def container(request, pk: int, query: Query[PageQuery]):
             "first": f"{iri}?page=0",
             "last": f"{iri}?page={last}",
         }
-        return ld_response(request, collection)
-    if not 0 <= query.page <= last:
-        raise ApiError(404, f"There is no page {query.page}: pages go from 0 to {last}.", "page")
-    start = query.page * PAGE_SIZE
-    page = {
+    if not 0 <= page <= last:
+        raise ApiError(404, f"There is no page {page}: pages go from 0 to {last}.", "page")
+    start = page * PAGE_SIZE
+    document = {
         "@context": context(base),
-        "id": f"{iri}?page={query.page}",
+        "id": f"{iri}?page={page}",
         "type": "AnnotationPage",
         "partOf": {"id": iri, "total": total},
         "startIndex": start,
         "items": documents(request, annotations[start : start + PAGE_SIZE]),
     }
-    if query.page < last:
-        page["next"] = f"{iri}?page={query.page + 1}"
-    if query.page > 0:
-        page["prev"] = f"{iri}?page={query.page - 1}"
-    return ld_response(request, page)
+    if page < last:
+        document["next"] = f"{iri}?page={page + 1}"
+    if page > 0:
+        document["prev"] = f"{iri}?page={page - 1}"
+    return document
 
 
 def audience_choice(user, payload: AnnotationIn) -> str:
