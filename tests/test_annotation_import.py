@@ -535,6 +535,16 @@ def test_the_page_refuses_a_bad_file_with_its_reason(client, alice, news):
     assert not Annotation.objects.exists()
 
 
+def test_the_page_refuses_a_file_too_big(client, alice, news, monkeypatch):
+    monkeypatch.setattr("newsroom.api.import_views.MAX_FILE_BYTES", 100)
+    client.force_login(alice)
+
+    response = client.post(reverse("annotation_import"), {"file": upload([w3c(ORDER)] * 5)})
+
+    assert response.status_code == 400 and "The file is larger than 100 bytes." in response.content.decode()
+    assert not Annotation.objects.exists()
+
+
 def test_the_creators_field_is_for_staff(client, alice, staff, bob, news):
     bob_client = Client()
     bob_client.force_login(bob)

@@ -454,9 +454,10 @@ class Plan:
             return
         fields = form.cleaned_data | {"article": article}
         key = (article.pk, anchor.start, anchor.end, author.pk, fields["note"])
-        step.author, step.fields, step.same_as = author, fields, self.seen.setdefault(key, step)
-        if step.same_as is step:
-            step.same_as = None
+        step.author, step.fields = author, fields
+        if (first := self.seen.setdefault(key, step)) is not step:
+            step.same_as = first
+        else:
             step.saved = Annotation.objects.filter(
                 article=article,
                 start=anchor.start,
@@ -560,17 +561,16 @@ class Plan:
             step.outcome = Outcome(item.where, "reply", REFUSED, message, author=author.get_username())
             return
         try:
-            if "\x00" in item.note:
-                raise ReplyError("A reply cannot contain a NUL character.")
             check_reply_text(item.note)
         except ReplyError as problem:
             step.outcome = Outcome(item.where, "reply", REFUSED, str(problem), author=author.get_username())
             return
         root = root_of(parent)
         key = (id(original(root)), id(original(parent)), author.pk, item.note)
-        step.author, step.same_as = author, self.seen.setdefault(key, step)
-        if step.same_as is step:
-            step.same_as = None
+        step.author = author
+        if (first := self.seen.setdefault(key, step)) is not step:
+            step.same_as = first
+        else:
             answered = original(parent).saved
             if answered is not None:  # already here: so may its answer be
                 step.saved = Reply.objects.filter(
