@@ -17,13 +17,13 @@ function csrfToken() {
 }
 
 // { data }: what the API made, or { error }: its message for the reader.
-export async function postJson(url, document) {
+export async function postJson(url, body) {
   let response;
   try {
     response = await fetch(url, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify(document),
+      body: JSON.stringify(body),
     });
   } catch {
     return { error: "Could not reach the server. Try again." };
