@@ -7,6 +7,7 @@ query apiece, and written out as they come, so that memory stays flat whatever t
 
 import csv
 import json
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
@@ -14,15 +15,17 @@ from itertools import groupby, islice
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import F, Prefetch, Q
+from django.contrib.auth import get_user_model
+from django.db.models import F, Q
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Annotation, Story, Tag, TaggedAnnotation
+from articles.models import Annotation, Article, Story, Tag, TaggedAnnotation
 from articles.models.annotations import TAG_MAX_CHARS, Reply, normalize_tag
 from articles.permissions import moderated_group_ids, sees_in_full
-from newsroom.accounts.models import memberships_of
+from articles.queries.reading import attach_tag_links
+from newsroom.accounts.models import Group, memberships_of
 from newsroom.api.w3c import (
     LD_MEDIA_TYPE,
     annotation_document,
@@ -147,37 +150,66 @@ def exported_replies(user, filters: ExportFilters):
     return Reply.objects.visible_to(user).filter(annotation__in=exported_annotations(user, filters))
 
 
-def with_threads(annotations, user):
-    """What an export writes of each annotation, loaded with it: its tags and its replies."""
-    replies = Reply.objects.visible_to(user).select_related("author__profile")
-    return (
-        annotations.select_related("article__story", "article__outlet", "author__profile", "group")
-        .defer("article__body", "article__story__summary")
-        .prefetch_related("tags", Prefetch("replies", queryset=replies, to_attr="visible_replies"))
-    )
+# What an export writes of an annotation, with its relations (attach_relations()).
+EXPORTED_FIELDS = [
+    *["article", "author", "group", "start", "end", "exact", "prefix", "suffix", "note"],
+    *["created_at", "edited_at", "visibility", "hidden_at"],
+]
+
+
+def related_rows() -> dict:
+    return {
+        "article": Article.objects.select_related("story", "outlet").defer("body", "story__summary"),
+        "author": get_user_model().objects.select_related("profile"),
+        "group": Group.objects.all(),
+    }
+
+
+def attach_relations(items: list, names: list[str], loaded: dict[str, dict]) -> None:
+    """Give each annotation or reply these relations (article, author, group), reading only those
+    not loaded yet: an export of 100,000 annotations names few articles and people, again and
+    again, and building them anew for each row (select_related) would take most of its time."""
+    for name in names:
+        known = loaded.setdefault(name, {})
+        wanted = {getattr(item, f"{name}_id") for item in items} - known.keys() - {None}
+        known |= related_rows()[name].in_bulk(wanted)
+        for item in items:
+            if (pk := getattr(item, f"{name}_id")) is not None:
+                setattr(item, name, known[pk])
 
 
 @dataclass
 class Thread:
-    """An annotation and its replies, each with whether the reader sees it in full: else only that
-    a moderator hid it."""
+    """An annotation with its tags' names and its replies, each with whether the reader sees it in
+    full: else only that a moderator hid it."""
 
     annotation: Annotation
     shown: bool
+    tags: list[str]
     replies: list[tuple[Reply, bool]]
 
 
-def threads_of(user, annotations: Iterable[Annotation]) -> Iterator[Thread]:
-    """The annotations (loaded by with_threads()) as the user sees them."""
-    moderated = moderated_group_ids(user)
+def threads_of(user, annotations: list[Annotation], moderated: set[int], loaded: dict) -> Iterator[Thread]:
+    """The annotations as the user sees them (moderated: the groups they moderate), their tags and
+    replies read in a query apiece; loaded: the relations read so far (attach_relations())."""
+    attach_relations(annotations, ["article", "author", "group"], loaded)
+    attach_tag_links(annotations)
+    replies = list(Reply.objects.visible_to(user).filter(annotation__in=annotations))
+    attach_relations(replies, ["author"], loaded)
+    by_thread = defaultdict(list)
+    for reply in replies:
+        by_thread[reply.annotation_id].append(reply)
     for root in annotations:
-        replies = [(reply, sees_in_full(user, reply, root, moderated)) for reply in root.visible_replies]
-        yield Thread(root, sees_in_full(user, root, root, moderated), replies)
+        answers = [(reply, sees_in_full(user, reply, root, moderated)) for reply in by_thread[root.pk]]
+        tags = [link.name for link in root.tag_links]
+        yield Thread(root, sees_in_full(user, root, root, moderated), tags, answers)
 
 
 def exported_threads(user, filters: ExportFilters) -> Iterator[Thread]:
-    annotations = with_threads(exported_annotations(user, filters), user)
-    return threads_of(user, annotations.iterator(chunk_size=CHUNK_SIZE))  # prefetched chunk by chunk
+    moderated, loaded = moderated_group_ids(user), {}
+    rows = exported_annotations(user, filters).only(*EXPORTED_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+    while chunk := list(islice(rows, CHUNK_SIZE)):
+        yield from threads_of(user, chunk, moderated, loaded)
 
 
 def joined(pieces: Iterable[str]) -> Iterator[str]:
@@ -212,7 +244,8 @@ def jsonld_pieces(base: str, user, filters: ExportFilters) -> Iterator[str]:
     yield f'{head}, "first": {json.dumps(page)[:-1]}, "items": [\n'
     separator = ""
     for thread in exported_threads(user, filters):
-        documents = [annotation_document(base, thread.annotation, shown_in_full=thread.shown)]
+        root = annotation_document(base, thread.annotation, tags=thread.tags, shown_in_full=thread.shown)
+        documents = [root]
         documents += [reply_document(base, reply, shown_in_full=shown) for reply, shown in thread.replies]
         for document in documents:
             yield separator + json.dumps(document, ensure_ascii=False)
@@ -269,7 +302,7 @@ def csv_lines(base: str, user, filters: ExportFilters) -> Iterator[str]:
     writer = csv.writer(Line())
     yield "\ufeff" + writer.writerow(CSV_COLUMNS)
     for thread in exported_threads(user, filters):
-        yield writer.writerow(map(neutralised, annotation_row(base, thread.annotation, thread.shown)))
+        yield writer.writerow(map(neutralised, annotation_row(base, thread)))
         for reply, shown in thread.replies:
             yield writer.writerow(map(neutralised, reply_row(base, reply, thread.annotation, shown)))
 
@@ -289,8 +322,8 @@ def audience_cells(annotation: Annotation) -> list:
     return [annotation.visibility, annotation.group.name if annotation.group else ""]
 
 
-def annotation_row(base: str, annotation: Annotation, shown: bool) -> list:
-    tags = ", ".join(tag.name for tag in annotation.tags.all()) if shown else ""
+def annotation_row(base: str, thread: Thread) -> list:
+    annotation, shown = thread.annotation, thread.shown
     return [
         annotation_iri(base, annotation.pk),
         "",
@@ -300,7 +333,7 @@ def annotation_row(base: str, annotation: Annotation, shown: bool) -> list:
         annotation.suffix,
         annotation.start,
         annotation.end,
-        tags,
+        ", ".join(thread.tags) if shown else "",
         annotation.note if shown else "",
         annotation.author.get_username(),
         *audience_cells(annotation),
@@ -374,7 +407,7 @@ def outlet_of(thread: Thread) -> str:
 
 def report(user, filters: ExportFilters) -> Report:
     """The passages the filters keep, grouped by outlet, each with its note and replies."""
-    annotations = with_threads(exported_annotations(user, filters), user).order_by(
+    annotations = exported_annotations(user, filters).order_by(
         F("article__outlet__name").asc(nulls_last=True),
         "article__outlet_id",
         F("article__story__title").asc(nulls_last=True),
@@ -382,7 +415,7 @@ def report(user, filters: ExportFilters) -> Report:
         "start",
         "pk",
     )
-    threads = list(threads_of(user, annotations[:REPORT_LIMIT]))
+    threads = list(threads_of(user, list(annotations[:REPORT_LIMIT]), moderated_group_ids(user), {}))
     outlets = [(outlet, list(group)) for outlet, group in groupby(threads, key=outlet_of)]
     total = exported_annotations(user, filters).count()
     return Report(title=report_title(filters), outlets=outlets, total=total, shown=len(threads))
