@@ -127,6 +127,18 @@ def sample_note(rng, passage: str, n: int) -> str:
     return rng.choice(NOTES).format(word=rng.choice(words).strip(".,;:“”\"'"), n=n)
 
 
+def web_annotation(body: str, start: int, end: int, *, note: str = "", tags=(), **audience) -> dict:
+    """What the popover POSTs to the API (api:annotation_create) for body[start:end]: a W3C Web
+    Annotation with both selectors; `audience` is visibility (and group, a group's slug)."""
+    bodies = [{"type": "TextualBody", "value": note, "purpose": "commenting"}] if note else []
+    bodies += [{"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in tags]
+    selectors = [
+        {"type": "TextPositionSelector", "start": start, "end": end},
+        {"type": "TextQuoteSelector", "exact": body[start:end]},
+    ]
+    return {"type": "Annotation", "body": bodies, "target": {"selector": selectors}, **audience}
+
+
 def copy_article(source, key: str, about: str):
     """A new article of source's outlet and story with its text: one more page to annotate. key
     makes its slug and file name unique, about is added to its title in parentheses."""

@@ -90,6 +90,7 @@ from harness import (
     stop,
     time_url,
     wait_until_answering,
+    web_annotation,
 )
 
 READING_ARTICLES = 10
@@ -147,14 +148,24 @@ class Browser:
         self.origin = f"http://127.0.0.1:{port}"
         self.records: list[tuple[str, int, float]] = []  # (kind, status, seconds)
 
-    def request(self, kind: str, path: str, form: dict | None = None, headers: dict | None = None) -> Answer:
-        """GET path, or POST the form to it, as a browser does (a POST with its Origin)."""
+    def request(
+        self, kind: str, path: str, form: dict | None = None, headers: dict | None = None, *, json_body=None
+    ) -> Answer:
+        """GET path, or POST the form (or JSON, with the CSRF header, as annotate.js does) to it, as a
+        browser does (a POST with its Origin)."""
         sent = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
         sent |= headers or {}
         body = None
         if form is not None:
             body = urlencode(form)
             sent |= {"Content-Type": "application/x-www-form-urlencoded", "Origin": self.origin}
+        if json_body is not None:
+            body, form = json.dumps(json_body), json_body
+            sent |= {
+                "Content-Type": "application/json",
+                "Origin": self.origin,
+                "X-CSRFToken": self.csrf_token,
+            }
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT_SECONDS)
         started = time.perf_counter()
         try:
@@ -183,7 +194,8 @@ class Browser:
 
 REPLY_LINK = re.compile(r'href="(/annotations/\d+/replies/\?[^"]*)"')
 AUDIENCE_SELECT = re.compile(r'<select name="audience"[^>]*>(.*?)</select>', re.S)
-OPTION_VALUE = re.compile(r'<option value="([^"]+)"')
+# An audience choice and, for a group, its slug (the API names groups by slug).
+AUDIENCE_OPTION = re.compile(r'<option value="([^"]+)"(?:[^>]*data-group="([^"]+)")?')
 FRAGMENTS_URL = re.compile(r'data-fragments-url="([^"]*)"')
 VERSION_INPUT = re.compile(r'name="version" value="(\d+)"')
 REPLY_ID = re.compile(r"#reply-(\d+)$")
@@ -214,7 +226,7 @@ class SimulatedUser:
     spec: dict
     browser: Browser = field(init=False)
     rng: random.Random = field(init=False)
-    audiences: list[str] = field(default_factory=lambda: ["public"])
+    audiences: dict[str, str] = field(default_factory=lambda: {"public": ""})  # choice: group slug
     etags: dict[str, str] = field(default_factory=dict)  # by fragments URL, as a browser's cache
     links: list[str] = field(default_factory=list)  # the Reply links of the list last read
     mine: dict[int, Mine] = field(default_factory=dict)
@@ -283,7 +295,7 @@ class SimulatedUser:
         if found := FRAGMENTS_URL.search(page):
             article["fragments_url"] = html.unescape(found.group(1))
         if select := AUDIENCE_SELECT.search(page):
-            self.audiences = OPTION_VALUE.findall(select.group(1)) or ["public"]
+            self.audiences = dict(AUDIENCE_OPTION.findall(select.group(1))) or {"public": ""}
         self.links = reply_links(page)
         return True
 
@@ -336,17 +348,22 @@ class SimulatedUser:
             "exact": exact,
             "tags": self.new_tags(),
             "note": self.new_text(exact),
-            "audience": self.rng.choice(self.audiences),
+            "audience": self.rng.choice(list(self.audiences)),
         }
-        form = {**what, "tags": ", ".join(what["tags"]), "csrfmiddlewaretoken": self.browser.csrf_token}
-        answer = self.browser.request("create", "/annotations/", form, {"Accept": "application/json"})
+        slug = self.audiences[what["audience"]]
+        audience = {"visibility": "group", "group": slug} if slug else {"visibility": what["audience"]}
+        annotation = web_annotation(
+            article["body"], start, end, note=what["note"], tags=what["tags"], **audience
+        )
+        path = f"/api/articles/{article['pk']}/annotations"
+        answer = self.browser.request("create", path, json_body=annotation)
         if answer.status != 201:
-            self.problem("create", "/annotations/", form, answer, "a new annotation answers 201")
+            self.problem("create", path, annotation, answer, "a new annotation answers 201")
             return
         try:
-            pk = int(json.loads(answer.body)["id"])
-        except (ValueError, KeyError, TypeError) as error:
-            self.problem("create", "/annotations/", form, answer, f"201 without the new id: {error}")
+            pk = int(json.loads(answer.body)["id"].rsplit("/", 1)[1])
+        except (ValueError, KeyError, TypeError, IndexError) as error:
+            self.problem("create", path, annotation, answer, f"201 without the new id: {error}")
             return
         self.acks.append(("annotation", pk, what))
         self.mine[pk] = Mine(article_url=article["url"])
@@ -376,7 +393,7 @@ class SimulatedUser:
         what = {
             "tags": self.new_tags(),
             "note": self.new_text(""),
-            "audience": self.rng.choice(self.audiences),
+            "audience": self.rng.choice(list(self.audiences)),
         }
         answer = self.send_edit("edit", path, pk, what, version)
         if answer.status == 409 and stale:

@@ -56,6 +56,7 @@ from harness import (
     stop,
     time_url,
     wait_until_answering,
+    web_annotation,
 )
 
 BARE_PATH = "/tag-suggestions/?q="
@@ -150,9 +151,10 @@ def measure_save_and_refresh(articles: list) -> list[tuple[str, int, int, int, i
     ]:
         start = article.body.index(" ", 100) + 1
         end = article.body.index(" ", start + 20)
-        data = {"article": article.pk, "start": start, "end": end, "exact": article.body[start:end]}
+        data = web_annotation(article.body, start, end)
         with CaptureQueriesContext(connection) as save_queries:
-            saved = client.post(reverse("articles:annotation_create"), data)
+            url = reverse("api:annotation_create", args=[article.pk])
+            saved = client.post(url, data, content_type="application/json")
         with CaptureQueriesContext(connection) as refresh_queries:
             refreshed = client.get(reading.fragments_url)
         check_ok(refreshed, reading.fragments_url)

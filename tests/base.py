@@ -4,6 +4,8 @@ from functools import cache
 from itertools import count
 from pathlib import Path
 
+from django.urls import reverse
+
 from articles.importer import load_manifest, parse_text_file
 from articles.models import Article, Outlet, Story
 from articles.text.canonical import canonicalize
@@ -69,3 +71,28 @@ def corpus() -> dict[int, str]:
         int(path.name[:3]): parse_text_file(path.name, path.read_bytes(), manifest)["body"]
         for path in sorted(FIXTURES.glob("*.txt"))
     }
+
+
+# Writing through the API, as the popover does.
+
+
+def passage(article, text):
+    start = article.body.index(text)
+    return {"start": start, "end": start + len(text), "exact": text}
+
+
+def annotation_json(*, start, end, exact, tags="", note="", **audience):
+    """What the popover (annotate.js) sends: a W3C Web Annotation of the passage."""
+    bodies = [{"type": "TextualBody", "value": note, "purpose": "commenting", "format": "text/markdown"}]
+    bodies = bodies if note else []
+    bodies += [{"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in tags.split(",")]
+    selectors = [
+        {"type": "TextPositionSelector", "start": start, "end": end},
+        {"type": "TextQuoteSelector", "exact": exact},
+    ]
+    return {"type": "Annotation", "body": bodies, "target": {"selector": selectors}, **audience}
+
+
+def post_annotation(client, article, **fields):
+    url = reverse("api:annotation_create", args=[article.pk])
+    return client.post(url, annotation_json(**fields), content_type="application/json")

@@ -28,9 +28,10 @@ def imports_of(static_root, name):
 
 def test_annotate_js_imports_the_hashed_modules(hashed_names, tmp_path):
     imported = [
-        posixpath.basename(hashed_names[f"js/{name}.js"]) for name in ("offsets", "fragments", "popover")
+        posixpath.basename(hashed_names[f"js/{name}.js"])
+        for name in ("api", "offsets", "fragments", "popover")
     ]
-    assert re.fullmatch(r"offsets\.[0-9a-f]{12}\.js", imported[0])
+    assert re.fullmatch(r"api\.[0-9a-f]{12}\.js", imported[0])
     assert imports_of(tmp_path, hashed_names["js/annotate.js"]) == [f"./{name}" for name in imported]
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from articles.models import Annotation, Tag
 from articles.services.annotations import delete_annotation
-from tests.base import annotate, make_article, make_outlet, make_story
+from tests.base import annotate, make_article, make_outlet, make_story, passage, post_annotation
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +22,7 @@ def article():
 
 
 def post_tags(client, article, text, tags):
-    start = article.body.index(text)
-    return client.post(
-        reverse("articles:annotation_create"),
-        {"article": article.pk, "start": start, "end": start + len(text), "exact": text, "tags": tags},
-    )
+    return post_annotation(client, article, **passage(article, text), tags=tags)
 
 
 @pytest.mark.parametrize("name", NAMES)

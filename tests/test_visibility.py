@@ -6,7 +6,7 @@ from django.urls import reverse
 from articles.models import Annotation
 from articles.permissions import can_read
 from newsroom.accounts.models import Group, Membership, Role
-from tests.base import annotate, make_article, make_outlet, make_story
+from tests.base import annotate, make_article, make_outlet, make_story, passage, post_annotation
 
 pytestmark = pytest.mark.django_db
 
@@ -105,12 +105,6 @@ def test_a_cached_page_never_serves_one_readers_annotations_to_another(client, a
     )
 
 
-def post(client, article, text, **data):
-    start = article.body.index(text)
-    fields = {"article": article.pk, "start": start, "end": start + len(text), "exact": text}
-    return client.post(reverse("articles:annotation_create"), {**fields, **data})
-
-
 @pytest.mark.parametrize(
     "audience, visibility, in_group",
     [("public", "public", False), ("private", "private", False), ("group", "group", True)],
@@ -118,8 +112,13 @@ def post(client, article, text, **data):
 def test_the_author_chooses_who_sees_a_new_annotation(client, alice, team, audience, visibility, in_group):
     article = make_article(body=BODY)
     client.force_login(alice)
-    value = f"group-{team.pk}" if audience == "group" else audience
-    assert post(client, article, "letter", audience=value).status_code == 201
+    group = {"group": team.slug} if audience == "group" else {}
+    assert (
+        post_annotation(
+            client, article, **passage(article, "letter"), visibility=audience, **group
+        ).status_code
+        == 201
+    )
     annotation = Annotation.objects.get()
     assert (annotation.visibility, annotation.group == team) == (visibility, in_group)
 
@@ -127,8 +126,11 @@ def test_the_author_chooses_who_sees_a_new_annotation(client, alice, team, audie
 def test_nobody_shares_into_a_group_they_are_not_in(client, carol, team):
     article = make_article(body=BODY)
     client.force_login(carol)
-    response = post(client, article, "letter", audience=f"group-{team.pk}")
-    assert response.status_code == 400 and "valid choice" in response.json()["error"]
+    response = post_annotation(
+        client, article, **passage(article, "letter"), visibility="group", group=team.slug
+    )
+    assert response.status_code == 400 and response.json()["field"] == "group"
+    assert "only with a group you are a member of" in response.json()["error"]
     assert not Annotation.objects.exists()
 
 

@@ -152,6 +152,7 @@ class Invite(models.Model):
 
 
 API_TOKEN_PREFIX = "nrt_"
+API_TOKEN_NAME_MAX_CHARS = 100
 
 
 def api_token_digest(secret: str) -> str:
@@ -170,7 +171,7 @@ class ApiToken(models.Model):
     token itself is shown once, when it is made."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=API_TOKEN_NAME_MAX_CHARS)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     hint = models.CharField(max_length=12, editable=False)  # its first characters, to tell tokens apart
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from newsroom.accounts.models import (
+    API_TOKEN_NAME_MAX_CHARS,
     API_TOKEN_PREFIX,
     ApiToken,
     Group,
@@ -231,6 +232,8 @@ def create_api_token(*, user, name: str) -> tuple[ApiToken, str]:
     name = tidy(name)
     if not name:
         raise TokenError("Name the token after what will use it, for example “my notebook”.")
+    if len(name) > API_TOKEN_NAME_MAX_CHARS:
+        raise TokenError(f"A token's name can have at most {API_TOKEN_NAME_MAX_CHARS} characters.")
     secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user=user, name=name, digest=api_token_digest(secret), hint=secret[:10])
     token.full_clean()

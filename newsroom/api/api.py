@@ -31,9 +31,14 @@ class JsonParser(Parser):
         if int(request.META.get("CONTENT_LENGTH") or 0) > settings.API_MAX_BODY_BYTES:
             raise RequestDataTooBig()
         try:
-            return json.loads(request.body)
+            data = json.loads(request.body)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise ApiError(400, f"The body is not valid JSON: {error}.") from None
+        try:  # "\ud800" is valid JSON, but no character: nothing could store or answer it
+            json.dumps(data, ensure_ascii=False).encode()
+        except UnicodeEncodeError:
+            raise ApiError(400, "The body contains a lone surrogate (\\ud800 to \\udfff).") from None
+        return data
 
 
 api = NinjaAPI(
@@ -59,8 +64,9 @@ def error(request, status: int, message: str, field: str = "", headers: dict | N
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
     first = exc.errors[0]
-    # ("body", "payload", "target", "selector", 0, "start"): where in the body or the query.
-    location = [str(part) for part in first.get("loc", ())[2:]]
+    # ("body", "payload", "target", "selector", 0, "start") in the body, ("query", "page") in the query.
+    location = [str(part) for part in first.get("loc", ())]
+    location = location[2:] if location[:1] == ["body"] else location[1:]
     return error(request, 400, f"{first.get('msg', 'Invalid input')}.", ".".join(location))
 
 

@@ -35,7 +35,9 @@ def ld_response(request, document: dict, *, status: int = 200, etag: str = "", h
 
 
 def encoded_response(request, body: bytes, etag: str, *, status: int = 200, headers: dict | None = None):
-    if status == 200 and (not_modified := get_conditional_response(request, etag=etag)) is not None:
+    # If-None-Match on a read; a write's If-Match was checked before it was made (edited_version).
+    conditional = status == 200 and request.method in ("GET", "HEAD")
+    if conditional and (not_modified := get_conditional_response(request, etag=etag)) is not None:
         return not_modified
     response = HttpResponse(body, status=status, content_type=media_type(request))
     response["ETag"] = etag
@@ -44,6 +46,13 @@ def encoded_response(request, body: bytes, etag: str, *, status: int = 200, head
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+def require_object(request) -> None:
+    """A body (JSON, as the parser checked) that is an object: a list, a number or null is no
+    annotation, reply or flag, though a schema would read it as an empty one."""
+    if not request.body.lstrip(b" \t\r\n").startswith(b"{"):
+        raise ApiError(400, "The body must be a JSON object: {...}.")
 
 
 def version_etag(item) -> str:

@@ -169,6 +169,19 @@ def reply_document(base: str, reply: Reply, *, shown_in_full: bool = True) -> di
     return document
 
 
+def occurrences(text: str, exact: str) -> list[int]:
+    found, at = [], text.find(exact)
+    while at != -1:
+        found.append(at)
+        at = text.find(exact, at + 1)
+    return found
+
+
+def as_lf(quoted: str) -> str:
+    """Line breaks as the article's text has them (Windows tools send CRLF)."""
+    return quoted.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def place(text: str, selectors) -> Anchor | None:
     """Where a target's selectors (SelectorIn) point in the text, by the rules annotations are
     re-anchored by: the position if the quote is there, else the quote by its context, else a
@@ -177,11 +190,20 @@ def place(text: str, selectors) -> Anchor | None:
     quote = next((s for s in selectors if s.type == "TextQuoteSelector" and s.exact), None)
     start, end = (position.start, position.end) if position else (None, None)
     if quote is not None:
-        found = TextQuote(exact=quote.exact, prefix=quote.prefix, suffix=quote.suffix)
+        found = TextQuote(exact=as_lf(quote.exact), prefix=as_lf(quote.prefix), suffix=as_lf(quote.suffix))
+        # The occurrences with the context the client gave, however short (the W3C sets no length).
+        fits = [
+            at
+            for at in occurrences(text, found.exact)
+            if text.endswith(found.prefix, 0, at) and text.startswith(found.suffix, at + len(found.exact))
+        ]
+        if len(fits) == 1 or start in fits:
+            at = start if start in fits else fits[0]
+            return Anchor(at, at + len(found.exact), "quote")
         anchor = relocate(text, start=start or 0, end=end or 0, quote=found)
-        if anchor is None and text.count(quote.exact) == 1:  # short, without context, but unique
-            start = text.index(quote.exact)
-            anchor = Anchor(start, start + len(quote.exact), "quote")
+        if anchor is None and text.count(found.exact) == 1:  # short, without context, but unique
+            start = text.index(found.exact)
+            anchor = Anchor(start, start + len(found.exact), "quote")
         return anchor
     if start is None or end is None or not start < end <= len(text):
         return None

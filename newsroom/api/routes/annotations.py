@@ -37,6 +37,7 @@ from newsroom.api.responses import (
     encoded,
     encoded_response,
     ld_response,
+    require_object,
     stale,
     version_etag,
 )
@@ -140,8 +141,14 @@ def container_document(request, article: Article, page: int | None) -> dict:
     return document
 
 
-def audience_choice(user, payload: AnnotationIn) -> str:
-    """The popover's audience choice that the payload's visibility and group stand for."""
+def audience_choice(user, payload: AnnotationIn, current: Annotation | None = None) -> str:
+    """The popover's audience choice that the payload's visibility and group stand for; "" (what
+    it was, public for a new one) when it leaves the visibility out, or keeps an annotation's group."""
+    if "visibility" not in payload.model_fields_set and not payload.group:
+        return ""
+    if current is not None and current.group_id and payload.visibility == "group" and payload.group:
+        if payload.group.rstrip("/").rsplit("/", 1)[-1] == current.group.slug:
+            return ""  # the group it is in, which its author may have left since
     if payload.visibility != "group":
         if payload.group:
             raise ApiError(400, "Name a group only with visibility “group”.", "group")
@@ -153,7 +160,7 @@ def audience_choice(user, payload: AnnotationIn) -> str:
     return f"group-{membership.group_id}"
 
 
-def edit_data(user, payload: AnnotationIn) -> dict:
+def edit_data(user, payload: AnnotationIn, current: Annotation | None = None) -> dict:
     """The note, tags and audience of a payload, as the annotation forms read them."""
     notes = [body.value for body in payload.body if body.purpose != "tagging"]
     tags = [body.value for body in payload.body if body.purpose == "tagging"]
@@ -164,7 +171,7 @@ def edit_data(user, payload: AnnotationIn) -> dict:
     return {
         "note": notes[0] if notes else "",
         "tags": ", ".join(tags),
-        "audience": audience_choice(user, payload),
+        "audience": audience_choice(user, payload, current),
     }
 
 
@@ -180,6 +187,7 @@ def valid(form):
 def annotation_create(request, pk: int, payload: AnnotationIn):
     """Annotate a passage of the article, placed by its TextPositionSelector and TextQuoteSelector."""
     check_write_rate(request.user)
+    require_object(request)
     article = get_object_or_404(Article, pk=pk)
     if payload.target is None or not payload.target.selector:
         raise ApiError(
@@ -223,6 +231,7 @@ def annotation_read(request, pk: int):
 def annotation_replace(request, pk: int, payload: AnnotationIn):
     """Replace its note, tags and audience (its passage stays), with If-Match: the ETag you read."""
     check_write_rate(request.user)
+    require_object(request)
     annotation = access_annotation_for_edit(request.user, pk)
     version = edited_version(request, annotation, required=True)
     if payload.target and payload.target.selector:
@@ -231,12 +240,17 @@ def annotation_replace(request, pk: int, payload: AnnotationIn):
             raise ApiError(
                 400, "An annotation's passage cannot change: annotate the other passage anew.", "target"
             )
-    data = edit_data(request.user, payload) | {"version": version}
+    data = edit_data(request.user, payload, annotation) | {"version": version}
     form = AnnotationUpdateForm(data, author=request.user, unchanged=audience_of(annotation))
+    changes = valid(form)
+    if not data["audience"]:  # kept as it is (which the service checks), whatever the form's choices
+        changes |= {"visibility": annotation.visibility, "group": annotation.group}
     try:
-        annotation = update_annotation(annotation=annotation, **valid(form))
+        annotation = update_annotation(annotation=annotation, **changes)
     except EditConflict as conflict:
         raise stale(conflict.current) from None
+    except AnnotationError as error:
+        raise ApiError(400, str(error), "group") from None
     document = annotation_document(base_of(request), readable(request, pk))
     return ld_response(request, document, etag=version_etag(annotation))
 
@@ -275,7 +289,10 @@ def annotation_unhide(request, pk: int):
 def annotation_flag(request, pk: int, payload: FlagIn):
     """Flag someone else's public annotation for staff, with a reason."""
     check_write_rate(request.user)
+    require_object(request)
     annotation = access_annotation_to_flag(request.user, pk)
+    if "\x00" in payload.reason:
+        raise ApiError(400, "A reason cannot contain a NUL character.", "reason")
     try:
         moderation.flag_annotation(annotation=annotation, user=request.user, reason=payload.reason)
     except moderation.ModerationError as error:

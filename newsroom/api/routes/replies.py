@@ -23,7 +23,7 @@ from articles.services.replies import ReplyError, create_reply, delete_reply, up
 from newsroom.api.auth import WRITERS
 from newsroom.api.errors import ApiError
 from newsroom.api.limits import check_write_rate
-from newsroom.api.responses import base_of, edited_version, ld_response, stale, version_etag
+from newsroom.api.responses import base_of, edited_version, ld_response, require_object, stale, version_etag
 from newsroom.api.schemas import ReplyIn
 from newsroom.api.w3c import annotation_iri, context, reply_document
 
@@ -72,6 +72,14 @@ def answered_reply(target: str | None) -> str | None:
     return str(match.kwargs["pk"]) if match.view_name == "api:reply" else None
 
 
+def note_of(request, payload: ReplyIn) -> str:
+    """The reply's text; a database stores no NUL character (PostgreSQL refuses it)."""
+    require_object(request)
+    if "\x00" in payload.body.value:
+        raise ApiError(400, "A reply cannot contain a NUL character.", "body")
+    return payload.body.value
+
+
 @router.post("/annotations/{pk}/replies", auth=WRITERS, url_name="reply_create")
 def reply_create(request, pk: int, payload: ReplyIn):
     """Answer the annotation, or (target: its IRI) a reply in its thread."""
@@ -79,7 +87,7 @@ def reply_create(request, pk: int, payload: ReplyIn):
     annotation, parent = access_reply_target(request.user, pk, answered_reply(payload.target))
     try:
         reply = create_reply(
-            annotation=annotation, parent=parent, author=request.user, note=payload.body.value
+            annotation=annotation, parent=parent, author=request.user, note=note_of(request, payload)
         )
     except ReplyError as error:
         raise ApiError(400, str(error), "body") from None
@@ -111,7 +119,7 @@ def reply_replace(request, pk: int, payload: ReplyIn):
     reply = access_reply_for_edit(request.user, pk)
     version = edited_version(request, reply, required=True)
     try:
-        reply = update_reply(reply=reply, note=payload.body.value, version=version)
+        reply = update_reply(reply=reply, note=note_of(request, payload), version=version)
     except ReplyError as error:
         raise ApiError(400, str(error), "body") from None
     except EditConflict as conflict:
