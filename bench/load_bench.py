@@ -22,12 +22,13 @@ postgres://postgres@127.0.0.1:5432/test), in a new database bench_load_<pid>. Fo
    in a closed loop without pauses (a request is sent when the last one is answered): open one
    of the ten articles (the CSRF cookie kept as a browser keeps it), then poll its fragments 4-12
    times with If-None-Match (ETags kept per URL, as a browser's cache keeps them), writing now
-   and then, as a browser does: create an annotation (a passage of the real text with its
-   offsets, visible to everyone, one of their groups or themselves: the page's choices, at
-   random), edit one of theirs (often the one they edited last; from its edit page, sending the
-   version it shows; now and then from an edit page opened earlier, whose version is out of
-   date: the answer is 409, and the user saves again), reply to an annotation or a reply (the
-   Reply links of the list they read), edit one of their replies. Replies are left out, and the
+   and then, as a browser does: create an annotation through the API as the popover does (a
+   passage of the real text with its selectors, visible to everyone, one of their groups or
+   themselves: the page's choices, at random), edit one of theirs (often the one they edited
+   last; from its edit page, sending the version it shows; now and then from an edit page
+   opened earlier, whose version is out of date: the answer is 409, and the user saves again),
+   reply to an annotation or a reply (the Reply links of the list they read; through the API,
+   as the reply form does), edit one of their replies (its edit page). Replies are left out, and the
    output says so, if the app has no reply routes (articles:reply_create, articles:reply_update).
 4. The same client code for equal time on three URLs, in turn (page_bench.py's rounds), as
    reader01: a bare HttpResponse view (a route of the bench's own urlconf, not of the app), the
@@ -198,7 +199,6 @@ AUDIENCE_SELECT = re.compile(r'<select name="audience"[^>]*>(.*?)</select>', re.
 AUDIENCE_OPTION = re.compile(r'<option value="([^"]+)"(?:[^>]*data-group="([^"]+)")?')
 FRAGMENTS_URL = re.compile(r'data-fragments-url="([^"]*)"')
 VERSION_INPUT = re.compile(r'name="version" value="(\d+)"')
-REPLY_ID = re.compile(r"#reply-(\d+)$")
 
 
 def reply_links(list_html: str) -> list[str]:
@@ -430,20 +430,22 @@ class SimulatedUser:
     def reply(self, article: dict) -> None:
         link = self.rng.choice(self.links)
         annotation, parent = reply_target(link)
-        form = {"note": self.new_text(""), "csrfmiddlewaretoken": self.browser.csrf_token}
-        answer = self.browser.request("reply", link, form)
-        found = REPLY_ID.search(answer.location) if answer.status == 302 else None
-        if found:
-            pk = int(found.group(1))
-            self.acks.append(
-                ("reply", pk, {"annotation": annotation, "parent": parent, "note": form["note"]})
-            )
+        # As replies.js sends it: the reply answered, if any, by its IRI.
+        reply = {"body": {"type": "TextualBody", "value": self.new_text("")}}
+        if parent:
+            reply["target"] = f"{self.browser.origin}/api/replies/{parent}"
+        path = f"/api/annotations/{annotation}/replies"
+        answer = self.browser.request("reply", path, json_body=reply)
+        if answer.status == 201:
+            pk = int(json.loads(answer.body)["id"].rsplit("/", 1)[1])
+            note = reply["body"]["value"]
+            self.acks.append(("reply", pk, {"annotation": annotation, "parent": parent, "note": note}))
             page = next(iter(parse_qs(urlsplit(link).query).get("next", [])), article["url"])
             self.my_replies[pk] = (page, article["pk"], annotation)
         elif answer.status == 404:
-            self.check_gone("reply", link, form, answer, article["pk"], annotation)
+            self.check_gone("reply", path, reply, answer, article["pk"], annotation)
         else:
-            self.problem("reply", link, form, answer, "a reply answers 302 to #reply-<id>")
+            self.problem("reply", path, reply, answer, "a reply answers 201 with its IRI")
 
     def edit_reply(self) -> None:
         pk = self.rng.choice(list(self.my_replies))
