@@ -1,11 +1,14 @@
 """Who may do what, as a matrix: every persona × every action × every visibility, through the URLs.
 
-Each action is taken the way a browser takes it, and judged by what the database holds after
-(or what the page shows, for reads), never by the status code alone. A refused action answers
-404 where the persona may not read the annotation (as for a missing id), 403 where they may
-read it, and a redirect to sign in for anonymous writers. Every route of the site must have a
-row in ROUTES, so that a new route cannot escape the matrix.
+Each action is taken the way a browser takes it, and again through the JSON API (with a session
+and with a personal token), and judged by what the database holds after (or what is shown, for
+reads), never by the status code alone: both must agree. A refused action answers 404 where the
+persona may not read the annotation (as for a missing id), 403 where they may read it, and for
+anonymous writers a redirect to sign in (the API: 401). Every route of the site, the API's
+included, must have a row in ROUTES, so that a new route cannot escape the matrix.
 """
+
+import json
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -18,6 +21,7 @@ from articles.services.annotations import delete_annotation
 from articles.services.moderation import hide
 from articles.services.replies import create_reply
 from newsroom.accounts.models import Group, Membership, Role
+from newsroom.accounts.services import create_api_token
 from tests.base import annotate, make_article
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +48,10 @@ ALLOWED = {
     "hide_reply": lambda persona, visibility: visibility == "group" and persona in {"moderator", "owner"},
     "flag": lambda persona, visibility: visibility == "public" and persona not in {"anonymous", "author"},
     "manage_group": lambda persona, visibility: persona == "owner",
+    # A new annotation by the persona on the article, for the visibility (group: the author's group).
+    "annotate": lambda persona, visibility: (
+        persona != "anonymous" and (visibility != "group" or persona in READERS["group"])
+    ),
 }
 BODY = "Microsoft employees protested.\n\nThe letter said the contract must end. Nadella answered."
 
@@ -73,10 +81,15 @@ def make_note(world, visibility):
     return annotation, reply
 
 
-def client_for(world, persona) -> Client:
+def client_for(world, persona, auth="session") -> Client:
+    """A client as the persona: signed in by a session cookie, or sending a personal API token."""
+    if persona == "anonymous":
+        return Client()
+    if auth == "token":
+        secret = create_api_token(user=world[0][persona], name="matrix")[1]
+        return Client(headers={"Authorization": f"Bearer {secret}"})
     client = Client()
-    if persona != "anonymous":
-        client.force_login(world[0][persona])
+    client.force_login(world[0][persona])
     return client
 
 
@@ -141,11 +154,17 @@ def hide_annotation(client, annotation, reply, world):
     return Annotation.objects.get(pk=annotation.pk).hidden_at is not None
 
 
-def unhide_annotation(client, annotation, reply, world):
+def hidden_first(annotation, world):
+    """The annotation hidden, so that unhiding it can be seen (the private one directly: nobody
+    may hide it)."""
     if annotation.visibility == "group":
         hide(item=annotation, moderator=world[0]["owner"])
     else:
         Annotation.objects.filter(pk=annotation.pk).update(hidden_at=annotation.created_at)
+
+
+def unhide_annotation(client, annotation, reply, world):
+    hidden_first(annotation, world)
     post(client, "annotation_unhide", annotation.pk)
     return Annotation.objects.get(pk=annotation.pk).hidden_at is None
 
@@ -193,6 +212,112 @@ def test_the_matrix(world, persona, action, visibility):
     assert happened == ALLOWED[action](persona, visibility)
 
 
+# The same actions through the JSON API: (method, route, what it acts on, body) for each, and
+# whether it happened, judged as above. Restoring and managing groups have no API route.
+def api_call(client, action, annotation, reply, world):
+    method, name, target, body = API_REQUEST[action](annotation, world)
+    pk = {"annotation": annotation, "reply": reply, "article": annotation.article}[target].pk
+    headers = {"If-Match": "*"} if method in {"PUT", "DELETE"} else {}
+    data = json.dumps(body) if body is not None else b""
+    return client.generic(
+        method, reverse(f"api:{name}", args=[pk]), data, content_type="application/json", headers=headers
+    )
+
+
+def audience(annotation, world, visibility) -> dict:
+    return {"visibility": visibility} | ({"group": world[1].slug} if visibility == "group" else {})
+
+
+API_REQUEST = {
+    "edit": lambda a, world: ("PUT", "annotation_replace", "annotation", {"body": [note("Changed")]}),
+    "change_visibility": lambda a, world: (
+        "PUT",
+        "annotation_replace",
+        "annotation",
+        {"body": [note(a.note)]} | audience(a, world, "private" if a.visibility != "private" else "public"),
+    ),
+    "delete": lambda a, world: ("DELETE", "annotation_delete", "annotation", None),
+    "reply": lambda a, world: ("POST", "reply_create", "annotation", {"body": note("An answer")}),
+    "edit_reply": lambda a, world: ("PUT", "reply_replace", "reply", {"body": note("Changed reply")}),
+    "delete_reply": lambda a, world: ("DELETE", "reply_delete", "reply", None),
+    "hide": lambda a, world: ("POST", "annotation_hide", "annotation", None),
+    "unhide": lambda a, world: ("POST", "annotation_unhide", "annotation", None),
+    "hide_reply": lambda a, world: ("POST", "reply_hide", "reply", None),
+    "flag": lambda a, world: ("POST", "annotation_flag", "annotation", {"reason": "It breaks the rules."}),
+    "annotate": lambda a, world: (
+        "POST",
+        "annotation_create",
+        "article",
+        {
+            "body": [note("A new one")],
+            "target": {"selector": [{"type": "TextQuoteSelector", "exact": "Nadella answered"}]},
+        }
+        | audience(a, world, a.visibility),
+    ),
+}
+
+
+def note(text: str) -> dict:
+    return {"type": "TextualBody", "value": text, "purpose": "commenting"}
+
+
+def api_read(client, annotation, reply, world):
+    one = client.get(reverse("api:annotation", args=[annotation.pk]))
+    page = client.get(reverse("api:container", args=[annotation.article_id]), {"page": 0}).json()
+    thread = client.get(reverse("api:replies", args=[annotation.pk]))
+    answer = client.get(reverse("api:reply", args=[reply.pk]))
+    seen = [
+        one.status_code == 200 and "Original note" in one.text,
+        "Original note" in json.dumps(page),
+        thread.status_code == 200 and "Original reply" in thread.text,
+        answer.status_code == 200 and "Original reply" in answer.text,
+    ]
+    assert len(set(seen)) == 1, f"routes disagree: {seen}"
+    return seen[0]
+
+
+def api_action(action, happened):
+    """Take the action through the API (after the set-up its HTML test makes), judged the same way."""
+
+    def take(client, annotation, reply, world):
+        if action == "unhide":
+            hidden_first(annotation, world)
+        api_call(client, action, annotation, reply, world)
+        return happened(annotation, reply)
+
+    return take
+
+
+API_ACTIONS = {
+    "read": api_read,
+    "edit": api_action("edit", lambda a, r: Annotation.objects.get(pk=a.pk).note == "Changed"),
+    "change_visibility": api_action(
+        "change_visibility", lambda a, r: Annotation.objects.get(pk=a.pk).visibility != a.visibility
+    ),
+    "delete": api_action("delete", lambda a, r: Annotation.objects.get(pk=a.pk).deleted_at is not None),
+    "reply": api_action("reply", lambda a, r: Reply.objects.filter(note="An answer").exists()),
+    "edit_reply": api_action("edit_reply", lambda a, r: Reply.objects.get(pk=r.pk).note == "Changed reply"),
+    "delete_reply": api_action(
+        "delete_reply", lambda a, r: Reply.objects.get(pk=r.pk).deleted_at is not None
+    ),
+    "hide": api_action("hide", lambda a, r: Annotation.objects.get(pk=a.pk).hidden_at is not None),
+    "unhide": api_action("unhide", lambda a, r: Annotation.objects.get(pk=a.pk).hidden_at is None),
+    "hide_reply": api_action("hide_reply", lambda a, r: Reply.objects.get(pk=r.pk).hidden_at is not None),
+    "flag": api_action("flag", lambda a, r: Flag.objects.filter(annotation=a).exists()),
+    "annotate": api_action("annotate", lambda a, r: Annotation.objects.filter(note="A new one").exists()),
+}
+
+
+@pytest.mark.parametrize("auth", ["session", "token"])
+@pytest.mark.parametrize("visibility", VISIBILITIES)
+@pytest.mark.parametrize("action", API_ACTIONS)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_matrix_through_the_api(world, persona, action, visibility, auth):
+    annotation, reply = make_note(world, visibility)
+    happened = API_ACTIONS[action](client_for(world, persona, auth), annotation, reply, world)
+    assert happened == ALLOWED[action](persona, visibility)
+
+
 REFUSALS = ["edit", "delete", "reply", "edit_reply", "delete_reply", "hide", "hide_reply", "flag"]
 URL_OF = {
     "edit": ("annotation_update", "annotation"),
@@ -228,6 +353,38 @@ def test_a_refusal_says_404_for_what_one_may_not_read_and_403_for_the_rest(
         assert response.status_code == (403 if persona in READERS[visibility] else 404)
 
 
+API_REFUSED = [
+    (persona, action, visibility)
+    for persona in PERSONAS
+    for action in set(API_REQUEST) - {"annotate"}
+    for visibility in VISIBILITIES
+    if not ALLOWED[action](persona, visibility)
+]
+
+
+@pytest.mark.parametrize("persona, action, visibility", sorted(API_REFUSED))
+def test_an_api_refusal_says_401_404_or_403_as_the_pages_do(world, persona, action, visibility):
+    annotation, reply = make_note(world, visibility)
+    response = api_call(client_for(world, persona, "token"), action, annotation, reply, world)
+    if persona == "anonymous":
+        expected = 401
+    else:
+        expected = 403 if persona in READERS[visibility] else 404
+    assert response.status_code == expected, response.content
+    assert "Original" not in response.content.decode()  # a refusal shows nothing of what it refuses
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "other", "former", "staff"])
+def test_annotating_for_a_group_one_is_not_in_is_refused_on_the_field_group(world, persona):
+    annotation, reply = make_note(world, "group")
+    response = api_call(client_for(world, persona, "token"), "annotate", annotation, reply, world)
+    if persona == "anonymous":
+        assert response.status_code == 401
+    else:
+        assert (response.status_code, response.json()["field"]) == (400, "group")
+    assert not Annotation.objects.filter(note="A new one").exists()
+
+
 def test_nobody_reads_or_changes_anothers_private_annotation_by_any_route(world):
     annotation, reply = make_note(world, "private")
     for persona in set(PERSONAS) - {"author"}:
@@ -237,6 +394,23 @@ def test_nobody_reads_or_changes_anothers_private_annotation_by_any_route(world)
                 response = method(reverse(f"articles:{name}", args=[annotation.pk]))
                 assert response.status_code in {302, 404, 405}, (persona, name)
                 assert "Original note" not in response.content.decode()
+    for persona in set(PERSONAS) - {"author"}:
+        client = client_for(world, persona, "token")
+        for method, name, pk in [
+            ("GET", "annotation", annotation.pk),
+            ("PUT", "annotation_replace", annotation.pk),
+            ("DELETE", "annotation_delete", annotation.pk),
+            ("GET", "replies", annotation.pk),
+            ("POST", "reply_create", annotation.pk),
+            ("GET", "reply", reply.pk),
+            ("PUT", "reply_replace", reply.pk),
+            ("DELETE", "reply_delete", reply.pk),
+        ]:
+            body = json.dumps({"body": {"value": "x"}})
+            url = reverse(f"api:{name}", args=[pk])
+            response = client.generic(method, url, body, content_type="application/json")
+            assert response.status_code in {401, 404}, (persona, name)
+            assert "Original" not in response.content.decode()
     annotation.refresh_from_db()
     assert (annotation.note, annotation.deleted_at, annotation.replies.count()) == ("Original note", None, 1)
 
@@ -251,7 +425,6 @@ ROUTES = {
     "articles:person_detail": {"read"},  # public annotations only (test_people)
     "articles:tag_index": {"read"},  # counts of what one may read (test_visibility)
     "articles:tag_suggestions": {"read"},  # names of what one may read (test_visibility)
-    "articles:annotation_create": {"change_visibility"},  # shares only into one's groups (test_visibility)
     "articles:annotation_update": {"edit", "change_visibility"},
     "articles:annotation_delete": {"delete"},
     "articles:annotation_restore": {"restore"},
@@ -271,6 +444,27 @@ ROUTES = {
     "accounts:invite_create": {"manage_group"},  # owner and moderators (test_groups)
     "accounts:invite_revoke": {"manage_group"},
     "accounts:group_members": {"manage_group"},  # members only (test_groups)
+    "api:container": {"read"},
+    "api:annotation": {"read"},
+    "api:replies": {"read"},
+    "api:reply": {"read"},
+    "api:annotation_create": {"annotate"},  # the popover's too
+    "api:annotation_replace": {"edit", "change_visibility"},
+    "api:annotation_delete": {"delete"},
+    "api:reply_create": {"reply"},
+    "api:reply_replace": {"edit_reply"},
+    "api:reply_delete": {"delete_reply"},
+    "api:annotation_hide": {"hide"},
+    "api:annotation_unhide": {"unhide"},
+    "api:reply_hide": {"hide_reply"},
+    "api:reply_unhide": {"hide_reply"},  # the same rule (test_moderation)
+    "api:annotation_flag": {"flag"},
+    "api:export": {"read"},  # what one may read, and nothing else (test_export)
+    "export": {"read"},
+    "export_download": {"read"},
+    "export_report": {"read"},
+    "api:import": {"annotate"},  # a group one is not in: private (test_annotation_import)
+    "annotation_import": {"annotate"},
 }
 NO_ANNOTATIONS = {
     "articles:home": "stories and outlets",
@@ -283,6 +477,19 @@ NO_ANNOTATIONS = {
     "accounts:group_leave": "one's own membership",
     "accounts:invite_accept": "joining by a link one was given (test_groups)",
     "accounts:display_name_update": "one's own display name",
+    "accounts:api_token_create": "one's own API tokens",
+    "accounts:api_token_revoke": "one's own API tokens",
+    "api:outlets": "the corpus",
+    "api:outlet": "the corpus",
+    "api:stories": "the corpus",
+    "api:story": "the corpus",
+    "api:story_comparison": "the comparison of texts",
+    "api:articles": "the corpus",
+    "api:article": "an article's text, and the address of its annotations",
+    "api:context": "the API's JSON-LD terms",
+    "api:openapi-json": "the API's description (test_openapi)",
+    "api:openapi-view": "the API's documentation page",
+    "api:api-root": "nothing: django-ninja's root, a 404",
 }
 
 
@@ -300,4 +507,4 @@ def test_every_route_has_a_row():
     # allauth's pages are one's own account; the admin checks Django's model permissions itself.
     ours = {name for name in route_names() if not name.startswith(("admin:", "account_"))}
     assert ours == set(ROUTES) | set(NO_ANNOTATIONS)
-    assert {action for actions in ROUTES.values() for action in actions} == set(ACTIONS)
+    assert {action for actions in ROUTES.values() for action in actions} == set(ACTIONS) | set(API_ACTIONS)
