@@ -125,6 +125,9 @@ class AnnotationEditForm(forms.Form):
         cleaned = super().clean()
         if "audience" in cleaned:
             chosen = cleaned.pop("audience") or self.fields["audience"].initial
+            if not self.fields["audience"].valid_value(chosen):  # kept, but one has left its group
+                self.add_error("audience", "You are no longer in this group: choose who may see it.")
+                return cleaned
             cleaned.update(self.fields["audience"].audience(chosen))
         return cleaned
 

@@ -745,7 +745,7 @@ def test_a_flag_reaches_staff_once(as_bob, alice, article):
     assert response.status_code == 201
     assert response.json() == {"flagged": "http://testserver" + url_of(annotation)}
     assert Flag.objects.get(annotation=annotation).reason == "It is false."
-    error_of(call(as_bob, "POST", url, {"reason": "Again"}), 400)
+    error_of(call(as_bob, "POST", url, {"reason": "Again"}), 409)
     error_of(call(as_bob, "POST", url, {"reason": "   "}), 400)
     error_of(call(as_bob, "POST", url, {"reason": "x" * 1001}), 400)
     error_of(call(as_bob, "POST", url, {}), 400, "reason")

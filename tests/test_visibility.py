@@ -148,6 +148,17 @@ def test_the_author_changes_who_sees_an_annotation_and_an_edit_without_it_keeps_
     assert (private.visibility, private.group) == ("group", team)
 
 
+def test_an_edit_that_keeps_the_group_of_an_author_who_left_it_asks_for_another_audience(client, bob, team):
+    """Bob shared a note with the group, then left it: the edit page cannot keep that audience."""
+    shared = annotate(make_article(body=BODY), bob, "letter", visibility="group", group=team)
+    Membership.objects.filter(user=bob).delete()
+    client.force_login(bob)
+    response = client.post(reverse("articles:annotation_update", args=[shared.pk]), {"note": "edited"})
+    assert response.status_code == 200 and "no longer in this group" in response.text
+    shared.refresh_from_db()
+    assert (shared.visibility, shared.group, shared.note) == ("group", team, "")
+
+
 def test_only_the_author_reaches_a_private_annotation_by_its_id(client, bob, notes):
     client.force_login(bob)
     private = notes["private"]

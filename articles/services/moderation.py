@@ -14,6 +14,10 @@ class ModerationError(Exception):
     """Something that cannot be moderated or flagged; the message is for the user."""
 
 
+class AlreadyFlagged(ModerationError):
+    """The user has flagged this annotation before."""
+
+
 def article_of(item: Annotation | Reply) -> Article:
     return item.article if isinstance(item, Annotation) else item.annotation.article
 
@@ -69,7 +73,7 @@ def flag_annotation(*, annotation: Annotation, user, reason: str) -> Flag:
         with transaction.atomic():
             flag.save()
     except IntegrityError:
-        raise ModerationError("You have flagged this annotation already; staff will look at it.") from None
+        raise AlreadyFlagged("You have flagged this annotation already; staff will look at it.") from None
     return flag
 
 

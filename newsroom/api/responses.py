@@ -42,7 +42,6 @@ def encoded_response(request, body: bytes, etag: str, *, status: int = 200, head
     response = HttpResponse(body, status=status, content_type=media_type(request))
     response["ETag"] = etag
     response["Vary"] = "Accept, Authorization, Cookie"
-    response["Allow"] = "GET, HEAD, OPTIONS, PUT, DELETE, POST"
     for name, value in (headers or {}).items():
         response[name] = value
     return response

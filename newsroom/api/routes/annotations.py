@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from articles.forms import AnnotationForm, AnnotationUpdateForm, audience_of
 from articles.models import Annotation, Article
@@ -295,6 +295,8 @@ def annotation_flag(request, pk: int, payload: FlagIn):
         raise ApiError(400, "A reason cannot contain a NUL character.", "reason")
     try:
         moderation.flag_annotation(annotation=annotation, user=request.user, reason=payload.reason)
+    except moderation.AlreadyFlagged as error:
+        raise ApiError(409, str(error)) from None
     except moderation.ModerationError as error:
-        raise ApiError(400, str(error)) from None
-    return 201, {"flagged": annotation_iri(base_of(request), annotation.pk)}
+        raise ApiError(400, str(error), "reason") from None
+    return Status(201, {"flagged": annotation_iri(base_of(request), annotation.pk)})
