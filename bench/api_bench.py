@@ -39,6 +39,7 @@ from pathlib import Path
 from harness import (
     TAGS,
     Target,
+    add_common_arguments,
     become_django,
     bench_env,
     client_pool,
@@ -319,13 +320,8 @@ def report_exports(results: dict, count: int) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=6, help="load per URL under gunicorn (default 6)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
-    parser.add_argument("--clients", type=int, default=4, help="client processes driving load (default 4)")
-    parser.add_argument("--requests", type=int, default=30, help="timed requests per figure (default 30)")
-    parser.add_argument("--export", type=int, default=100_000, help="annotations to export (default 100,000)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed for the annotations")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder: database, logs")
+    add_common_arguments(parser, seconds=6, workers=2)
+    parser.add_argument("--export", type=int, default=100_000, help="annotations to export (100,000)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
 

@@ -57,6 +57,18 @@ STATIC_ROOT = {static_root!r}
 '''
 
 
+def add_common_arguments(parser, *, seconds: float, workers: int) -> None:
+    """The options every bench that loads gunicorn takes."""
+    parser.add_argument(
+        "--seconds", type=float, default=seconds, help=f"load per URL under gunicorn ({seconds:g})"
+    )
+    parser.add_argument("--workers", type=int, default=workers, help=f"gunicorn sync workers ({workers})")
+    parser.add_argument("--clients", type=int, default=4, help="client processes driving load (4)")
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per in-process figure (30)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed of users and annotations")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder: database, logs")
+
+
 # The temporary site.
 
 

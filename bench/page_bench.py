@@ -41,6 +41,7 @@ from harness import (
     WARM_UP_SECONDS,
     Load,
     Target,
+    add_common_arguments,
     become_django,
     bench_env,
     check_ok,
@@ -282,12 +283,7 @@ def overlap(article) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10, help="load per URL under gunicorn (default 10)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
-    parser.add_argument("--clients", type=int, default=4, help="client processes driving load (default 4)")
-    parser.add_argument("--requests", type=int, default=30, help="timed requests per figure (default 30)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed for the annotations")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder: database, logs")
+    add_common_arguments(parser, seconds=10, workers=2)
     args = parser.parse_args()
     # A plain `kill` then cleans up too: gunicorn stopped, the temporary folder removed.
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))

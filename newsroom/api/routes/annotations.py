@@ -270,12 +270,16 @@ def annotation_hide(request, pk: int):
     """A moderator of its group (staff, for a public one) hides it from everyone but its author and
     the moderators."""
     check_write_rate(request.user)
-    annotation = access_annotation_for_moderation(request.user, pk)
+    hide(request, access_annotation_for_moderation(request.user, pk))
+    return annotation_read(request, pk)
+
+
+def hide(request, item) -> None:
+    """Hide an annotation or a reply for its moderator (never one of a private thread: 403)."""
     try:
-        moderation.hide(item=annotation, moderator=request.user)
+        moderation.hide(item=item, moderator=request.user)
     except moderation.ModerationError as error:
         raise ApiError(403, str(error)) from None
-    return annotation_read(request, pk)
 
 
 @router.post("/annotations/{pk}/unhide", auth=WRITERS, url_name="annotation_unhide")

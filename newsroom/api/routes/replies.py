@@ -24,6 +24,7 @@ from newsroom.api.auth import WRITERS
 from newsroom.api.errors import ApiError
 from newsroom.api.limits import check_write_rate
 from newsroom.api.responses import base_of, edited_version, ld_response, require_object, stale, version_etag
+from newsroom.api.routes.annotations import hide
 from newsroom.api.schemas import ReplyIn
 from newsroom.api.w3c import annotation_iri, context, reply_document
 
@@ -139,11 +140,7 @@ def reply_remove(request, pk: int):
 @router.post("/replies/{pk}/hide", auth=WRITERS, url_name="reply_hide")
 def reply_hide(request, pk: int):
     check_write_rate(request.user)
-    reply = access_reply_for_moderation(request.user, pk)
-    try:
-        moderation.hide(item=reply, moderator=request.user)
-    except moderation.ModerationError as error:
-        raise ApiError(403, str(error)) from None
+    hide(request, access_reply_for_moderation(request.user, pk))
     return reply_read(request, pk)
 
 
