@@ -66,6 +66,11 @@ def person_path(username: str) -> str:
     return reverse("articles:person_detail", args=[username])
 
 
+def group_slug_of(value: str) -> str:
+    """A group's slug, however it is named: its slug, its page's path or URL ("…/groups/seminar/")."""
+    return value.rstrip("/").rsplit("/", 1)[-1]
+
+
 def annotation_iri(base: str, pk: int) -> str:
     return f"{base}{item_path_prefix('api:annotation')}{pk}"
 
