@@ -6,15 +6,19 @@ client may not decide (author, creation time, ids, a reply's audience) comes fro
 Who may do what, route by route and persona by persona, is tested in test_permission_matrix.
 """
 
+import codecs
 import json
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
 from articles.models import Annotation
 from articles.models.annotations import Flag, Reply
+from articles.services.annotations import set_annotation_tags
+from articles.services.articles import update_article_text
 from articles.services.coverage import compare_story
 from articles.services.moderation import hide
 from articles.services.replies import create_reply
@@ -728,6 +732,48 @@ def test_a_moderator_hides_and_unhides_and_others_see_no_body(alice, bob, articl
     assert member.get(url_of(annotation)).json()["body"][0]["value"] == "Rude"
     assert Annotation.objects.get(pk=annotation.pk).hidden_at is None
     assert Reply.objects.get(pk=reply.pk).hidden_at is None
+
+
+def test_what_others_change_changes_the_etag_so_no_edit_undoes_it(alice, bob, article):
+    """A moderator's hide, an editor's tags, a text edit that moves the passage: each answers a
+    conditional GET with the new state, and a PUT made against the old one with 412."""
+    annotation = annotate(article, alice, "letter", ["claim"], note="Mine")
+    as_alice = client_as(alice, "token")
+
+    def changed_by(change) -> None:
+        etag = as_alice.get(url_of(annotation))["ETag"]
+        change()
+        assert as_alice.get(url_of(annotation), headers={"If-None-Match": etag}).status_code == 200
+        put = call(as_alice, "PUT", url_of(annotation), payload(note="Late"), **{"If-Match": etag})
+        error_of(put, 412)
+
+    changed_by(lambda: hide(item=Annotation.objects.get(pk=annotation.pk), moderator=bob))
+    changed_by(
+        lambda: set_annotation_tags(annotation=Annotation.objects.get(pk=annotation.pk), tags=["fair"])
+    )
+    article.body = "A first paragraph now comes first.\n\n" + article.body
+    changed_by(lambda: update_article_text(article))
+    assert Annotation.objects.get(pk=annotation.pk).note == "Mine"
+    assert list(Annotation.objects.get(pk=annotation.pk).tags.names()) == ["fair"]
+
+
+def test_a_page_cached_for_staff_is_not_served_once_they_may_no_longer_moderate(alice, bob, article):
+    """Staff who may change annotations see hidden public ones in full, in the container too."""
+    hidden = annotate(article, alice, "letter", note="Rude")
+    hide(item=hidden, moderator=bob)
+    bob.is_staff = True
+    bob.save()
+    bob.user_permissions.add(Permission.objects.get(codename="change_annotation"))
+    as_bob = client_as(bob, "token")
+    assert "Rude" in as_bob.get(container_of(article) + "?page=0").content.decode()
+    bob.user_permissions.clear()
+    assert "Rude" not in as_bob.get(container_of(article) + "?page=0").content.decode()
+
+
+def test_a_json_object_with_a_byte_order_mark_is_an_object(as_alice, article):
+    body = codecs.BOM_UTF8 + json.dumps(payload(quote("letter", suffix=" said"))).encode()
+    response = call(as_alice, "POST", container_of(article), body)
+    assert response.status_code == 201, response.content
 
 
 @pytest.mark.parametrize("name", ["annotation_hide", "annotation_unhide", "reply_hide", "reply_unhide"])

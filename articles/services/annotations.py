@@ -121,8 +121,10 @@ def update_annotation(
 
 @transaction.atomic
 def set_annotation_tags(*, annotation: Annotation, tags: list[str]) -> None:
-    """An editor moderates an annotation's tags: not the author's edit, so not marked as one."""
+    """An editor moderates an annotation's tags: not the author's edit, so not marked as one, but a
+    new version, so that an edit made against the old tags is refused rather than undoing this."""
     annotation.tags.set(Tag.objects.named(tags))
+    Annotation.objects.filter(pk=annotation.pk).update(version=F("version") + 1)
     annotation.article.touch_annotations()
 
 

@@ -53,7 +53,9 @@ def reanchor_article(article: Article) -> ReanchorSummary:
                 new_quote.prefix,
                 new_quote.suffix,
             )
+        annotation.version += 1  # its passage moved: an edit made against the old one is refused
         changed.append(annotation)
-    Annotation.objects.bulk_update(changed, ["start", "end", "exact", "prefix", "suffix", "is_orphan"])
+    fields = ["start", "end", "exact", "prefix", "suffix", "is_orphan", "version"]
+    Annotation.objects.bulk_update(changed, fields)
     article.touch_annotations()
     return summary

@@ -50,12 +50,15 @@ def encoded_response(request, body: bytes, etag: str, *, status: int = 200, head
 def require_object(request) -> None:
     """A body (JSON, as the parser checked) that is an object: a list, a number or null is no
     annotation, reply or flag, though a schema would read it as an empty one."""
-    if not request.body.lstrip(b" \t\r\n").startswith(b"{"):
+    if not isinstance(json.loads(request.body), dict):
         raise ApiError(400, "The body must be a JSON object: {...}.")
 
 
 def version_etag(item) -> str:
-    return f'"{item._meta.model_name}-{item.pk}-v{item.version}"'
+    """An annotation's or reply's ETag: its version, and whether a moderator hid it (which changes
+    what readers are shown, not what its author wrote)."""
+    hidden = "-hidden" if item.hidden_at else ""
+    return f'"{item._meta.model_name}-{item.pk}-v{item.version}{hidden}"'
 
 
 def edited_version(request, item, *, required: bool) -> int:

@@ -70,13 +70,13 @@ def context_document(request):
 
 
 def with_details(annotations):
-    """What their documents show, loaded with them."""
-    return annotations.select_related("article", "author__profile", "group").prefetch_related("tags")
+    """What their documents show, loaded with them (but their tags)."""
+    return annotations.select_related("article", "author__profile", "group")
 
 
 def documents(request, annotations) -> list[dict]:
     user, base = request.user, base_of(request)
-    annotations = list(annotations.select_related("article", "author__profile", "group"))
+    annotations = list(with_details(annotations))
     attach_tag_links(annotations)
     moderated = moderated_group_ids(user)
     return [
@@ -97,8 +97,10 @@ def container(request, pk: int, query: Query[PageQuery]):
     article = get_object_or_404(Article, pk=pk)
     # Cached per reader as the reading page's fragments are, keyed on the article's state and on
     # all that decides what this reader sees; names of people may lag by a minute.
-    roles = [(membership.group_id, membership.role) for membership in memberships_of(request.user)]
-    parts = (article.pk, article.updated_at, article.annotations_changed_at, request.user.pk, roles)
+    user = request.user
+    roles = [(membership.group_id, membership.role) for membership in memberships_of(user)]
+    moderates_public = user.is_staff and user.has_perm("articles.change_annotation")  # sees hidden ones
+    parts = (article.pk, article.updated_at, article.annotations_changed_at, user.pk, roles, moderates_public)
     key = "api-container:" + hashlib.sha256(repr((*parts, base_of(request), query.page)).encode()).hexdigest()
     if (body_and_etag := cache.get(key)) is None:
         body_and_etag = encoded(container_document(request, article, query.page))
