@@ -1,4 +1,8 @@
 from django.core.exceptions import BadRequest
+from django.http import JsonResponse
+
+
+NUL_IN_ADDRESS = "The address holds a NUL character."
 
 
 def refuse_nul_characters(get_response):
@@ -10,7 +14,9 @@ def refuse_nul_characters(get_response):
 
     def middleware(request):
         if any("\x00" in part for name, values in request.GET.lists() for part in [name, *values]):
-            raise BadRequest("The address holds a NUL character.")
+            if request.path.startswith("/api/"):  # scripts read the API's errors as JSON
+                return JsonResponse({"error": NUL_IN_ADDRESS}, status=400)
+            raise BadRequest(NUL_IN_ADDRESS)
         return get_response(request)
 
     return middleware

@@ -98,6 +98,13 @@ def test_a_nul_character_in_a_parameter_gets_the_400_page(client, url):
     assert_error_page(client.get(url), 400, "could not make sense of what your browser sent")
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/articles?story=%00", "/api/export?tag=%00"])
+def test_a_nul_character_in_an_api_parameter_gets_a_json_error(client, url):
+    response = client.get(url)
+    assert response.status_code == 400 and response.json() == {"error": "The address holds a NUL character."}
+
+
 def test_the_500_page_renders_before_collectstatic_has_run(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path  # empty: no manifest of hashed names
     settings.STORAGES = project_settings.STORAGES  # the production storage (tests use a plain one)
