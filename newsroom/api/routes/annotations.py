@@ -42,7 +42,7 @@ from newsroom.api.responses import (
     version_etag,
 )
 from newsroom.api.schemas import AnnotationIn, FlagIn
-from newsroom.api.w3c import annotation_document, annotation_iri, context, own_context, place
+from newsroom.api.w3c import annotation_document, annotation_iri, context, group_slug_of, own_context, place
 
 router = Router(tags=["annotations"])
 
@@ -143,26 +143,23 @@ def container_document(request, article: Article, page: int | None) -> dict:
     return document
 
 
-def audience_choice(user, payload: AnnotationIn, current: Annotation | None = None) -> str:
+def audience_choice(user, payload: AnnotationIn) -> str:
     """The popover's audience choice that the payload's visibility and group stand for; "" (what
-    it was, public for a new one) when it leaves the visibility out, or keeps an annotation's group."""
+    it was, public for a new one) when it leaves the visibility out."""
     if "visibility" not in payload.model_fields_set and not payload.group:
         return ""
-    if current is not None and current.group_id and payload.visibility == "group" and payload.group:
-        if payload.group.rstrip("/").rsplit("/", 1)[-1] == current.group.slug:
-            return ""  # the group it is in, which its author may have left since
     if payload.visibility != "group":
         if payload.group:
             raise ApiError(400, "Name a group only with visibility “group”.", "group")
         return payload.visibility
-    slug = (payload.group or "").rstrip("/").rsplit("/", 1)[-1]
+    slug = group_slug_of(payload.group or "")
     membership = next((m for m in memberships_of(user) if m.group.slug == slug), None)
     if membership is None:
         raise ApiError(400, "You can share an annotation only with a group you are a member of.", "group")
     return f"group-{membership.group_id}"
 
 
-def edit_data(user, payload: AnnotationIn, current: Annotation | None = None) -> dict:
+def edit_data(user, payload: AnnotationIn) -> dict:
     """The note, tags and audience of a payload, as the annotation forms read them."""
     notes = [body.value for body in payload.body if body.purpose != "tagging"]
     tags = [body.value for body in payload.body if body.purpose == "tagging"]
@@ -173,7 +170,7 @@ def edit_data(user, payload: AnnotationIn, current: Annotation | None = None) ->
     return {
         "note": notes[0] if notes else "",
         "tags": ", ".join(tags),
-        "audience": audience_choice(user, payload, current),
+        "audience": audience_choice(user, payload),
     }
 
 
@@ -242,7 +239,7 @@ def annotation_replace(request, pk: int, payload: AnnotationIn):
             raise ApiError(
                 400, "An annotation's passage cannot change: annotate the other passage anew.", "target"
             )
-    data = edit_data(request.user, payload, annotation) | {"version": version}
+    data = edit_data(request.user, payload) | {"version": version}
     form = AnnotationUpdateForm(data, author=request.user, unchanged=audience_of(annotation))
     changes = valid(form)
     if not data["audience"]:  # kept as it is (which the service checks), whatever the form's choices
