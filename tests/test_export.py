@@ -16,10 +16,13 @@ from django.urls import reverse
 
 from articles.models import Annotation
 from articles.services.moderation import hide
-from articles.services.replies import create_reply
+from articles.services.replies import create_reply, delete_reply
 from newsroom.accounts.models import Group, Membership, Role
 from newsroom.accounts.services import create_api_token
 from newsroom.api import export
+from newsroom.api.export import csv as export_csv
+from newsroom.api.export import report as export_report
+from newsroom.api.export import threads as export_threads
 from tests.base import annotate, make_article, make_outlet, make_story
 
 pytestmark = pytest.mark.django_db
@@ -279,9 +282,9 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(alice, planet, f
 
 
 def test_csv_leaves_ordinary_cells_alone():
-    assert export.neutralised("Who counts? 1+1=2") == "Who counts? 1+1=2"
-    assert export.neutralised(42) == "42"
-    assert export.neutralised("") == ""
+    assert export_csv.neutralised("Who counts? 1+1=2") == "Who counts? 1+1=2"
+    assert export_csv.neutralised(42) == "42"
+    assert export_csv.neutralised("") == ""
 
 
 # JSON-LD
@@ -321,7 +324,7 @@ def test_exports_stream_as_attachments(alice, annotations):
 
 
 def test_tags_and_replies_are_read_per_chunk_not_per_row(alice, planet, monkeypatch):
-    monkeypatch.setattr(export, "CHUNK_SIZE", 3)
+    monkeypatch.setattr(export_threads, "CHUNK_SIZE", 3)
 
     def queries_for(annotation_count: int) -> int:
         Annotation.objects.all().delete()
@@ -409,7 +412,7 @@ def test_the_report_of_a_tag_names_it_and_keeps_its_passages_only(alice, annotat
 
 
 def test_a_long_report_says_that_it_shows_only_the_first_passages(alice, annotations, monkeypatch):
-    monkeypatch.setattr(export, "REPORT_LIMIT", 1)
+    monkeypatch.setattr(export_report, "REPORT_LIMIT", 1)
     html = client_of(alice).get(reverse("export_report"), {"tag": "labour"}).content.decode()
     assert len(marked(html)) == 1
     assert "2 passages" in html and "shows the first 1 of them" in html
@@ -484,3 +487,202 @@ def test_the_page_downloads_the_same_export_as_the_api(alice, annotations):
         "Microsoft employees",
         "cloud contract",
     }
+
+
+# Deleted replies that answers still need
+
+
+def iri_of(response_iri: str, view: str, pk: int) -> str:
+    """An item's IRI, on the host the export names (that of another item)."""
+    return response_iri.split("/api/")[0] + reverse(view, args=[pk])
+
+
+@pytest.fixture
+def deleted_thread(alice, bob, annotations):
+    """Under alice's public annotation: bob's answer, deleted, which alice answered; a deleted chain
+    (bob's question, and alice's follow-up, both deleted) that alice's last word answers; and a
+    deleted reply that nothing answers, and a deleted one that only deleted ones answer."""
+    root = annotations["alice public"]
+    answer = create_reply(annotation=root, author=bob, note="Gone answer")
+    thanks = create_reply(annotation=root, author=alice, note="Thanks", parent=answer)
+    question = create_reply(annotation=root, author=bob, note="Gone question")
+    follow_up = create_reply(annotation=root, author=alice, note="Gone follow-up", parent=question)
+    last_word = create_reply(annotation=root, author=alice, note="Last word", parent=follow_up)
+    lonely = create_reply(annotation=root, author=bob, note="Gone alone")
+    dead_end = create_reply(annotation=root, author=bob, note="Gone dead end")
+    dead_answer = create_reply(annotation=root, author=alice, note="Gone too", parent=dead_end)
+    for reply in [answer, question, follow_up, lonely, dead_end, dead_answer]:
+        delete_reply(reply=reply)
+    return {
+        "root": root,
+        "kept": [answer, question, follow_up],
+        "live": [thanks, last_word],
+        "dropped": [lonely, dead_end, dead_answer],
+    }
+
+
+def test_deleted_replies_that_answers_need_are_exported_as_placeholders(alice, deleted_thread):
+    items = {item["id"]: item for item in items_of(client_of(alice))}
+    some_iri = next(iter(items))
+    for reply in deleted_thread["kept"]:
+        item = items[iri_of(some_iri, "api:reply", reply.pk)]
+        assert item["deleted"] is True and "body" not in item and "creator" not in item
+    for reply in deleted_thread["live"]:
+        assert items[iri_of(some_iri, "api:reply", reply.pk)]["body"]["value"] in {"Thanks", "Last word"}
+    for reply in deleted_thread["dropped"]:
+        assert iri_of(some_iri, "api:reply", reply.pk) not in items
+    # What every reply answers is in the file.
+    assert all(item["target"] in items for item in items.values() if item["motivation"] == "replying")
+    assert not any("Gone" in json.dumps(item) for item in items.values())
+
+
+def test_deleted_replies_that_answers_need_have_a_csv_row_marked_deleted(alice, deleted_thread):
+    rows = {row["id"]: row for row in rows_of(client_of(alice))}
+    some_iri = next(iter(rows))
+    for reply in deleted_thread["kept"]:
+        row = rows[iri_of(some_iri, "api:reply", reply.pk)]
+        assert (row["deleted"], row["note"], row["author"]) == ("yes", "", "")
+    for reply in deleted_thread["live"]:
+        assert rows[iri_of(some_iri, "api:reply", reply.pk)]["deleted"] == ""
+    for reply in deleted_thread["dropped"]:
+        assert iri_of(some_iri, "api:reply", reply.pk) not in rows
+    assert all(row["parent"] in rows for row in rows.values() if row["parent"])
+    assert not any("Gone" in value for row in rows.values() for value in row.values())
+
+
+def test_deleted_replies_of_threads_you_may_not_read_are_not_exported(alice, bob, annotations):
+    private = annotations["bob private"]
+    gone = create_reply(annotation=private, author=bob, note="Gone")
+    create_reply(annotation=private, author=bob, note="Still here", parent=gone)
+    delete_reply(reply=gone)
+    gone_path = reverse("api:reply", args=[gone.pk])
+    assert not any(row["id"].endswith(gone_path) for row in rows_of(client_of(alice)))
+    assert any(row["id"].endswith(gone_path) for row in rows_of(client_of(bob)))
+
+
+def test_the_report_shows_a_needed_deleted_reply_as_deleted_without_its_text(alice, deleted_thread, story):
+    html = client_of(alice).get(reverse("export_report"), {"story": story.slug}).content.decode()
+    assert "Thanks" in html and "Last word" in html and "Gone" not in html
+    assert html.count("This reply was deleted.") == 3
+
+
+# Hostile input: refused before anything is streamed
+
+HUGE = str(10**30)
+HOSTILE = [
+    ({"article": HUGE}, "article"),
+    ({"article": str(2**63)}, "article"),
+    ({"article": "0"}, "article"),
+    ({"article": "-1"}, "article"),
+    ({"article": "9" * 5000}, "article"),
+    ({"until": "9999-12-31"}, "until"),
+    ({"since": "9999-12-31"}, "since"),
+    ({"since": "0001-01-01"}, "since"),
+    ({"since": "99999-01-01"}, "since"),
+]
+
+
+# NUL characters, which PostgreSQL's text cannot hold (a middleware may refuse them first).
+WITH_NUL = [
+    ({"tag": "lab\x00our"}, "tag"),
+    ({"author": "\x00"}, "author"),
+    ({"story": "cloud\x00"}, "story"),
+    ({"group": "\x00"}, "group"),
+    ({"format": "csv\x00"}, "format"),
+    ({"since": "2026-01-01\x00"}, "since"),
+    ({"article": "1\x00"}, "article"),
+]
+
+
+@pytest.mark.parametrize("params, field", WITH_NUL)
+def test_the_form_refuses_nul_characters_before_any_query(alice, annotations, params, field):
+    form = export.ExportForm(alice, params)
+    with CaptureQueriesContext(connection) as queries:
+        assert not form.is_valid()
+    assert list(form.errors) == [field]
+    assert not [query for query in queries if "articles_story" in query["sql"]]
+
+
+@pytest.mark.parametrize("params, field", WITH_NUL)
+def test_nul_characters_are_refused_with_a_400_everywhere(alice, annotations, story, params, field):
+    for name, extra in [
+        ("api:export", {"format": "csv"}),
+        ("export_download", {"format": "jsonld"}),
+        ("export_report", {"story": story.slug}),
+    ]:
+        response = client_of(alice).get(reverse(name), {**extra, **params})
+        assert response.status_code == 400 and not isinstance(response, StreamingHttpResponse)
+    response = client_of(alice).get(reverse("api:export"), {"x\x00": "1"})
+    assert response.status_code == 400 and "error" in response.json()
+
+
+@pytest.mark.parametrize("params, field", HOSTILE)
+def test_the_api_refuses_hostile_values_with_a_400(alice, annotations, params, field):
+    for format in ["csv", "jsonld"]:
+        response = client_of(alice).get(reverse("api:export"), {"format": format, **params})
+        assert not isinstance(response, StreamingHttpResponse)
+        assert error_of(response, field)
+
+
+def test_the_api_refuses_unknown_parameters_before_anything_else(alice):
+    params = {"format": "csv", "until": "9999-12-31", "pages": "1" * 5000}
+    assert error_of(client_of(alice).get(reverse("api:export"), params), "pages")
+
+
+@pytest.mark.parametrize("params, field", HOSTILE)
+def test_the_page_refuses_hostile_values_with_a_400_page(alice, annotations, story, params, field):
+    for name, extra in [
+        ("export_download", {"format": "csv"}),
+        ("export_download", {"format": "jsonld"}),
+        ("export_report", {"story": story.slug}),
+    ]:
+        response = client_of(alice).get(reverse(name), {**extra, **params})
+        assert response.status_code == 400, (name, response.content[:300])
+        assert not isinstance(response, StreamingHttpResponse)
+        assert "Correct what is marked below" in response.content.decode()
+    assert client_of(alice).get(reverse("export"), params).status_code == 200  # the form, with its error
+
+
+def test_the_largest_article_id_and_the_last_dates_allowed_are_answered(alice, annotations):
+    assert items_of(client_of(alice), article=str(2**63 - 1)) == []
+    assert len(items_of(client_of(alice), until="9999-12-30", since="0001-01-02")) == 4
+
+
+def test_a_failing_query_fails_before_the_response_starts(alice, annotations, monkeypatch):
+    """An export whose reading fails answers an error, never a 200 cut short."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database is gone")
+
+    monkeypatch.setattr(export_threads, "attach_tag_links", broken)
+    for url in [reverse("api:export"), reverse("export_download")]:
+        for format in ["csv", "jsonld"]:
+            with pytest.raises(RuntimeError):
+                client_of(alice).get(url, {"format": format})
+
+
+# The collection's total
+
+
+def test_the_total_counts_what_the_file_holds_even_when_written_to_meanwhile(
+    alice, bob, annotations, monkeypatch
+):
+    monkeypatch.setattr(export_threads, "CHUNK_SIZE", 1)
+    monkeypatch.setattr(export_threads, "PIECES_PER_WRITE", 1)
+    chunks = export.jsonld_chunks("https://newsroom.example", alice, export.ExportFilters())
+    head = next(chunks) + next(chunks)  # the first annotation's chunk is read
+    # Meanwhile bob answers the last one.
+    create_reply(annotation=annotations["alice elsewhere"], author=bob, note="Late")
+    collection = json.loads(head + "".join(chunks))
+    assert "Late" in json.dumps(collection)
+    assert collection["total"] == len(collection["first"]["items"]) == 4 + 1
+
+
+# The API's parameters are the form's
+
+
+def test_the_apis_parameters_are_the_forms_fields():
+    from newsroom.api.routes.export import ExportQuery
+
+    assert list(ExportQuery.model_fields) == list(export.ExportForm.base_fields)
+    assert all(field.description for field in ExportQuery.model_fields.values())

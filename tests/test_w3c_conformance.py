@@ -193,3 +193,17 @@ def test_a_broken_collection_fails_them(collection_musts, alice):
     assert any(
         "5.1-collectionFirstValidated" in failure for failure in failures(collection_musts, collection)
     )
+
+
+def test_a_deleted_reply_kept_for_its_answers_passes_them_too(annotation_musts, alice, bob):
+    from articles.services.replies import delete_reply
+
+    root = annotate(make_article(body=BODY), alice, "Microsoft employees", note="A note")
+    gone = create_reply(annotation=root, author=bob, note="Gone")
+    create_reply(annotation=root, author=alice, note="Still here", parent=gone)
+    delete_reply(reply=gone)
+    collection = exported(alice)
+    [placeholder] = [item for item in collection["first"]["items"] if item.get("deleted")]
+    assert "body" not in placeholder and "creator" not in placeholder
+    assert not failures(annotation_musts, placeholder)
+    assert collection["total"] == len(collection["first"]["items"]) == 3

@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from newsroom.api.export import ExportForm, api_export_url, export_response, exported_annotations, report
+from newsroom.api.export import ExportForm, api_export_url, export_response, exported_annotations, make_report
 from newsroom.api.responses import base_of
 
 
@@ -21,6 +21,8 @@ def export(request):
 
 
 def export_download(request):
+    """The download, or the form with its errors (400); export_response() reads the first rows
+    before it answers, so that a failure is never a 200 whose body stops short."""
     form = ExportForm(request.user, request.GET)
     if not form.is_valid():
         return export_page(request, form, status=400)
@@ -33,5 +35,5 @@ def export_report(request):
         form.add_error(None, "Choose a tag or a story for a report.")
     if not form.is_valid():
         return export_page(request, form, status=400)
-    context = {"report": report(request.user, form.filters()), "filters": form.filters()}
+    context = {"report": make_report(request.user, form.filters()), "filters": form.filters()}
     return render(request, "api/report.html", context)

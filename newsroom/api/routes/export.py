@@ -1,26 +1,37 @@
 """The export: every annotation you may see that the filters keep, with its replies, streamed as
 W3C JSON-LD or CSV."""
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
+from pydantic import create_model
 
-from newsroom.api.errors import ApiError
+from newsroom.api.errors import ApiError, form_error
 from newsroom.api.export import ExportForm, export_response
 from newsroom.api.responses import base_of
 
 router = Router(tags=["export"])
 
+# What /api/docs says of each of ExportForm's fields.
+DESCRIPTIONS = {
+    "format": "jsonld (an AnnotationCollection) or csv",
+    "story": "a story's slug",
+    "article": "an article's id",
+    "group": "the slug of a group of yours",
+    "tag": "a tag's name or slug",
+    "author": "a user name",
+    "since": "YYYY-MM-DD: created on that day or later",
+    "until": "YYYY-MM-DD: created on that day or earlier",
+}
 
-class ExportQuery(Schema):
-    """The parameters, as /api/docs lists them; ExportForm checks them, as it does the page's."""
-
-    format: str = "jsonld"  # or csv
-    story: str = ""  # a story's slug
-    article: str = ""  # an article's id
-    group: str = ""  # the slug of a group of yours
-    tag: str = ""  # a tag's name or slug
-    author: str = ""  # a user name
-    since: str = ""  # YYYY-MM-DD: created on that day or later
-    until: str = ""  # YYYY-MM-DD: created on that day or earlier
+# The parameters are ExportForm's fields, which check them as they check the page's: a field added to
+# the form is a parameter (and needs its description).
+ExportQuery = create_model(
+    "ExportQuery",
+    __base__=Schema,
+    **{
+        name: (str, Field(field.initial or "", description=DESCRIPTIONS[name]))
+        for name, field in ExportForm.base_fields.items()
+    },
+)
 
 
 @router.get("/export", url_name="export")
@@ -31,6 +42,5 @@ def export(request, query: Query[ExportQuery]):
         raise ApiError(400, f"Unknown parameter “{unknown[0]}”: the export takes no other.", unknown[0])
     form = ExportForm(request.user, query.dict())
     if not form.is_valid():
-        field, messages = next(iter(form.errors.items()))
-        raise ApiError(400, messages[0], "" if field == "__all__" else field)
+        raise form_error(form)
     return export_response(base_of(request), request.user, form.filters(), form.cleaned_data["format"])
