@@ -178,6 +178,8 @@ else:
 # reads (413 beyond). Imports of annotation files have their own limit.
 API_WRITES_PER_MINUTE = int(os.environ.get("API_WRITES_PER_MINUTE", "120"))
 API_MAX_BODY_BYTES = 1_000_000
+# Annotations and replies one user may create by importing files (page and API) per hour (429 beyond).
+IMPORTED_PER_HOUR = int(os.environ.get("IMPORTED_PER_HOUR", "10000"))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

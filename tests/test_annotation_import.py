@@ -12,11 +12,11 @@ from django.urls import reverse
 
 from articles.models import Annotation, Tag
 from articles.models.annotations import Reply
-from articles.services.replies import create_reply
+from articles.services.replies import create_reply, delete_reply
 from newsroom.accounts.models import Group, Membership
 from newsroom.api import imports
+from newsroom.api.export import ExportFilters, jsonld_chunks
 from newsroom.api.imports import ImportFileError, import_annotations, read_document
-from newsroom.api.w3c import annotation_document, reply_document
 from tests.base import annotate, make_article
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +46,12 @@ def staff(alice):
     alice.is_staff = True
     alice.save()
     return alice
+
+
+@pytest.fixture
+def carol(django_user_model):
+    """Staff who import for others, and write nothing of their own."""
+    return django_user_model.objects.create_user("carol", is_staff=True)
 
 
 @pytest.fixture
@@ -93,7 +99,10 @@ def snapshot() -> list:
             a.visibility,
             a.group_id,
             a.author.username,
-            sorted((r.author.username, r.note, r.parent.note if r.parent else None) for r in a.replies.all()),
+            sorted(
+                (r.author.username, r.note, r.parent.note if r.parent else None)
+                for r in a.replies.filter(deleted_at=None)
+            ),
         )
         for a in Annotation.objects.all()
     )
@@ -111,10 +120,10 @@ def test_it_gives_back_what_was_exported_once_everything_was_deleted(staff, bob,
     annotate(other, bob, "its own text")
     answer = create_reply(annotation=first, author=bob, note="Not the prosecutions, though.")
     create_reply(annotation=first, parent=answer, author=staff, note="Right: next paragraph.")
-    items = [annotation_document(BASE, annotation) for annotation in Annotation.objects.all()]
-    items += [reply_document(BASE, reply) for reply in Reply.objects.all()]
-    collection = {"type": "AnnotationCollection", "first": {"type": "AnnotationPage", "items": items}}
-    exported = json.loads(json.dumps(collection))
+    withdrawn = create_reply(annotation=first, author=bob, note="Withdrawn.")
+    create_reply(annotation=first, parent=withdrawn, author=staff, note="Answers a deleted reply.")
+    delete_reply(reply=withdrawn)  # kept in the export as {"deleted": true}, for its answer
+    exported = json.loads("".join(jsonld_chunks(BASE, staff, ExportFilters())))
     before = snapshot()
     Annotation.objects.all().delete()
 
@@ -122,8 +131,19 @@ def test_it_gives_back_what_was_exported_once_everything_was_deleted(staff, bob,
         exported, user=staff, dry_run=False, creators={"alice": "alice", "bob": "bob"}
     )
 
-    assert [outcome.status for outcome in report.outcomes] == ["created"] * 6
-    assert snapshot() == before
+    # The placeholder is not imported (no reply here is made deleted); its answer answers what it
+    # answered, the annotation. Everything else comes back as it was.
+    assert [(o.kind, o.status, o.message) for o in report.outcomes if o.status != "created"] == [
+        ("reply", "refused", "A deleted reply: only its answers are imported.")
+    ]
+    assert report.count("created") == 7
+    lifted = [
+        row[:-1]
+        + (sorted((who, note, None if parent == "Withdrawn." else parent) for who, note, parent in row[-1]),)
+        for row in before
+    ]
+    assert snapshot() == lifted
+    assert Reply.objects.get(note="Answers a deleted reply.").parent is None
 
 
 def test_an_export_from_another_site_is_matched_by_source_url_then_placed_by_quote(alice, news):
@@ -294,6 +314,66 @@ def test_the_same_annotation_twice_in_a_file_is_created_once(alice, news):
     assert Annotation.objects.count() == 1
 
 
+def test_a_changed_record_is_not_already_imported(alice, seminar, news):
+    import_annotations(w3c(ORDER, note="x", tags=["Policy"]), user=alice, dry_run=False)
+    changed = [
+        w3c(ORDER, note="x", tags=["policy"]),  # the same tag, as the app tells tags apart
+        w3c(ORDER, note="x", tags=["policy", "dates"]),
+        w3c(ORDER, note="x", tags=["Policy"], visibility="private"),
+        w3c(ORDER, note="x", tags=["Policy"], visibility="group", group="seminar"),
+        w3c(ORDER, note="y", tags=["Policy"]),
+    ]
+
+    report = import_annotations(changed, user=alice, dry_run=False)
+
+    assert [outcome.status for outcome in report.outcomes] == ["duplicate"] + ["created"] * 4
+    assert Annotation.objects.count() == 5
+
+
+def test_staff_learn_nothing_of_what_they_cannot_read_and_replies_go_where_their_author_reads(
+    carol, alice, bob, news
+):
+    secret = annotate(news, alice, ORDER, note="Mine.", visibility="private")
+    document = [
+        w3c(ORDER, source=NEWS_URL, id="a", note="Mine.", creator="alice", visibility="private"),
+        {"motivation": "replying", "target": "a", "body": {"value": "Seen."}, "creator": "bob"},
+        w3c(ORDER, source=NEWS_URL, id="p", note="Mine.", creator="alice"),
+        {"motivation": "replying", "target": "p", "body": {"value": "Public."}, "creator": "bob"},
+    ]
+
+    report = import_annotations(
+        document, user=carol, dry_run=False, creators={"alice": "alice", "bob": "bob"}
+    )
+
+    # carol cannot read alice's private annotation: it is no duplicate of hers, so the report says
+    # nothing of it; bob cannot read the private one imported for alice: his reply stays out of it.
+    assert statuses(report) == [("#1", "created"), ("#2", "refused"), ("#3", "created"), ("#4", "created")]
+    assert report.outcomes[1].message == (
+        "bob may not read the thread it answers (private, by alice): "
+        "a reply goes only where its author could write it."
+    )
+    assert (report.outcomes[0].visibility, report.outcomes[2].visibility) == ("private", "public")
+    assert not Reply.objects.filter(annotation__visibility="private").exists()
+    assert Annotation.objects.filter(author=alice, visibility="private").count() == 2
+    assert [reply.note for reply in Annotation.objects.get(visibility="public").replies.all()] == ["Public."]
+    assert not secret.replies.exists()
+
+
+def test_a_reply_goes_into_a_group_thread_only_for_a_member(carol, alice, bob, seminar, news):
+    document = [
+        w3c(ORDER, id="g", creator="alice", visibility="group", group=f"{BASE}/groups/seminar/"),
+        {"motivation": "replying", "target": "g", "body": {"value": "Stranger."}, "creator": "bob"},
+        {"motivation": "replying", "target": "g", "body": {"value": "Member."}, "creator": "alice"},
+    ]
+    creators = {"alice": "alice", "bob": "bob"}
+
+    report = import_annotations(document, user=carol, dry_run=False, creators=creators)
+
+    assert statuses(report) == [("#1", "created"), ("#2", "refused"), ("#3", "created")]
+    assert "bob may not read the thread it answers (seminar, by alice)" in report.outcomes[1].message
+    assert list(Reply.objects.values_list("note", flat=True)) == ["Member."]
+
+
 # Threads
 
 
@@ -395,6 +475,8 @@ def test_creators_the_map_does_not_name_become_the_importer(staff, bob, news):
         (b'{"first": "https://x/api/articles/1/annotations?page=0"}', "pages are not in the file"),
         (b'{"items": {"a": 1}}', "expected a list of annotations"),
         (b"[" + b"1" * 5000 + b"]", "not valid JSON"),
+        (b'[{"body": {"value": "\\ud800"}, "target": {}}]', "contains a lone surrogate"),
+        (b'{"\\udfff": 1}', "contains a lone surrogate"),
     ],
 )
 def test_a_file_that_is_not_an_annotation_file_changes_nothing(alice, news, raw, message):
@@ -535,6 +617,38 @@ def test_the_page_refuses_a_bad_file_with_its_reason(client, alice, news):
     assert not Annotation.objects.exists()
 
 
+def test_the_page_refuses_a_lone_surrogate_with_its_reason(client, alice, news):
+    client.force_login(alice)
+    raw = json.dumps([w3c(ORDER, note="\ud800")]).encode()  # json.dumps escapes it: "\\ud800"
+
+    response = client.post(reverse("annotation_import"), {"file": SimpleUploadedFile("a.json", raw)})
+
+    assert response.status_code == 400
+    assert "The file contains a lone surrogate" in response.content.decode()
+    assert not Annotation.objects.exists()
+
+
+def test_the_page_says_when_the_hourly_import_limit_is_reached(client, alice, news, settings):
+    settings.IMPORTED_PER_HOUR = 2
+    client.force_login(alice)
+    document = [w3c(ORDER, id="a"), {"motivation": "replying", "target": "a", "body": {"value": "Hi"}}]
+    bigger = [*document, w3c("since May")]
+
+    dry = client.post(reverse("annotation_import"), {"file": upload(bigger), "dry_run": "on"})
+    refused = client.post(reverse("annotation_import"), {"file": upload(bigger)})
+
+    assert dry.status_code == 200 and dry.context["report"].created == 3  # a dry run counts nothing
+    assert refused.status_code == 429
+    assert (
+        "at most 2 annotations and replies an hour, and this file would create 3" in refused.content.decode()
+    )
+    assert not Annotation.objects.exists()
+    assert client.post(reverse("annotation_import"), {"file": upload(document)}).status_code == 200
+    assert Annotation.objects.count() == Reply.objects.count() == 1
+    again = client.post(reverse("annotation_import"), {"file": upload([w3c("since May")])})
+    assert again.status_code == 429 and Annotation.objects.count() == 1
+
+
 def test_the_page_refuses_a_file_too_big(client, alice, news, monkeypatch):
     monkeypatch.setattr("newsroom.api.import_views.MAX_FILE_BYTES", 100)
     client.force_login(alice)
@@ -591,6 +705,11 @@ def test_the_command_maps_creators_from_a_file(staff, bob, news, tmp_path):
         ("[1", "alice", "Nothing was imported. The file is not valid JSON"),
         (None, "alice", "Nothing was imported: No such file or directory"),
         ("[]", "nobody", "There is no user named 'nobody'."),
+        (
+            '[{"body": {"value": "\\ud800"}}]',
+            "alice",
+            "Nothing was imported. The file contains a lone surrogate",
+        ),
     ],
 )
 def test_the_command_fails_on_a_bad_file_and_writes_nothing(alice, news, tmp_path, content, user, message):
@@ -649,7 +768,11 @@ def test_the_api_answers_the_report_and_a_session_needs_its_csrf_token(alice, ne
 
 @pytest.mark.parametrize(
     "body, message",
-    [(b"[" * 50_000 + b"]" * 50_000, "Cannot parse request body"), (b'"text"', "not an annotation file")],
+    [
+        (b"[" * 50_000 + b"]" * 50_000, "The body is not usable JSON: it is nested too deeply."),
+        (b'"text"', "not an annotation file"),
+        (b'[{"body": {"value": "\\ud800"}}]', "The body contains a lone surrogate"),
+    ],
 )
 def test_the_api_answers_400_to_hostile_bodies(alice, news, body, message):
     client = Client()
@@ -658,3 +781,21 @@ def test_the_api_answers_400_to_hostile_bodies(alice, news, body, message):
     response = post_import(client, body)
 
     assert response.status_code == 400 and message in response.json()["error"]
+
+
+def test_what_the_api_imports_counts_against_the_hourly_limit_and_a_dry_run_does_not(alice, news, settings):
+    settings.IMPORTED_PER_HOUR = 2
+    client = Client()
+    client.force_login(alice)
+    three = [w3c(ORDER), w3c("since May"), w3c("reversing a policy")]
+
+    assert post_import(client, three, "?dry_run=true").status_code == 200
+    refused = post_import(client, three)
+    assert refused.status_code == 429 and refused["Retry-After"]
+    assert "this file would create 3" in refused.json()["error"] and not Annotation.objects.exists()
+    assert post_import(client, three[:2]).status_code == 200
+    assert post_import(client, three[2:]).status_code == 429
+    assert (
+        post_import(client, three[:1]).json()["counts"]["duplicate"] == 1
+    )  # creates nothing: counts nothing
+    assert Annotation.objects.count() == 2

@@ -4,8 +4,6 @@ Every error answers {"error": "...", "field": "..."} (the field only when one is
 with its status: 400, 401, 403, 404, 409, 412, 413, 415, 428 or 429.
 """
 
-import json
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
@@ -15,6 +13,7 @@ from ninja.parser import Parser
 
 from newsroom.api.auth import READERS
 from newsroom.api.errors import ApiError
+from newsroom.api.jsonbody import JsonError, loads_strict
 from newsroom.api.routes import annotations, corpus, export, imports, replies
 
 JSON_TYPES = {"application/json", "application/ld+json"}
@@ -31,14 +30,9 @@ class JsonParser(Parser):
         if int(request.META.get("CONTENT_LENGTH") or 0) > settings.API_MAX_BODY_BYTES:
             raise RequestDataTooBig()
         try:
-            data = json.loads(request.body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ApiError(400, f"The body is not valid JSON: {error}.") from None
-        try:  # "\ud800" is valid JSON, but no character: nothing could store or answer it
-            json.dumps(data, ensure_ascii=False).encode()
-        except UnicodeEncodeError:
-            raise ApiError(400, "The body contains a lone surrogate (\\ud800 to \\udfff).") from None
-        return data
+            return loads_strict(request.body, "The body")
+        except JsonError as error:
+            raise ApiError(400, str(error)) from None
 
 
 api = NinjaAPI(

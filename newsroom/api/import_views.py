@@ -4,11 +4,13 @@ import hashlib
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
 from newsroom.api.imports import MAX_FILE_BYTES, ImportFileError, import_annotations, read_document
+from newsroom.api.limits import RateLimited, check_import_rate
 
 
 class ImportForm(forms.Form):
@@ -58,21 +60,36 @@ def import_upload(form: ImportForm, user):
     checked = form.cleaned_data["checked"]
     dry_run = form.cleaned_data["dry_run"] or bool(checked and checked != digest)
     creators = form.cleaned_data.get("creators")
-    return import_annotations(read_document(raw), user=user, dry_run=dry_run, creators=creators), digest
+    report = import_annotations(
+        read_document(raw),
+        user=user,
+        dry_run=dry_run,
+        creators=creators,
+        before_write=lambda count: check_import_rate(user, count),
+    )
+    return report, digest
 
 
 @login_required
 def annotation_import(request):
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
-    report = digest = None
+    report, digest, status = None, None, 400
     if form.is_valid():
         try:
             report, digest = import_upload(form, request.user)
         except ImportFileError as error:
             form.add_error("file", str(error))
+        except RateLimited as error:  # over IMPORTED_PER_HOUR: nothing was imported
+            form.add_error(None, str(error))
+            status = 429
     if report is None:
-        return render(request, "api/import.html", {"form": form}, status=400 if form.errors else 200)
+        return page(request, {"form": form}, status=status if form.errors else 200)
     # The confirm button sends the same file with the digest and creators map of its dry run.
     confirm = {"checked": digest, "creators": request.POST.get("creators", "")}
     context = {"form": ImportForm(user=request.user), "report": report, "confirm": confirm}
-    return render(request, "api/import.html", context)
+    return page(request, context)
+
+
+def page(request, context: dict, status: int = 200):
+    context |= {"imported_per_hour": settings.IMPORTED_PER_HOUR}
+    return render(request, "api/import.html", context, status=status)

@@ -8,7 +8,7 @@ from ninja import Body, Router
 from newsroom.api.auth import WRITERS
 from newsroom.api.errors import ApiError
 from newsroom.api.imports import ImportFileError, import_annotations
-from newsroom.api.limits import check_write_rate
+from newsroom.api.limits import check_import_rate, check_write_rate
 
 router = Router(tags=["import"])
 
@@ -16,9 +16,16 @@ router = Router(tags=["import"])
 @router.post("/import", auth=WRITERS, url_name="import")
 def annotations_import(request, document: Body[Any], dry_run: bool = False):
     """Import the annotations and replies of the body as yours; ?dry_run=true only reports what
-    would be created, placed (position, quote or fuzzy), orphaned and refused."""
-    check_write_rate(request.user)
+    would be created, placed (position, quote or fuzzy), orphaned and refused. An import counts as
+    one write, and what it creates against IMPORTED_PER_HOUR (429 beyond: nothing is imported); a dry
+    run counts nothing."""
+    user = request.user
+    if not dry_run:
+        check_write_rate(user)
     try:
-        return import_annotations(document, user=request.user, dry_run=dry_run).to_json()
+        report = import_annotations(
+            document, user=user, dry_run=dry_run, before_write=lambda count: check_import_rate(user, count)
+        )
+        return report.to_json()
     except ImportFileError as error:
         raise ApiError(400, str(error)) from None
