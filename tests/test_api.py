@@ -21,7 +21,7 @@ from articles.services.annotations import set_annotation_tags
 from articles.services.articles import update_article_text
 from articles.services.coverage import compare_story
 from articles.services.moderation import hide
-from articles.services.replies import create_reply
+from articles.services.replies import create_reply, delete_reply
 from newsroom.accounts.models import Group, Membership, Profile, Role
 from newsroom.accounts.services import create_api_token, revoke_api_token
 from tests.base import annotate, make_article, make_outlet, make_story
@@ -697,6 +697,22 @@ def test_a_deleted_reply_keeps_its_place_while_answered(as_alice, alice, bob, ar
     items = as_alice.get(replies_of(annotation)).json()["items"]
     assert items[0]["deleted"] is True and "body" not in items[0] and "creator" not in items[0]
     assert items[1]["body"]["value"] == "An answer"
+
+
+def test_deleted_replies_keep_their_places_up_a_chain_to_a_live_answer(alice, bob, article):
+    annotation = annotate(article, alice, "letter")
+    first = create_reply(annotation=annotation, author=alice, note="First")
+    second = create_reply(annotation=annotation, author=alice, note="Second", parent=first)
+    answer = create_reply(annotation=annotation, author=bob, note="Answer", parent=second)
+    unanswered = create_reply(annotation=annotation, author=alice, note="Unanswered")
+    for reply in [first, second, unanswered]:
+        delete_reply(reply=reply)
+    items = client_as(bob, "token").get(replies_of(annotation)).json()["items"]
+    assert [(item["id"].rsplit("/", 1)[1], item.get("deleted", False)) for item in items] == [
+        (str(first.pk), True),
+        (str(second.pk), True),
+        (str(answer.pk), False),
+    ]
 
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE"])

@@ -29,7 +29,7 @@ from articles.services.annotations import (
 )
 from newsroom.accounts.models import memberships_of
 from newsroom.api.auth import WRITERS
-from newsroom.api.errors import ApiError
+from newsroom.api.errors import ApiError, form_error
 from newsroom.api.limits import check_write_rate
 from newsroom.api.responses import (
     base_of,
@@ -177,8 +177,7 @@ def edit_data(user, payload: AnnotationIn) -> dict:
 def valid(form):
     """The form's cleaned data, or a 400 naming the first field at fault."""
     if not form.is_valid():
-        name, messages = next(iter(form.errors.items()))
-        raise ApiError(400, messages[0], FIELDS.get(name, ""))
+        raise form_error(form, FIELDS)
     return form.cleaned_data
 
 

@@ -22,6 +22,7 @@ from articles.services.annotations import EditConflict
 from articles.services.replies import ReplyError, create_reply, delete_reply, update_reply
 from newsroom.api.auth import WRITERS
 from newsroom.api.errors import ApiError
+from newsroom.api.export.threads import with_their_places
 from newsroom.api.limits import check_write_rate
 from newsroom.api.responses import base_of, edited_version, ld_response, require_object, stale, version_etag
 from newsroom.api.routes.annotations import hide
@@ -34,13 +35,13 @@ router = Router(tags=["replies"])
 def thread_documents(request, annotation: Annotation) -> list[dict]:
     """The thread's replies in order; deleted ones only where answers need their place."""
     user, base = request.user, base_of(request)
-    replies = list(Reply.objects.in_threads_of([annotation]).select_related("author__profile"))
-    answered = {reply.parent_id for reply in replies if reply.deleted_at is None}
+    replies = with_their_places(
+        list(Reply.objects.in_threads_of([annotation]).select_related("author__profile"))
+    )
     moderated = moderated_group_ids(user)
     return [
         reply_document(base, reply, shown_in_full=sees_in_full(user, reply, annotation, moderated))
         for reply in replies
-        if reply.deleted_at is None or reply.pk in answered
     ]
 
 
