@@ -1,7 +1,6 @@
 from django.core.exceptions import BadRequest
 from django.http import JsonResponse
 
-
 NUL_IN_ADDRESS = "The address holds a NUL character."
 
 

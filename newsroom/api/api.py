@@ -14,6 +14,7 @@ from ninja.parser import Parser
 from newsroom.api.auth import READERS
 from newsroom.api.errors import ApiError
 from newsroom.api.jsonbody import JsonError, loads_strict
+from newsroom.api.limits import RateLimited
 from newsroom.api.routes import annotations, corpus, export, imports, replies
 
 JSON_TYPES = {"application/json", "application/ld+json"}
@@ -75,7 +76,7 @@ def http_error(request, exc):
         return refused(request, exc.__cause__)
     if isinstance(exc.__cause__, RequestDataTooBig):
         return too_big(request, exc.__cause__)
-    headers = {"Retry-After": "60"} if exc.status_code == 429 else None
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
     return error(request, exc.status_code, str(exc), headers=headers)
 
 

@@ -15,8 +15,9 @@ from ninja.errors import HttpError
 class RateLimited(HttpError):
     """Over a budget: the API answers 429 (with Retry-After); a page shows the message."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, window: int):
         super().__init__(429, message)
+        self.retry_after = window - int(time.time() % window)  # seconds until the next window
 
 
 def take(key: str, count: int, limit: int, window: int) -> bool:
@@ -34,7 +35,7 @@ def check_write_rate(user) -> None:
     """Count one write of the user's; 429 once they have made API_WRITES_PER_MINUTE this minute."""
     limit = settings.API_WRITES_PER_MINUTE
     if not take(f"api-writes:{user.pk}", 1, limit, 60):
-        raise RateLimited(f"Too many writes: at most {limit} a minute. Wait a minute and try again.")
+        raise RateLimited(f"Too many writes: at most {limit} a minute. Wait a minute and try again.", 60)
 
 
 def check_import_rate(user, count: int) -> None:
@@ -44,5 +45,6 @@ def check_import_rate(user, count: int) -> None:
     if count and not take(f"imported:{user.pk}", count, limit, 3600):
         raise RateLimited(
             f"Too many imports: at most {limit:,} annotations and replies an hour, and this file would "
-            f"create {count:,}. Nothing was imported: try again in the next hour, or import a smaller file."
+            f"create {count:,}. Nothing was imported: try again in the next hour, or import a smaller file.",
+            3600,
         )
