@@ -579,6 +579,33 @@ def test_delete_answers_204_and_then_404(as_alice, alice, article):
     error_of(call(as_alice, "DELETE", url_of(annotation)), 404)
 
 
+def restore_url(annotation) -> str:
+    return reverse("api:annotation_restore", args=[annotation.pk])
+
+
+def test_a_deleted_annotation_is_restored_by_its_author(as_alice, alice, article):
+    annotation = annotate(article, alice, "letter", note="Back", tags=["undo"])
+    assert call(as_alice, "DELETE", url_of(annotation)).status_code == 204
+    response = call(as_alice, "POST", restore_url(annotation))
+    assert response.status_code == 200, response.content
+    document = response.json()
+    assert document == as_alice.get(url_of(annotation)).json()  # as annotation_read answers it
+    assert pk_of(document) == annotation.pk and response["ETag"] == f'"annotation-{annotation.pk}-v1"'
+    assert Annotation.objects.get(pk=annotation.pk).deleted_at is None
+    error_of(call(as_alice, "POST", restore_url(annotation)), 404)  # not deleted (any more)
+
+
+def test_only_the_author_restores_a_deleted_annotation(as_bob, alice, article):
+    annotation = annotate(article, alice, "letter", note="Gone")
+    Annotation.objects.filter(pk=annotation.pk).update(deleted_at=annotation.created_at)
+    missing = reverse("api:annotation_restore", args=[999999])
+    assert error_of(call(as_bob, "POST", restore_url(annotation)), 404) == error_of(
+        call(as_bob, "POST", missing), 404
+    )
+    assert call(Client(), "POST", restore_url(annotation)).status_code == 401
+    assert Annotation.objects.get(pk=annotation.pk).deleted_at is not None
+
+
 @pytest.mark.parametrize("method", ["PUT", "DELETE"])
 def test_a_forbidden_change_is_403_where_visible_and_404_where_not(as_bob, alice, article, method):
     public = annotate(article, alice, "letter", note="Public")

@@ -451,6 +451,7 @@ ROUTES = {
     "api:annotation_create": {"annotate"},  # the popover's too
     "api:annotation_replace": {"edit", "change_visibility"},
     "api:annotation_delete": {"delete"},
+    "api:annotation_restore": {"restore"},
     "api:reply_create": {"reply"},
     "api:reply_replace": {"edit_reply"},
     "api:reply_delete": {"delete_reply"},

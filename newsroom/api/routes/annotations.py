@@ -15,6 +15,7 @@ from articles.permissions import (
     access_annotation_for_edit,
     access_annotation_for_moderation,
     access_annotation_to_flag,
+    access_deleted_annotation,
     moderated_group_ids,
     sees_in_full,
 )
@@ -25,6 +26,7 @@ from articles.services.annotations import (
     EditConflict,
     create_annotation,
     delete_annotation,
+    restore_annotation,
     update_annotation,
 )
 from newsroom.accounts.models import memberships_of
@@ -261,6 +263,14 @@ def annotation_remove(request, pk: int):
     edited_version(request, annotation, required=False)
     delete_annotation(annotation)
     return HttpResponse(status=204)
+
+
+@router.post("/annotations/{pk}/restore", auth=WRITERS, url_name="annotation_restore")
+def annotation_restore(request, pk: int):
+    """Undo the deletion of one of your annotations: it is back as it was."""
+    check_write_rate(request.user)
+    restore_annotation(access_deleted_annotation(request.user, pk))
+    return annotation_read(request, pk)
 
 
 @router.post("/annotations/{pk}/hide", auth=WRITERS, url_name="annotation_hide")
