@@ -28,7 +28,7 @@ from articles.permissions import (
 )
 from articles.queries.tags import existing_tag_slug, tag_url
 from articles.text.segments import Segment, highlight_segments
-from newsroom.accounts.models import Group, memberships_of
+from newsroom.accounts.models import Group, memberships_of, roles_of
 
 
 @dataclass
@@ -432,6 +432,15 @@ def article_state(pk: int) -> tuple | None:
         state = Article.objects.filter(pk=pk).values_list("updated_at", "annotations_changed_at").first()
         cache.set(key, state, ARTICLE_STATE_SECONDS)
     return state
+
+
+def recent_roles_of(reader: int) -> tuple:
+    """The reader's groups and roles (0: anonymous), cached for as long as an article's state."""
+    key = f"roles:{reader}"
+    if (roles := cache.get(key)) is None:
+        roles = roles_of(reader or None)
+        cache.set(key, roles, ARTICLE_STATE_SECONDS)
+    return roles
 
 
 def article_reading(reading: ArticleAnnotations) -> dict:

@@ -20,8 +20,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 
-from articles.queries.reading import ARTICLE_STATE_SECONDS, article_state
-from newsroom.accounts.models import roles_of
+from articles.queries.reading import article_state, recent_roles_of
 
 PAGE_SECONDS = 60
 
@@ -94,14 +93,6 @@ def remember_reader(request) -> None:
     """Note whom this session cookie signs in (after the session was checked), for poll_of()."""
     if cookie := request.COOKIES.get(settings.SESSION_COOKIE_NAME):
         cache.set(reader_key(cookie), request.user.pk or 0, PAGE_SECONDS * 10)
-
-
-def recent_roles_of(reader: int) -> tuple:
-    key = f"roles:{reader}"
-    if (roles := cache.get(key)) is None:
-        roles = roles_of(reader or None)
-        cache.set(key, roles, ARTICLE_STATE_SECONDS)
-    return roles
 
 
 def not_modified_since(request, poll: Poll | None) -> HttpResponse | None:

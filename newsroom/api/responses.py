@@ -30,8 +30,11 @@ def encoded(document: dict) -> tuple[bytes, str]:
 def ld_response(request, document: dict, *, status: int = 200, etag: str = "", headers: dict | None = None):
     """The document as JSON-LD (or JSON), with its ETag: a strong one given for an annotation or a
     reply (its version), else the hash of the body; 304 for a GET whose If-None-Match matches."""
-    body, own_etag = encoded(document)
-    return encoded_response(request, body, etag or own_etag, status=status, headers=headers)
+    if etag:  # a version's: no need to hash the body
+        body = json.dumps(document, ensure_ascii=False).encode()
+    else:
+        body, etag = encoded(document)
+    return encoded_response(request, body, etag, status=status, headers=headers)
 
 
 def encoded_response(request, body: bytes, etag: str, *, status: int = 200, headers: dict | None = None):

@@ -4,7 +4,7 @@ PUT with If-Match, DELETE), and their moderation: the Web Annotation Protocol's 
 import hashlib
 
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Query, Router, Schema, Status
@@ -19,7 +19,7 @@ from articles.permissions import (
     moderated_group_ids,
     sees_in_full,
 )
-from articles.queries.reading import attach_tag_links
+from articles.queries.reading import article_state, attach_tag_links, recent_roles_of
 from articles.services import moderation
 from articles.services.annotations import (
     AnnotationError,
@@ -96,15 +96,25 @@ def documents(request, annotations) -> list[dict]:
 def container(request, pk: int, query: Query[PageQuery]):
     """The annotations on an article that you may see, as an AnnotationCollection; ?page=0, 1, ...
     gives its AnnotationPages of 100 in text order."""
-    article = get_object_or_404(Article, pk=pk)
-    # Cached per reader as the reading page's fragments are, keyed on the article's state and on
-    # all that decides what this reader sees; names of people may lag by a minute.
+    # Cached per reader as a poll's answer is: keyed on the article's state and the reader's groups
+    # and roles, each cached for 2 s (and the state dropped on this process's writes), so that a
+    # page already made costs no query but the token's; names of people may lag by a minute.
+    if (state := article_state(pk)) is None:
+        raise Http404("No such article.")
     user = request.user
-    roles = [(membership.group_id, membership.role) for membership in memberships_of(user)]
     moderates_public = user.is_staff and user.has_perm("articles.change_annotation")  # sees hidden ones
-    parts = (article.pk, article.updated_at, article.annotations_changed_at, user.pk, roles, moderates_public)
-    key = "api-container:" + hashlib.sha256(repr((*parts, base_of(request), query.page)).encode()).hexdigest()
+    parts = (
+        pk,
+        state,
+        user.pk,
+        recent_roles_of(user.pk or 0),
+        moderates_public,
+        base_of(request),
+        query.page,
+    )
+    key = "api-container:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     if (body_and_etag := cache.get(key)) is None:
+        article = get_object_or_404(Article, pk=pk)
         body_and_etag = encoded(container_document(request, article, query.page))
         cache.set(key, body_and_etag, CONTAINER_SECONDS)
     return encoded_response(request, *body_and_etag)
