@@ -18,24 +18,72 @@ function csrfToken() {
 
 // { data }: what the API made, or { error }: its message for the reader.
 export async function postJson(url, body) {
+  const { data, error } = await sendJson("POST", url, body);
+  return error ? { error } : { data };
+}
+
+// Any write: { status, data } when it succeeded (data {} for a 204), else { status, error, field }
+// with the API's message (status 0: the server was not reached).
+export async function sendJson(method, url, body, headers = {}) {
   let response;
   try {
     response = await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify(body),
+      method,
+      headers: {
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        "X-CSRFToken": csrfToken(),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    return { error: "Could not reach the server. Try again." };
+    return { status: 0, error: "Could not reach the server. Try again." };
   }
   const data = await response.json().catch(() => ({}));
-  if (response.ok) return { data };
+  const { status } = response;
+  if (response.ok) return { status, data };
   // The API's own 401 speaks to scripts (tokens): a reader is told what to do instead.
-  if (response.status === 401) return { error: "You are signed out. Sign in again in another tab, then save." };
-  return { error: data.error ?? "Something went wrong. Try again." };
+  if (status === 401) return { status, error: "You are signed out. Sign in again in another tab, then save." };
+  return { status, error: data.error ?? "Something went wrong. Try again.", field: data.field };
 }
 
 // The id at the end of an IRI the API gave: ".../api/annotations/12" → "12".
 export function idOf(iri) {
   return iri.split("/").pop();
 }
+
+// A write's message for the page it leads to, said there as the server says its own (base.html's
+// messages): the reading pages load this module.
+const MESSAGE_KEY = "api-message";
+
+function withoutHash(url) {
+  return url.split("#")[0];
+}
+
+export function sayOnNextPage(url, text) {
+  sessionStorage.setItem(MESSAGE_KEY, JSON.stringify({ page: withoutHash(url), text }));
+}
+
+function sayPendingMessage() {
+  let pending = null;
+  try {
+    pending = JSON.parse(sessionStorage.getItem(MESSAGE_KEY));
+  } catch {
+    // not ours
+  }
+  sessionStorage.removeItem(MESSAGE_KEY); // for the next page only
+  const main = document.querySelector("main");
+  if (!pending?.text || !main || pending.page !== withoutHash(location.href)) return;
+  let list = main.querySelector(".messages");
+  if (!list) {
+    list = Object.assign(document.createElement("ul"), { className: "messages" });
+    list.setAttribute("role", "status");
+    main.prepend(list);
+  }
+  const item = Object.assign(document.createElement("li"), { className: "message message-success" });
+  item.textContent = pending.text;
+  list.append(item);
+}
+
+sayPendingMessage();
