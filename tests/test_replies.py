@@ -409,6 +409,19 @@ def test_the_author_edits_a_reply_marked_edited_only_when_it_changed(client, bob
     assert "edited" in ListItems(page_of(client, public)).text[f"reply-{own.pk}"]
 
 
+def test_an_edit_made_against_an_older_version_of_a_reply_is_409_and_keeps_both(client, bob, public):
+    own = reply(public, bob, "first")
+    client.force_login(bob)
+    url = reverse("articles:reply_update", args=[own.pk])
+    assert client.post(url, {"note": "from one tab", "version": 1}).status_code == 302
+    stale = client.post(url, {"note": "from another tab", "version": 1})
+    assert stale.status_code == 409
+    assert "from one tab" in stale.text and "from another tab" in stale.text  # now, and what was typed
+    own.refresh_from_db()
+    assert (own.note, own.version) == ("from one tab", 2)
+    assert client.post(url, {"note": "from another tab", "version": 2}).status_code == 302
+
+
 def test_it_refuses_an_edit_that_empties_a_reply(client, bob, public):
     own = reply(public, bob, "first")
     client.force_login(bob)

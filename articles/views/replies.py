@@ -11,6 +11,7 @@ from articles.forms import TypedTextField
 from articles.navigation import return_url
 from articles.permissions import access_reply_for_edit, access_reply_target, sees_in_full
 from articles.sanitize import NOTE_MAX_CHARS
+from articles.services.annotations import EditConflict
 from articles.services.replies import ReplyError, create_reply, delete_reply, update_reply
 
 
@@ -32,6 +33,12 @@ class ReplyForm(forms.Form):
         if not self.cleaned_data["note"].strip():
             raise ValidationError(self.fields["note"].error_messages["required"])
         return self.cleaned_data["note"]
+
+
+class ReplyUpdateForm(ReplyForm):
+    """An edit of a reply, made against the version its author loaded."""
+
+    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 
 
 def at_anchor(url: str, anchor: str) -> str:
@@ -69,12 +76,25 @@ def reply_create(request, pk):
 def reply_update(request, pk):
     reply = access_reply_for_edit(request.user, pk)
     back = return_url(request, reply.annotation.article.get_absolute_url())
-    form = ReplyForm(request.POST if request.method == "POST" else None, initial={"note": reply.note})
+    initial = {"note": reply.note, "version": reply.version}
+    form = ReplyUpdateForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():
-        update_reply(reply=reply, **form.cleaned_data)
+        try:
+            update_reply(reply=reply, **form.cleaned_data)
+        except EditConflict as conflict:
+            return reply_conflict(request, conflict.current, back)
         return redirect(at_anchor(back, f"reply-{reply.pk}"))
     context = {"reply": reply, "form": form, "back": back}
     return render(request, "articles/reply_update.html", context, status=400 if form.errors else 200)
+
+
+def reply_conflict(request, current, back: str):
+    """The edit page again (409): the reply as it is now beside the author's own text, kept in the
+    form; saving it again replaces the newer version knowingly."""
+    data = request.POST.copy()
+    data["version"] = current.version
+    context = {"reply": current, "form": ReplyUpdateForm(data), "back": back, "conflict": current}
+    return render(request, "articles/reply_update.html", context, status=409)
 
 
 @login_required
