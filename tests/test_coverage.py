@@ -130,6 +130,34 @@ def test_it_refuses_to_annotate_a_passage_badly(client, story, alice):
     assert not Annotation.objects.exists()
 
 
+def test_the_api_annotates_every_occurrence_of_a_shared_passage(client, story, alice):
+    """As the coverage page's form does when scripts run."""
+    cluster = cluster_with(story, EDGE_DEVICES)
+    url = reverse("api:cluster_annotate", args=[story.slug, cluster.id])
+    body = {
+        "body": [{"type": "TextualBody", "value": "copied", "purpose": "tagging"}],
+        "visibility": "private",
+    }
+    assert client.post(url, body, content_type="application/json").status_code == 401
+    client.force_login(alice)
+
+    response = client.post(url, body, content_type="application/json")
+
+    assert response.status_code == 201 and len(response.json()["items"]) == len(cluster.occurrences)
+    annotations = Annotation.objects.all()
+    assert {a.article_id for a in annotations} == {o.article for o in cluster.occurrences}
+    assert {(a.visibility, tuple(a.tags.names())) for a in annotations} == {("private", ("copied",))}
+    unknown = reverse("api:cluster_annotate", args=[story.slug, 9999])
+    refused = client.post(unknown, body, content_type="application/json")
+    assert refused.status_code == 400 and "does not exist" in refused.json()["error"]
+    assert (
+        client.post(
+            reverse("api:cluster_annotate", args=["nope", 1]), body, content_type="application/json"
+        ).status_code
+        == 404
+    )
+
+
 def test_it_keeps_what_was_typed_when_it_refuses_to_annotate_a_shared_passage(client, story, alice):
     cluster = cluster_with(story, EDGE_DEVICES)
     client.force_login(alice)

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from articles.models import Story
+from articles.models import Annotation, Story
 from tests.base import FIXTURES
 from tests.browser import drag_across, log_in
 
@@ -74,3 +74,19 @@ def test_it_keeps_the_shared_passages_marked_after_annotating_a_column(page, ali
 
     expect(page.locator(f"{column} .hl")).not_to_have_count(0)
     assert page.locator(f"{column} .js-shared-marker").count() == markers
+
+
+def test_it_annotates_every_occurrence_through_the_api(page, alice):
+    call_command("import_corpus", FIXTURES, stdout=StringIO())
+    story = Story.objects.get()
+    cluster = story.comparison.record.passages[0]
+    log_in(page, next_url=reverse("articles:story_coverage", args=[story.slug]))
+    passage = page.locator(f"#passage-{cluster.id}")
+    passage.get_by_text("Annotate every occurrence").click()
+    passage.get_by_label("Tags").fill("copied")
+
+    with page.expect_request(lambda request: "/api/stories/" in request.url and request.method == "POST"):
+        passage.get_by_role("button", name=f"Annotate {len(cluster.occurrences)} passages").click()
+
+    expect(page.get_by_text(f"Annotated the passage in {len(cluster.occurrences)} articles.")).to_be_visible()
+    assert Annotation.objects.filter(tags__name="copied").count() == len(cluster.occurrences)

@@ -452,6 +452,7 @@ ROUTES = {
     "api:annotation_replace": {"edit", "change_visibility"},
     "api:annotation_delete": {"delete"},
     "api:annotation_restore": {"restore"},
+    "api:cluster_annotate": {"annotate"},  # the coverage page's, as articles:cluster_annotate
     "api:reply_create": {"reply"},
     "api:reply_replace": {"edit_reply"},
     "api:reply_delete": {"delete_reply"},

@@ -95,7 +95,18 @@ async function submit(event) {
   }
   const next = destination(form);
   if (form.dataset.apiMessage) sayOnNextPage(next, form.dataset.apiMessage);
-  location.assign(next);
+  goTo(next);
+}
+
+// The page is loaded anew even when only its fragment differs, which assigning alone would not do.
+function goTo(url) {
+  const [here, there] = [new URL(location.href), new URL(url)];
+  if (here.origin + here.pathname + here.search !== there.origin + there.pathname + there.search) {
+    location.assign(url);
+    return;
+  }
+  location.hash = there.hash;
+  location.reload();
 }
 
 document.addEventListener("submit", submit);

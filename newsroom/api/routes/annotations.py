@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Query, Router, Schema, Status
 
-from articles.forms import AnnotationForm, AnnotationUpdateForm, audience_of
-from articles.models import Annotation, Article
+from articles.forms import AnnotationEditForm, AnnotationForm, AnnotationUpdateForm, audience_of
+from articles.models import Annotation, Article, Story
 from articles.permissions import (
     access_annotation_for_edit,
     access_annotation_for_moderation,
@@ -23,7 +23,9 @@ from articles.queries.reading import article_state, attach_tag_links, recent_rol
 from articles.services import moderation
 from articles.services.annotations import (
     AnnotationError,
+    ClusterError,
     EditConflict,
+    annotate_cluster,
     create_annotation,
     delete_annotation,
     restore_annotation,
@@ -222,6 +224,25 @@ def annotation_create(request, pk: int, payload: AnnotationIn):
     document = annotation_document(base_of(request), annotation)
     headers = {"Location": document["id"], "Content-Location": document["id"]}
     return ld_response(request, document, status=201, etag=version_etag(annotation), headers=headers)
+
+
+@router.post("/stories/{slug}/passages/{cluster_id}/annotations", auth=WRITERS, url_name="cluster_annotate")
+def cluster_annotate(request, slug: str, cluster_id: int, payload: AnnotationIn):
+    """Annotate every occurrence of a passage the story's articles share (see its comparison's
+    passages) with the same note, tags and audience; the passages are the comparison's, so a
+    target is not needed. Answers an AnnotationPage of the new annotations."""
+    check_write_rate(request.user)
+    require_object(request)
+    story = get_object_or_404(Story, slug=slug)
+    data = valid(AnnotationEditForm(edit_data(request.user, payload), author=request.user))
+    try:
+        annotations = annotate_cluster(story=story, cluster_id=cluster_id, author=request.user, **data)
+    except ClusterError as error:
+        raise ApiError(400, str(error)) from None
+    base = base_of(request)
+    items = [annotation_document(base, annotation) for annotation in annotations]
+    page = {"@context": context(base), "type": "AnnotationPage", "startIndex": 0, "items": items}
+    return ld_response(request, page, status=201)
 
 
 def readable(request, pk: int) -> Annotation:
