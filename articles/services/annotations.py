@@ -1,5 +1,7 @@
 """Writing annotations: create, edit, retag, delete and restore, one passage or a shared one."""
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -8,7 +10,7 @@ from articles.models import Annotation, Article, Story, StoryComparison, Tag
 from articles.models.annotations import Visibility
 from articles.permissions import can_share_with
 from articles.sanitize import render_note
-from articles.text.anchoring import quote_at, trim_selection
+from articles.text.anchoring import Anchor, quote_at, trim_selection
 from newsroom.accounts.models import Group
 
 
@@ -42,18 +44,27 @@ def create_annotation(
     *,
     article: Article,
     author,
-    start: int,
-    end: int,
-    exact: str,
     tags: list[str],
     note: str,
     visibility: str = Visibility.PUBLIC,
     group: Group | None = None,
+    start: int = 0,
+    end: int = 0,
+    exact: str = "",
+    locate: Callable[[str], Anchor | None] | None = None,
 ) -> Annotation:
-    """Annotate a passage of an article with tags and a note, for everyone, a group or its author."""
+    """Annotate a passage of an article with tags and a note, for everyone, a group or its author.
+
+    The passage is given by its offsets and text, or found by `locate` in the article's text.
+    Raises Article.DoesNotExist for an article that is not there (any more).
+    """
     check_audience(author, visibility, group)
     # Check against the body as it is now, locked, so a concurrent edit cannot slip in between.
     article = Article.objects.select_for_update().get(pk=article.pk)
+    if locate is not None:
+        if (anchor := locate(article.body)) is None:
+            raise AnnotationError("This passage is not in the article's text (any more).")
+        start, end, exact = anchor.start, anchor.end, article.body[anchor.start : anchor.end]
     start, end = check_passage(article, start, end, exact)
     quote = quote_at(article.body, start, end)
     annotation = Annotation(

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Query, Router, Schema, Status
 
-from articles.forms import AnnotationEditForm, AnnotationForm, AnnotationUpdateForm, audience_of
+from articles.forms import AnnotationEditForm, AnnotationUpdateForm, audience_of
 from articles.models import Annotation, Article, Story
 from articles.permissions import (
     access_annotation_for_edit,
@@ -200,25 +200,20 @@ def annotation_create(request, pk: int, payload: AnnotationIn):
     """Annotate a passage of the article, placed by its TextPositionSelector and TextQuoteSelector."""
     check_write_rate(request.user)
     require_object(request)
-    article = get_object_or_404(Article, pk=pk)
     if payload.target is None or not payload.target.selector:
         raise ApiError(
             400,
             "Say which passage: a target with a TextQuoteSelector and/or a TextPositionSelector.",
             "target",
         )
-    anchor = place(article.body, payload.target.selector)
-    if anchor is None:
-        raise ApiError(400, "This passage is not in the article's text (any more).", "target")
-    passage = {
-        "article": article.pk,
-        "start": anchor.start,
-        "end": anchor.end,
-        "exact": article.body[anchor.start : anchor.end],
-    }
-    data = valid(AnnotationForm(edit_data(request.user, payload) | passage, author=request.user))
-    try:
-        annotation = create_annotation(author=request.user, **data)
+    data = valid(AnnotationEditForm(edit_data(request.user, payload), author=request.user))
+    selectors = payload.target.selector
+    try:  # placed in the article's text as it is when written, locked
+        annotation = create_annotation(
+            article=Article(pk=pk), author=request.user, locate=lambda body: place(body, selectors), **data
+        )
+    except Article.DoesNotExist:
+        raise Http404("No such article.") from None
     except AnnotationError as error:
         raise ApiError(400, str(error), "target") from None
     document = annotation_document(base_of(request), annotation)
