@@ -56,7 +56,8 @@ def create_annotation(
     """Annotate a passage of an article with tags and a note, for everyone, a group or its author.
 
     The passage is given by its offsets and text, or found by `locate` in the article's text.
-    Raises Article.DoesNotExist for an article that is not there (any more).
+    Raises Article.DoesNotExist for an article that is not there (any more). The annotation comes
+    back with .tag_names, its tags' names as stored (an existing tag keeps its own case).
     """
     check_audience(author, visibility, group)
     # Check against the body as it is now, locked, so a concurrent edit cannot slip in between.
@@ -82,7 +83,9 @@ def create_annotation(
     )
     annotation.full_clean()
     annotation.save()
-    annotation.tags.set(Tag.objects.named(tags))
+    stored = Tag.objects.named(tags)
+    annotation.tags.set(stored)
+    annotation.tag_names = [tag.name for tag in stored]  # as stored, for an answer without a query
     article.touch_annotations()
     return annotation
 

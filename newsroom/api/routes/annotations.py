@@ -216,7 +216,7 @@ def annotation_create(request, pk: int, payload: AnnotationIn):
         raise Http404("No such article.") from None
     except AnnotationError as error:
         raise ApiError(400, str(error), "target") from None
-    document = annotation_document(base_of(request), annotation)
+    document = annotation_document(base_of(request), annotation, tags=annotation.tag_names)
     headers = {"Location": document["id"], "Content-Location": document["id"]}
     return ld_response(request, document, status=201, etag=version_etag(annotation), headers=headers)
 
