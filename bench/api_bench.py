@@ -28,7 +28,6 @@ import multiprocessing
 import os
 import random
 import resource
-import shutil
 import signal
 import statistics
 import sys
@@ -42,6 +41,7 @@ from harness import (
     add_common_arguments,
     become_django,
     bench_env,
+    clean_up,
     client_pool,
     copy_article,
     free_port,
@@ -359,10 +359,7 @@ def main() -> int:
         report_exports(measure_exports(env, work_dir), args.export)
         print(f"{'machine':<14} load average {load_average()} (1, 5, 15 min) after")
     finally:
-        if args.keep:
-            print(f"{'kept':<14} {work_dir}")
-        else:
-            shutil.rmtree(work_dir)
+        clean_up(work_dir, args.keep)
     return 0
 
 

@@ -8,6 +8,7 @@ sys.path). Importing it needs no Django: client processes import it and stay pla
 import http.client
 import multiprocessing
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -70,6 +71,14 @@ def add_common_arguments(parser, *, seconds: float, workers: int) -> None:
 
 
 # The temporary site.
+
+
+def clean_up(work_dir: Path, keep: bool) -> None:
+    """Remove the temporary folder, or say where it is kept (--keep)."""
+    if keep:
+        print(f"{'kept':<14} {work_dir}")
+    else:
+        shutil.rmtree(work_dir)
 
 
 def bench_env(work_dir: Path, *, database_url: str | None, settings: str = "") -> dict:

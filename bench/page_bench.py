@@ -27,7 +27,6 @@ set-up (temporary site, gunicorn, client processes) is bench/harness.py's, share
 import argparse
 import os
 import random
-import shutil
 import signal
 import statistics
 import sys
@@ -45,6 +44,7 @@ from harness import (
     become_django,
     bench_env,
     check_ok,
+    clean_up,
     client_pool,
     copy_article,
     free_port,
@@ -318,10 +318,7 @@ def main() -> int:
         report_targets(results, loads)
         print(f"{'machine':<14} load average {load_average()} (1, 5, 15 min) after")
     finally:
-        if args.keep:
-            print(f"{'kept':<14} {work_dir}")
-        else:
-            shutil.rmtree(work_dir)
+        clean_up(work_dir, args.keep)
     return 0
 
 
