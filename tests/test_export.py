@@ -686,3 +686,12 @@ def test_the_apis_parameters_are_the_forms_fields():
 
     assert list(ExportQuery.model_fields) == list(export.ExportForm.base_fields)
     assert all(field.description for field in ExportQuery.model_fields.values())
+
+
+def test_an_article_page_links_to_the_export_of_its_annotations_which_names_it(client, alice):
+    article = make_article(title="The <b>letter</b>", body="Microsoft employees protested.")
+    link = f"{reverse('export')}?article={article.pk}"
+    assert f'href="{link}"' in client.get(article.get_absolute_url()).text
+    page = client.get(link).text
+    assert "Only the annotations on" in page and "The &lt;b&gt;letter&lt;/b&gt;" in page
+    assert "Only the annotations on" not in client.get(reverse("export")).text

@@ -2,6 +2,7 @@
 
 from django.shortcuts import render
 
+from articles.models import Article
 from newsroom.api.export import ExportForm, api_export_url, export_response, exported_annotations, make_report
 from newsroom.api.responses import base_of
 
@@ -11,6 +12,8 @@ def export_page(request, form: ExportForm, status: int = 200):
     context = {"form": form}
     if form.is_valid():
         filters = form.filters()
+        # An article is chosen by a link from its page: say which, since no field shows it.
+        context["article"] = Article.objects.filter(pk=filters.article).first() if filters.article else None
         context["matches"] = exported_annotations(request.user, filters).count()
         context["api_url"] = api_export_url(base_of(request), filters, "csv")
     return render(request, "api/export.html", context, status=status)
