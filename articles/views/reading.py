@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from articles.forms import AnnotationForm
+from articles.forms import AnnotationEditForm
 from articles.models import Article, Outlet, Story
 from articles.queries.reading import ArticleAnnotations, article_reading, reading_filters, undoable_annotation
 from articles.queries.stories import (
@@ -46,7 +46,7 @@ def outlet_detail(request, slug):
 def reading_context(request, page_url: str) -> dict:
     """What every page where the user reads and annotates needs, besides its articles."""
     return {
-        "annotation_form": AnnotationForm(author=request.user),
+        "annotation_form": AnnotationEditForm(author=request.user),
         "undo": undoable_annotation(request.user, request.GET.get("undo")),
         "page_url": page_url,
     }
