@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "ninja",  # the API docs' Swagger UI from our own static files, not a CDN
     "newsroom.accounts",
     "newsroom.api",
+    "newsroom.search",
     "articles",
 ]
 

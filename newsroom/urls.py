@@ -6,5 +6,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("newsroom.api.urls")),  # api/...
     path("", include("newsroom.accounts.urls")),  # groups/..., profile/name/
+    path("", include("newsroom.search.urls")),  # search/, articles/<id>/like/
     path("", include("articles.urls")),
 ]

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class SearchConfig(AppConfig):
+    """Full-text search of articles and annotations."""
+
+    name = "newsroom.search"
+    label = "search"
+
+    def ready(self):
+        post_migrate.connect(build_missing_index, sender=self)
+
+
+def build_missing_index(using, **kwargs):
+    """Build the index after `migrate` when it is not there: on a new database, and after a
+    migration that rebuilt an indexed table (SQLite drops a table's triggers with it)."""
+    from newsroom.search import index
+
+    if not index.is_built():
+        index.rebuild()

@@ -1,0 +1,38 @@
+"""The search page and "more like this"."""
+
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from articles.models import Article
+from newsroom.search import queries, syntax
+from newsroom.search.forms import SearchForm
+
+
+@require_GET
+def results(request):
+    form = SearchForm(request.GET, user=request.user)
+    context = {"form": form}
+    if not form.is_valid():
+        return render(request, "search/results.html", context, status=400)
+    query = syntax.parse(form.cleaned_data["q"])
+    context["query"] = query
+    if query:
+        context["results"] = queries.search(
+            request.user,
+            query,
+            form.filters(),
+            kind=form.cleaned_data["kind"] or "articles",
+            sort=form.cleaned_data["sort"] or "relevance",
+            page_number=request.GET.get("page"),
+        )
+    return render(request, "search/results.html", context)
+
+
+@require_GET
+def more_like_this(request, pk):
+    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    return render(
+        request,
+        "search/more_like_this.html",
+        {"article": article, "similar": queries.similar_articles(article, request.user)},
+    )
