@@ -4,6 +4,18 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def build(apps, schema_editor):
+    from newsroom.search import index
+
+    index.build()
+
+
+def drop(apps, schema_editor):
+    from newsroom.search import index
+
+    index.drop()
+
+
 class Migration(migrations.Migration):
 
     initial = True
@@ -11,6 +23,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ('articles', '0012_reply_version'),
     ]
+
+    # The index's tables, functions and triggers are made by SQL of each database (backends.py).
 
     operations = [
         migrations.CreateModel(
@@ -33,4 +47,5 @@ class Migration(migrations.Migration):
                 'managed': False,
             },
         ),
+        migrations.RunPython(build, drop),
     ]
