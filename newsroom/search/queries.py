@@ -76,13 +76,12 @@ class AnnotationHit:
 
 
 def search(user, query: Query, filters: Filters, *, kind: str, sort: str, page_number) -> Results:
-    found = {
-        "articles": _window(_articles(user, filters), ARTICLE_TABLE, query, "published_on", "outlet_id"),
-        "annotations": _window(
-            _annotations(user, filters), ANNOTATION_TABLE, query, "created_at", "article__outlet_id"
-        ),
+    searched = {
+        "articles": (_articles(user, filters), ARTICLE_TABLE, "published_on", "outlet_id"),
+        "annotations": (_annotations(user, filters), ANNOTATION_TABLE, "created_at", "article__outlet_id"),
     }
-    rows = found[kind]
+    queryset, table, date, outlet = searched[kind]
+    rows = _window(queryset, table, query, date, outlet)
     capped = len(rows) > WINDOW
     rows = rows[:WINDOW]
     rows.sort(key=_by_date if sort == "date" else _by_rank, reverse=True)
@@ -91,12 +90,14 @@ def search(user, query: Query, filters: Filters, *, kind: str, sort: str, page_n
     page.object_list = _article_hits(query, ids) if kind == "articles" else _annotation_hits(query, ids)
     window_ids = [row[0] for row in rows]
     tags = _tags_of_articles(user, window_ids) if kind == "articles" else _tags_of_annotations(window_ids)
+    other = "annotations" if kind == "articles" else "articles"
+    other_queryset, other_table, *_ = searched[other]
     return Results(
         kind=kind,
         page=page,
         count=len(rows),
         capped=capped,
-        counts={name: min(len(found_rows), WINDOW) for name, found_rows in found.items()},
+        counts={kind: len(rows), other: _count(other_queryset, other_table, query)},
         outlets=_outlets(Counter(row[3] for row in rows if row[3])),
         tags=tags,
     )
@@ -125,15 +126,21 @@ def similar_articles(article: Article, user) -> list[Article]:
 # The matching rows: (id, rank, date, outlet id), newest first, at most WINDOW + 1.
 
 
+def _matching(queryset, table: str, query: Query):
+    sql, params = backends.current().match(table, query)
+    return queryset.filter(RawSQL(sql, params, output_field=BooleanField()), search_entry__isnull=False)
+
+
 def _window(queryset, table: str, query: Query, date: str, outlet: str) -> list[tuple]:
-    backend = backends.current()
-    match_sql, match_params = backend.match(table, query)
-    rank_sql, rank_params = backend.rank(table, query)
-    matching = queryset.filter(
-        RawSQL(match_sql, match_params, output_field=BooleanField()), search_entry__isnull=False
-    )
-    ranked = matching.annotate(rank=RawSQL(rank_sql, rank_params)).order_by("-search_entry__pk")
-    return list(ranked.values_list("pk", "rank", date, outlet)[: WINDOW + 1])
+    rank_sql, rank_params = backends.current().rank(table, query)
+    ranked = _matching(queryset, table, query).annotate(rank=RawSQL(rank_sql, rank_params))
+    newest_first = ranked.order_by("-search_entry__pk")
+    return list(newest_first.values_list("pk", "rank", date, outlet)[: WINDOW + 1])
+
+
+def _count(queryset, table: str, query: Query) -> int:
+    """How many match, up to WINDOW."""
+    return _matching(queryset, table, query).order_by("-search_entry__pk").values("pk")[:WINDOW].count()
 
 
 def _by_rank(row):
