@@ -131,16 +131,21 @@ def _matching(queryset, table: str, query: Query):
     return queryset.filter(RawSQL(sql, params, output_field=BooleanField()), search_entry__isnull=False)
 
 
+def _newest_first(table: str):
+    """In the index's order of row ids, newest last: the order it can give without sorting."""
+    return RawSQL(f'"{table}"."rowid"', []).desc()
+
+
 def _window(queryset, table: str, query: Query, date: str, outlet: str) -> list[tuple]:
     rank_sql, rank_params = backends.current().rank(table, query)
     ranked = _matching(queryset, table, query).annotate(rank=RawSQL(rank_sql, rank_params))
-    newest_first = ranked.order_by("-search_entry__pk")
+    newest_first = ranked.order_by(_newest_first(table))
     return list(newest_first.values_list("pk", "rank", date, outlet)[: WINDOW + 1])
 
 
 def _count(queryset, table: str, query: Query) -> int:
     """How many match, up to WINDOW."""
-    return _matching(queryset, table, query).order_by("-search_entry__pk").values("pk")[:WINDOW].count()
+    return _matching(queryset, table, query).order_by(_newest_first(table)).values("pk")[:WINDOW].count()
 
 
 def _by_rank(row):
