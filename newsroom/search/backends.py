@@ -65,6 +65,8 @@ class Sqlite:
             f"content_rowid='id', tokenize='{self.TOKENIZER}')",
             f"CREATE VIRTUAL TABLE {ANNOTATION_TABLE} USING fts5(quote, note, tags, replies, "
             f"tokenize='{self.TOKENIZER}')",
+            f"CREATE VIRTUAL TABLE {ARTICLE_TABLE}_vocabulary USING fts5vocab({ARTICLE_TABLE}, 'row')",
+            f"CREATE VIRTUAL TABLE {ANNOTATION_TABLE}_vocabulary USING fts5vocab({ANNOTATION_TABLE}, 'row')",
             self._trigger("search_article_insert", "INSERT ON articles_article", article_insert),
             self._trigger("search_article_delete", "DELETE ON articles_article", article_delete),
             self._trigger(
@@ -127,6 +129,8 @@ class Sqlite:
             cursor.execute(triggers)
             names = [name for (name,) in cursor.fetchall()]
         return [f"DROP TRIGGER {name}" for name in names] + [
+            f"DROP TABLE IF EXISTS {ARTICLE_TABLE}_vocabulary",
+            f"DROP TABLE IF EXISTS {ANNOTATION_TABLE}_vocabulary",
             f"DROP TABLE IF EXISTS {ARTICLE_TABLE}",
             f"DROP TABLE IF EXISTS {ANNOTATION_TABLE}",
         ]
@@ -142,18 +146,34 @@ class Sqlite:
     # Queries.
 
     def match(self, table: str, query: Query) -> tuple[str, list]:
-        return f'"{table}"."{table}" MATCH %s', [self.expression(query)]
+        return f'"{table}"."{table}" MATCH %s', [self.expression(table, query)]
 
-    def expression(self, query: Query) -> str:
+    def expression(self, table: str, query: Query) -> str:
         """The query in FTS5's syntax; every word quoted, so that none is read as an operator."""
+        stems = self._stems_cut_from_prefixes(table, query)
 
         def item(item):
             if isinstance(item, Phrase):
                 return '"' + " ".join(item.words) + '"'
-            return f'"{item.word}"' + ("*" if item.prefix else "")
+            if item.prefix:
+                forms = [item.word, *(form for form in item.cut_forms if form in stems)]
+                return "(" + " OR ".join(f'"{form}"*' for form in forms) + ")"
+            return f'"{item.word}"'
 
         required = " AND ".join("(" + " OR ".join(map(item, group)) + ")" for group in query.required)
         return required + "".join(f" NOT {item(excluded)}" for excluded in query.excluded)
+
+    def _stems_cut_from_prefixes(self, table: str, query: Query) -> set[str]:
+        """The prefixes' cut forms that are words of the index: "immigra*" must find "immigr", the
+        porter stem of "immigration", but "contrac*" must not find "contr*" ("control")."""
+        forms = [form for term in query.prefixes for form in term.cut_forms]
+        if not forms:
+            return set()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT term FROM {table}_vocabulary WHERE term IN ({', '.join(['%s'] * len(forms))})", forms
+            )
+            return {term for (term,) in cursor.fetchall()}
 
     def rank(self, table: str, query: Query) -> tuple[str, list]:
         """Higher is better (bm25 is lower for better matches)."""
@@ -182,7 +202,7 @@ class Sqlite:
     def _snippets(self, table: str, functions: str, query: Query, ids: list[int], *, columns: int):
         placeholders = ", ".join(["%s"] * len(ids))
         sql = f"SELECT rowid, {functions} FROM {table} WHERE {table} MATCH %s AND rowid IN ({placeholders})"
-        params = [START_MARK, END_MARK] * columns + [self.expression(query), *ids]
+        params = [START_MARK, END_MARK] * columns + [self.expression(table, query), *ids]
         return _rows_by_id(sql, params)
 
 
@@ -191,20 +211,21 @@ class Postgres:
     configuration: English stemming after unaccent."""
 
     CONFIG = "newsroom_search"
-    ARTICLE_DOCUMENT = (
-        f"setweight(to_tsvector('{CONFIG}', a.title), 'A') || setweight(to_tsvector('{CONFIG}', a.body), 'B')"
-    )
+    # PostgreSQL's parser reads "<b>" as a tag and "&amp;" as an entity, and leaves them out of the
+    # index and of headlines: they are read as text, as on SQLite, once these are replaced.
+    MARKUP, AS_SPACES, AS_PRIVATE = "<&", "  ", "\ue002\ue003"
+
+    @classmethod
+    def _vector(cls, text: str, weight: str) -> str:
+        plain = f"translate({text}, '{cls.MARKUP}', '{cls.AS_SPACES}')"
+        return f"setweight(to_tsvector('{cls.CONFIG}', {plain}), '{weight}')"
+
     ANNOTATION_TEXTS = """
         coalesce((SELECT string_agg(t.name, ' ') FROM articles_taggedannotation ta
                   JOIN articles_tag t ON t.id = ta.tag_id WHERE ta.content_object_id = a.id), '') AS tags,
         coalesce((SELECT string_agg(r.note, ' ') FROM articles_reply r
                   WHERE r.annotation_id = a.id AND r.deleted_at IS NULL AND r.hidden_at IS NULL), ''
         ) AS replies"""
-    ANNOTATION_DOCUMENT = (
-        f"setweight(to_tsvector('{CONFIG}', a.exact || ' ' || a.note), 'B')"
-        f" || setweight(to_tsvector('{CONFIG}', a.tags), 'A')"
-        f" || setweight(to_tsvector('{CONFIG}', a.replies), 'C')"
-    )
 
     def _function(self, name: str, body: str, *, language="plpgsql", arguments="", returns="trigger") -> str:
         return f"CREATE FUNCTION {name}({arguments}) RETURNS {returns} LANGUAGE {language} AS $$ {body} $$"
@@ -216,7 +237,8 @@ class Postgres:
     def _index_annotations(self, which: str) -> str:
         return f"""
             INSERT INTO {ANNOTATION_TABLE} (rowid, document)
-            SELECT a.id, {self.ANNOTATION_DOCUMENT}
+            SELECT a.id, {self._vector("a.exact || ' ' || a.note", "B")} || {self._vector("a.tags", "A")}
+                || {self._vector("a.replies", "C")}
             FROM (SELECT a.id, a.exact, a.note, {self.ANNOTATION_TEXTS}
                   FROM articles_annotation a WHERE {which}) a
             ON CONFLICT (rowid) DO UPDATE SET document = excluded.document"""
@@ -224,7 +246,8 @@ class Postgres:
     def _index_articles(self, which: str) -> str:
         return f"""
             INSERT INTO {ARTICLE_TABLE} (rowid, document)
-            SELECT a.id, {self.ARTICLE_DOCUMENT} FROM articles_article a WHERE {which}
+            SELECT a.id, {self._vector("a.title", "A")} || {self._vector("a.body", "B")}
+            FROM articles_article a WHERE {which}
             ON CONFLICT (rowid) DO UPDATE SET document = excluded.document"""
 
     def build_statements(self) -> list[str]:
@@ -369,12 +392,20 @@ class Postgres:
         nothing in it is an operator), phraseto_tsquery() for a phrase."""
         sql, params = [], []
 
+        def word(lexeme: str) -> str:
+            params.append(lexeme)
+            return f"to_tsquery('{self.CONFIG}', %s)"
+
         def item(item):
             if isinstance(item, Phrase):
                 params.append(" ".join(item.words))
                 return f"phraseto_tsquery('{self.CONFIG}', %s)"
-            params.append(f"'{item.word}'" + (":*" if item.prefix else ""))
-            return f"to_tsquery('{self.CONFIG}', %s)"
+            if item.prefix:
+                # The cut forms are compared with the index's stems as they are, not stemmed again.
+                prefix = word(f"'{item.word}':*")
+                params.extend(f"'{form}'" for form in item.cut_forms)
+                return "(" + " || ".join([prefix] + ["%s::tsquery"] * len(item.cut_forms)) + ")"
+            return word(f"'{item.word}'")
 
         for group in query.required:
             sql.append("(" + " || ".join(map(item, group)) + ")")
@@ -382,8 +413,10 @@ class Postgres:
         return "(" + " && ".join(sql) + ")", params
 
     def match(self, table: str, query: Query) -> tuple[str, list]:
+        """Also refuses a query of which PostgreSQL dropped every word to look for (querytree()
+        is then 'T'), which would otherwise match whatever its exclusions leave."""
         sql, params = self.tsquery(query)
-        return f'"{table}"."document" @@ {sql}', params
+        return f'("{table}"."document" @@ {sql} AND querytree({sql}) <> \'T\')', params * 2
 
     def rank(self, table: str, query: Query) -> tuple[str, list]:
         sql, params = self.tsquery(query)
@@ -393,14 +426,23 @@ class Postgres:
         options = f"StartSel={START_MARK}, StopSel={END_MARK}, " + (
             "HighlightAll=true" if whole else f"MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}"
         )
-        return f"ts_headline('{self.CONFIG}', {column}, q.query, '{options}')"
+        text = f"translate({column}, '{self.MARKUP}', '{self.AS_PRIVATE}')"
+        return f"ts_headline('{self.CONFIG}', {text}, q.query, '{options}')"
+
+    def _headlines(self, sql: str, params: list) -> dict[int, tuple]:
+        """Rows of headlines, with the markup characters put back."""
+        restore = str.maketrans(self.AS_PRIVATE, self.MARKUP)
+        return {
+            pk: tuple(text.translate(restore) for text in texts)
+            for pk, texts in _rows_by_id(sql, params).items()
+        }
 
     def article_snippets(self, query: Query, ids: list[int]) -> dict[int, tuple[str, str]]:
         tsquery, params = self.tsquery(query)
         sql = f"""
             SELECT a.id, {self._headline("a.title", whole=True)}, {self._headline("a.body")}
             FROM articles_article a, (SELECT {tsquery} AS query) q WHERE a.id = ANY(%s)"""
-        return _rows_by_id(sql, [*params, ids])
+        return self._headlines(sql, [*params, ids])
 
     def annotation_snippets(self, query: Query, ids: list[int]) -> dict[int, tuple[str, str, str]]:
         tsquery, params = self.tsquery(query)
@@ -410,7 +452,7 @@ class Postgres:
             FROM (SELECT a.id, a.exact, a.note, {self.ANNOTATION_TEXTS} FROM articles_annotation a
                   WHERE a.id = ANY(%s)) a,
                 (SELECT {tsquery} AS query) q"""
-        return _rows_by_id(sql, [ids, *params])
+        return self._headlines(sql, [ids, *params])
 
 
 def _rows_by_id(sql: str, params: list) -> dict[int, tuple]:

@@ -106,9 +106,10 @@ def search(user, query: Query, filters: Filters, *, kind: str, sort: str, page_n
 def similar_articles(article: Article, user) -> list[Article]:
     """Other articles that share the most distinctive words of this one's title and text, from the
     days around it when its date is known: other coverage of the same event."""
-    query = Query(required=(tuple(Term(word) for word in _distinctive_words(article)),))
-    if not query:
+    words = _distinctive_words(article)
+    if not words:
         return []
+    query = Query(required=(tuple(Term(word) for word in words),))
     articles = Article.objects.exclude(pk=article.pk)
     if article.published_on:
         around = datetime.timedelta(days=SIMILAR_DAYS)
@@ -260,9 +261,9 @@ def _top_tags(tagged, counted: str) -> list[tuple[Tag, int]]:
 
 def _distinctive_words(article: Article) -> list[str]:
     """The title's words, then the body's most frequent long words: a query for its event."""
-    title = [word for word in WORD.findall(article.title.casefold()) if word not in STOP_WORDS]
+    title = [word for word in WORD.findall(article.title.lower()) if word not in STOP_WORDS]
     body = Counter(
-        word for word in WORD.findall(article.body.casefold()) if len(word) > 4 and word not in STOP_WORDS
+        word for word in WORD.findall(article.body.lower()) if len(word) > 4 and word not in STOP_WORDS
     )
     words = dict.fromkeys(title + [word for word, _ in body.most_common(SIMILAR_WORDS)])
     return list(words)[:SIMILAR_WORDS]

@@ -10,12 +10,15 @@ import re
 from dataclasses import dataclass
 
 MIN_PREFIX_CHARS = 3
+MAX_STEM_CUT = 4  # characters an English stemmer takes off a word's end, at most ("-ation")
 MAX_ITEMS = 16  # more words than anyone types; the rest is ignored, and the page says so
 
-WORD = re.compile(r"\w+")
+# Letters and digits: both databases split words at an underscore, as at any other punctuation.
+WORD = re.compile(r"[^\W_]+")
 # A chunk is a quoted phrase or a run of non-space characters, each perhaps after a minus sign.
 CHUNK = re.compile(r'(-?)"([^"]*)"|(\S+)')
 
+# PostgreSQL's English list: words it leaves out of the index and of queries.
 STOP_WORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for from
@@ -23,7 +26,8 @@ STOP_WORDS = frozenset(
     its itself just me more most my myself no nor not now of off on once only or other our ours
     ourselves out over own same she should so some such than that the their theirs them
     themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with you your yours yourself yourselves""".split()
+    what when where which while who whom why will with you your yours yourself yourselves
+    s t don""".split()
 )
 
 
@@ -33,6 +37,16 @@ class Term:
 
     word: str
     prefix: bool = False
+
+    @property
+    def cut_forms(self) -> list[str]:
+        """For a prefix, the shorter forms that a stemmer may have cut the words it starts to:
+        the index holds "immigr" for "immigration", which "immigra*" does not start."""
+        if not self.prefix:
+            return []
+        return [
+            self.word[:-cut] for cut in range(1, MAX_STEM_CUT + 1) if len(self.word) - cut > MIN_PREFIX_CHARS
+        ]
 
 
 @dataclass(frozen=True)
@@ -57,10 +71,9 @@ class Query:
         return bool(self.required)
 
     @property
-    def words(self) -> list[str]:
-        """The words to look for, as typed: what a snippet's highlights come from."""
-        items = [item for group in self.required for item in group]
-        return [word for item in items for word in (item.words if isinstance(item, Phrase) else [item.word])]
+    def prefixes(self) -> list[Term]:
+        items = [item for group in self.required for item in group] + list(self.excluded)
+        return [item for item in items if isinstance(item, Term) and item.prefix]
 
 
 def parse(text: str) -> Query:
@@ -99,7 +112,7 @@ def _frozen(groups: list[list[Item]]) -> tuple[tuple[Item, ...], ...]:
 def _item(chunk: str) -> Item | None:
     """A bare chunk: one word, a prefix, or several words joined by punctuation ("COVID-19",
     "U.S."), which is read as a phrase, as the databases' word splitting reads it."""
-    words = [word.casefold() for word in WORD.findall(chunk)]
+    words = [word.lower() for word in WORD.findall(chunk)]
     if len(words) == 1 and chunk.endswith("*") and len(words[0]) >= MIN_PREFIX_CHARS:
         return Term(words[0], prefix=True)
     if len(words) == 1:
@@ -108,7 +121,7 @@ def _item(chunk: str) -> Item | None:
 
 
 def _phrase(text: str) -> Item | None:
-    words = tuple(word.casefold() for word in WORD.findall(text))
+    words = tuple(word.lower() for word in WORD.findall(text))
     if not words or all(word in STOP_WORDS for word in words):
         return None
     return Term(words[0]) if len(words) == 1 else Phrase(words)
