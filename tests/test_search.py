@@ -67,9 +67,10 @@ def found(client, q, **params) -> set[int]:
     return set(listed)
 
 
-def tab_counts(response) -> dict[str, int]:
-    counts = re.findall(r">(Articles|Annotations) <span class=\"count\">(\d+)</span>", response.text)
-    return {name.lower(): int(count) for name, count in counts}
+def tab_counts(response) -> dict[str, int | str]:
+    """The tabs' counts: a number, or "N+" when more match."""
+    counts = re.findall(r">(Articles|Annotations) <span class=\"count\">(\d+\+?)</span>", response.text)
+    return {name.lower(): int(count) if count.isdigit() else count for name, count in counts}
 
 
 def facet(response, heading) -> dict[str, int]:
@@ -481,7 +482,9 @@ def test_a_search_matching_more_than_the_window_ranks_the_newest_and_says_so(cli
     response = search(client, "pineapple")
     assert set(article_hits(response)) == {article.pk for article in articles[-3:]}
     assert "More than 3 articles match: these are the 3 most recently added." in response.text
-    assert tab_counts(response) == {"articles": 3, "annotations": 3}
+    assert tab_counts(response) == {"articles": "3+", "annotations": 4}
+    monkeypatch.setattr(queries, "OTHER_TAB_COUNT", 2)
+    assert tab_counts(search(client, "pineapple")) == {"articles": "3+", "annotations": "2+"}
     response = search(client, "pineapple", kind="annotations")
     assert set(annotation_hits(response)) == {note.pk for note in notes[-3:]}
 

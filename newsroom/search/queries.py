@@ -22,7 +22,8 @@ from newsroom.search.backends import ANNOTATION_TABLE, ARTICLE_TABLE
 from newsroom.search.highlighting import Snippet, article_snippet, marked
 from newsroom.search.syntax import STOP_WORDS, WORD, Query, Term
 
-WINDOW = 5000
+WINDOW = 1000
+OTHER_TAB_COUNT = 100  # the other tab counts its matches up to this many
 PAGE_SIZE = 20
 FACET_SIZE = 12
 SIMILAR_ARTICLES = 10
@@ -49,13 +50,19 @@ class Filters:
         return bool(self.tag or self.author or self.group or self.layer)
 
 
+@dataclass(frozen=True)
+class TabCount:
+    number: int
+    more: bool  # more match than that
+
+
 @dataclass
 class Results:
     kind: str  # "articles" or "annotations"
     page: object  # a Paginator page of hits (ArticleHit or AnnotationHit)
     count: int
     capped: bool  # more than WINDOW matched: count and facets are of the WINDOW newest
-    counts: dict[str, int]  # per kind, for the tabs
+    counts: dict[str, TabCount]  # per kind
     outlets: list[tuple[Outlet, int]] = field(default_factory=list)
     tags: list[tuple[Tag, int]] = field(default_factory=list)
 
@@ -98,7 +105,10 @@ def search(user, query: Query, filters: Filters, *, kind: str, sort: str, page_n
         page=page,
         count=len(rows),
         capped=capped,
-        counts={kind: len(rows), other: _count(other_queryset, other_table, query)},
+        counts={
+            kind: TabCount(len(rows), more=capped),
+            other: _count(other_queryset, other_table, query, up_to=OTHER_TAB_COUNT),
+        },
         outlets=_outlets(Counter(row[3] for row in rows if row[3])),
         tags=tags,
     )
@@ -145,9 +155,10 @@ def _window(queryset, table: str, query: Query, date: str, outlet: str) -> list[
     return list(newest_first.values_list("pk", "rank", date, outlet)[: WINDOW + 1])
 
 
-def _count(queryset, table: str, query: Query) -> int:
-    """How many match, up to WINDOW."""
-    return _matching(queryset, table, query).order_by(_newest_first(table)).values("pk")[:WINDOW].count()
+def _count(queryset, table: str, query: Query, *, up_to: int) -> TabCount:
+    newest = _matching(queryset, table, query).order_by(_newest_first(table)).values("pk")
+    count = newest[: up_to + 1].count()
+    return TabCount(min(count, up_to), more=count > up_to)
 
 
 def _by_rank(row):
