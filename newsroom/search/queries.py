@@ -191,7 +191,9 @@ def _annotations(user, filters: Filters):
 def _articles(user, filters: Filters):
     articles = Article.objects.filter(_article_conditions(filters, ""))
     if filters.about_annotations:
-        articles = articles.filter(Exists(_annotations(user, filters).filter(article=OuterRef("pk"))))
+        # Their articles found once, not looked up per article: one author's or one tag's
+        # annotations are few beside the articles that match a common word.
+        articles = articles.filter(pk__in=_annotations(user, filters).values("article"))
     annotated = Exists(_visible_annotations(user).filter(article=OuterRef("pk")))
     if filters.annotated == "yes":
         articles = articles.filter(annotated)
