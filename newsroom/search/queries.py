@@ -23,7 +23,6 @@ from newsroom.search.highlighting import Snippet, article_snippet, marked
 from newsroom.search.syntax import STOP_WORDS, WORD, Query, Term
 
 WINDOW = 1000
-OTHER_TAB_COUNT = 100  # the other tab counts its matches up to this many
 PAGE_SIZE = 20
 FACET_SIZE = 12
 SIMILAR_ARTICLES = 10
@@ -45,16 +44,6 @@ class Filters:
     date_to: datetime.date | None = None
     annotated: str = ""  # "yes" or "no": articles with or without annotations the reader sees
 
-    @property
-    def about_annotations(self) -> bool:
-        return bool(self.tag or self.author or self.group or self.layer)
-
-
-@dataclass(frozen=True)
-class TabCount:
-    number: int
-    more: bool  # more match than that
-
 
 @dataclass
 class Results:
@@ -62,7 +51,6 @@ class Results:
     page: object  # a Paginator page of hits (ArticleHit or AnnotationHit)
     count: int
     capped: bool  # more than WINDOW matched: count and facets are of the WINDOW newest
-    counts: dict[str, TabCount]  # per kind
     outlets: list[tuple[Outlet, int]] = field(default_factory=list)
     tags: list[tuple[Tag, int]] = field(default_factory=list)
 
@@ -83,12 +71,12 @@ class AnnotationHit:
 
 
 def search(user, query: Query, filters: Filters, *, kind: str, sort: str, page_number) -> Results:
-    searched = {
-        "articles": (_articles(user, filters), ARTICLE_TABLE, "published_on", "outlet_id"),
-        "annotations": (_annotations(user, filters), ANNOTATION_TABLE, "created_at", "article__outlet_id"),
-    }
-    queryset, table, date, outlet = searched[kind]
-    rows = _window(queryset, table, query, date, outlet)
+    if kind == "articles":
+        rows = _window(_articles(user, filters), ARTICLE_TABLE, query, "published_on", "outlet_id")
+    else:
+        rows = _window(
+            _annotations(user, filters), ANNOTATION_TABLE, query, "created_at", "article__outlet_id"
+        )
     capped = len(rows) > WINDOW
     rows = rows[:WINDOW]
     rows.sort(key=_by_date if sort == "date" else _by_rank, reverse=True)
@@ -98,17 +86,11 @@ def search(user, query: Query, filters: Filters, *, kind: str, sort: str, page_n
     # Tags are the annotations': an article tab's tag counts would weigh every annotation of
     # thousands of articles, for a facet that its tag filter gives anyway.
     tags = _tags_of_annotations([row[0] for row in rows]) if kind == "annotations" else []
-    other = "annotations" if kind == "articles" else "articles"
-    other_queryset, other_table, *_ = searched[other]
     return Results(
         kind=kind,
         page=page,
         count=len(rows),
         capped=capped,
-        counts={
-            kind: TabCount(len(rows), more=capped),
-            other: _count(other_queryset, other_table, query, up_to=OTHER_TAB_COUNT),
-        },
         outlets=_outlets(Counter(row[3] for row in rows if row[3])),
         tags=tags,
     )
@@ -155,12 +137,6 @@ def _window(queryset, table: str, query: Query, date: str, outlet: str) -> list[
     return list(newest_first.values_list("pk", "rank", date, outlet)[: WINDOW + 1])
 
 
-def _count(queryset, table: str, query: Query, *, up_to: int) -> TabCount:
-    newest = _matching(queryset, table, query).order_by(_newest_first(table)).values("pk")
-    count = newest[: up_to + 1].count()
-    return TabCount(min(count, up_to), more=count > up_to)
-
-
 def _by_rank(row):
     return (row[1], row[0])
 
@@ -190,10 +166,14 @@ def _annotations(user, filters: Filters):
 
 def _articles(user, filters: Filters):
     articles = Article.objects.filter(_article_conditions(filters, ""))
-    if filters.about_annotations:
-        # Their articles found once, not looked up per article: one author's or one tag's
-        # annotations are few beside the articles that match a common word.
-        articles = articles.filter(pk__in=_annotations(user, filters).values("article"))
+    annotations = _annotations(user, filters)
+    if filters.tag or filters.author or filters.group:
+        # Their few annotations' articles found once: checked per matching article instead,
+        # SQLite walks all of one author's annotations for each.
+        articles = articles.filter(pk__in=annotations.values("article"))
+    elif filters.layer:
+        # A layer holds too many annotations to list: each matching article is checked.
+        articles = articles.filter(Exists(annotations.filter(article=OuterRef("pk"))))
     annotated = Exists(_visible_annotations(user).filter(article=OuterRef("pk")))
     if filters.annotated == "yes":
         articles = articles.filter(annotated)
