@@ -260,9 +260,18 @@ class Postgres:
             f"CREATE TEXT SEARCH CONFIGURATION {self.CONFIG} (COPY = pg_catalog.english)",
             f"ALTER TEXT SEARCH CONFIGURATION {self.CONFIG} "
             "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem",
-            # No foreign keys: Django's flush truncates the indexed tables without them.
-            f"CREATE TABLE {ARTICLE_TABLE} (rowid bigint PRIMARY KEY, document tsvector NOT NULL)",
-            f"CREATE TABLE {ANNOTATION_TABLE} (rowid bigint PRIMARY KEY, document tsvector NOT NULL)",
+            # No foreign keys: Django's flush truncates the indexed tables without them. Documents
+            # stay in the row, compressed, rather than in TOAST: a search that checks many rows one
+            # by one reads half as much.
+            *(
+                statement
+                for table in (ARTICLE_TABLE, ANNOTATION_TABLE)
+                for statement in (
+                    f"CREATE TABLE {table} (rowid bigint PRIMARY KEY, document tsvector NOT NULL) "
+                    "WITH (toast_tuple_target = 8160)",
+                    f"ALTER TABLE {table} ALTER COLUMN document SET STORAGE MAIN",
+                )
+            ),
             self._function(
                 "search_index_annotations",
                 self._index_annotations("a.id = ANY(ids)"),
