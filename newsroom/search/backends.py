@@ -230,6 +230,14 @@ class Postgres:
                   WHERE r.annotation_id = a.id AND r.deleted_at IS NULL AND r.hidden_at IS NULL), ''
         ) AS replies"""
 
+    PHRASE_LEXEMES = f"unnest(to_tsvector('{CONFIG}', phrase))"
+    # The pairs of neighbouring lexemes of a tsvector called "document", in the text's order.
+    PAIRS = """
+        SELECT pair FROM (
+            SELECT lexeme || ' ' || lead(lexeme) OVER (ORDER BY position) AS pair
+            FROM (SELECT lexeme, unnest(positions) AS position FROM unnest(document)) words
+        ) pairs WHERE pair IS NOT NULL"""
+
     def _function(self, name: str, body: str, *, language="plpgsql", arguments="", returns="trigger") -> str:
         return f"CREATE FUNCTION {name}({arguments}) RETURNS {returns} LANGUAGE {language} AS $$ {body} $$"
 
@@ -240,8 +248,9 @@ class Postgres:
     def _index_annotations(self, which: str) -> str:
         return f"""
             INSERT INTO {ANNOTATION_TABLE} (rowid, document)
-            SELECT a.id, {self._vector("a.exact || ' ' || a.note", "B")} || {self._vector("a.tags", "A")}
-                || {self._vector("a.replies", "C")}
+            SELECT a.id, search_with_word_pairs(
+                {self._vector("a.exact || ' ' || a.note", "B")} || {self._vector("a.tags", "A")}
+                || {self._vector("a.replies", "C")})
             FROM (SELECT a.id, a.exact, a.note, {self.ANNOTATION_TEXTS}
                   FROM articles_annotation a WHERE {which}) a
             ON CONFLICT (rowid) DO UPDATE SET document = excluded.document"""
@@ -249,7 +258,8 @@ class Postgres:
     def _index_articles(self, which: str) -> str:
         return f"""
             INSERT INTO {ARTICLE_TABLE} (rowid, document)
-            SELECT a.id, {self._vector("a.title", "A")} || {self._vector("a.body", "B")}
+            SELECT a.id,
+                search_with_word_pairs({self._vector("a.title", "A")} || {self._vector("a.body", "B")})
             FROM articles_article a WHERE {which}
             ON CONFLICT (rowid) DO UPDATE SET document = excluded.document"""
 
@@ -260,6 +270,25 @@ class Postgres:
             f"CREATE TEXT SEARCH CONFIGURATION {self.CONFIG} (COPY = pg_catalog.english)",
             f"ALTER TEXT SEARCH CONFIGURATION {self.CONFIG} "
             "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem",
+            # Each pair of neighbouring words is a lexeme too ("accord offici"), so that the GIN index
+            # finds a phrase's few candidates: without, it checks the positions of every document
+            # with all its words, which for common words is most of them.
+            self._function(
+                "search_with_word_pairs",
+                "SELECT document || coalesce(array_to_tsvector(array_agg(DISTINCT pair)), '') "
+                f"FROM ({self.PAIRS}) pairs",
+                language="sql",
+                arguments="document tsvector",
+                returns="tsvector IMMUTABLE",
+            ),
+            self._function(
+                "search_word_pairs_of",
+                "SELECT coalesce(string_agg(quote_literal(pair), ' & '), '')::tsquery "
+                f"FROM ({self.PAIRS.replace('unnest(document)', self.PHRASE_LEXEMES)}) pairs",
+                language="sql",
+                arguments="phrase text",
+                returns="tsquery IMMUTABLE",
+            ),
             # No foreign keys: Django's flush truncates the indexed tables without them. Documents
             # stay in the row, compressed, rather than in TOAST: a search that checks many rows one
             # by one reads half as much.
@@ -375,6 +404,8 @@ class Postgres:
 
     def drop_statements(self) -> list[str]:
         functions = [
+            "search_with_word_pairs(tsvector)",
+            "search_word_pairs_of(text)",
             "search_index_annotations(bigint[])",
             "search_article_changed()",
             "search_annotation_changed()",
@@ -411,7 +442,8 @@ class Postgres:
         def item(item):
             if isinstance(item, Phrase):
                 params.append(" ".join(item.words))
-                return f"phraseto_tsquery('{self.CONFIG}', %s)"
+                params.append(" ".join(item.words))
+                return f"(phraseto_tsquery('{self.CONFIG}', %s) && search_word_pairs_of(%s))"
             if item.prefix:
                 # The cut forms are compared with the index's stems as they are, not stemmed again.
                 prefix = word(f"'{item.word}':*")
