@@ -425,6 +425,7 @@ ROUTES = {
     "articles:person_detail": {"read"},  # public annotations only (test_people)
     "articles:tag_index": {"read"},  # counts of what one may read (test_visibility)
     "articles:tag_suggestions": {"read"},  # names of what one may read (test_visibility)
+    "search:results": {"read"},  # hits, counts and facets of what one may read (test_search)
     "articles:annotation_update": {"edit", "change_visibility"},
     "articles:annotation_delete": {"delete"},
     "articles:annotation_restore": {"restore"},
@@ -474,6 +475,7 @@ NO_ANNOTATIONS = {
     "articles:outlet_detail": "an outlet's articles",
     "articles:story_coverage": "the comparison of texts, and annotate-every-occurrence's form",
     "articles:story_comparison_json": "the comparison of texts",
+    "search:more_like_this": "articles like an article",
     "accounts:group_list": "one's own groups",
     "accounts:group_create": "a new group of one's own",
     "accounts:group_leave": "one's own membership",
