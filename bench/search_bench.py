@@ -82,7 +82,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import numpy as np
 from django.utils.text import slugify  # needs no settings
-from harness import ROOT, become_django, bench_env, load_average
+from harness import ROOT, TAGS, become_django, bench_env, load_average
 from import_bench import CITIES, FIRST_NAMES, LAST_NAMES, PAPER_NOUNS, VOCABULARY
 
 TARGET_P95_MS = 100
@@ -402,20 +402,7 @@ class Generator:
         Table(Story, ["id", "title", "slug", "summary", "date"]).insert(stories)
         self.story_slugs = [story[2] for story in stories]
 
-        names = [
-            "framing",
-            "sourcing",
-            "loaded language",
-            "omission",
-            "context",
-            "statistics",
-            "quote",
-            "opinion",
-            "headline",
-            "correction",
-            "Élan",
-            "réfugiés",
-        ]
+        names = [*TAGS, "Élan", "réfugiés"]
         keys = {Tag.key_for(name) for name in names}
         while len(names) < TAG_COUNT:
             words = vocabulary.words[rng.randrange(25, vocabulary.real)]

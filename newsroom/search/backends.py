@@ -241,9 +241,9 @@ class Postgres:
     def _function(self, name: str, body: str, *, language="plpgsql", arguments="", returns="trigger") -> str:
         return f"CREATE FUNCTION {name}({arguments}) RETURNS {returns} LANGUAGE {language} AS $$ {body} $$"
 
-    def _trigger(self, name: str, event: str, function: str, *, row=True) -> str:
+    def _trigger(self, name: str, event: str, call: str, *, row=True) -> str:
         each = "FOR EACH ROW" if row else "FOR EACH STATEMENT"
-        return f"CREATE TRIGGER {name} AFTER {event} {each} EXECUTE FUNCTION {function}()"
+        return f"CREATE TRIGGER {name} AFTER {event} {each} EXECUTE FUNCTION {call}"
 
     def _index_annotations(self, which: str) -> str:
         return f"""
@@ -327,20 +327,12 @@ class Postgres:
                 END""",
             ),
             self._function(
-                "search_tagged_changed",
-                f"""BEGIN
-                    IF TG_OP = 'DELETE' THEN PERFORM {by_ids.format("OLD.content_object_id")};
-                    ELSE PERFORM {by_ids.format("NEW.content_object_id")};
-                    END IF;
-                    RETURN NULL;
-                END""",
-            ),
-            self._function(
-                "search_reply_changed",
-                f"""BEGIN
-                    IF TG_OP = 'DELETE' THEN PERFORM {by_ids.format("OLD.annotation_id")};
-                    ELSE PERFORM {by_ids.format("NEW.annotation_id")};
-                    END IF;
+                "search_annotation_part_changed",
+                """DECLARE changed record;
+                BEGIN
+                    IF TG_OP = 'DELETE' THEN changed := OLD; ELSE changed := NEW; END IF;
+                    -- TG_ARGV[0]: the changed row's column that names its annotation.
+                    PERFORM search_index_annotations(ARRAY[(to_jsonb(changed) ->> TG_ARGV[0])::bigint]);
                     RETURN NULL;
                 END""",
             ),
@@ -362,7 +354,7 @@ class Postgres:
                 END""",
             ),
             self._trigger(
-                "search_article_insert", "INSERT OR DELETE ON articles_article", "search_article_changed"
+                "search_article_insert", "INSERT OR DELETE ON articles_article", "search_article_changed()"
             ),
             "CREATE TRIGGER search_article_update AFTER UPDATE OF title, body ON articles_article "
             "FOR EACH ROW "
@@ -371,26 +363,30 @@ class Postgres:
             self._trigger(
                 "search_annotation_insert",
                 "INSERT OR DELETE ON articles_annotation",
-                "search_annotation_changed",
+                "search_annotation_changed()",
             ),
             "CREATE TRIGGER search_annotation_update AFTER UPDATE OF exact, note ON articles_annotation "
             "FOR EACH ROW WHEN (OLD.exact IS DISTINCT FROM NEW.exact OR OLD.note IS DISTINCT FROM NEW.note) "
             "EXECUTE FUNCTION search_annotation_changed()",
             self._trigger(
-                "search_tagged", "INSERT OR DELETE ON articles_taggedannotation", "search_tagged_changed"
+                "search_tagged",
+                "INSERT OR DELETE ON articles_taggedannotation",
+                "search_annotation_part_changed('content_object_id')",
             ),
             self._trigger(
-                "search_reply", "INSERT OR UPDATE OR DELETE ON articles_reply", "search_reply_changed"
+                "search_reply",
+                "INSERT OR UPDATE OR DELETE ON articles_reply",
+                "search_annotation_part_changed('annotation_id')",
             ),
             "CREATE TRIGGER search_tag_renamed AFTER UPDATE OF name ON articles_tag FOR EACH ROW "
             "WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION search_tag_renamed()",
             self._trigger(
-                "search_article_truncated", "TRUNCATE ON articles_article", "search_truncated", row=False
+                "search_article_truncated", "TRUNCATE ON articles_article", "search_truncated()", row=False
             ),
             self._trigger(
                 "search_annotation_truncated",
                 "TRUNCATE ON articles_annotation",
-                "search_truncated",
+                "search_truncated()",
                 row=False,
             ),
             # Fill both from what is there; the GIN indexes are faster made after than kept during.
@@ -409,8 +405,7 @@ class Postgres:
             "search_index_annotations(bigint[])",
             "search_article_changed()",
             "search_annotation_changed()",
-            "search_tagged_changed()",
-            "search_reply_changed()",
+            "search_annotation_part_changed()",
             "search_tag_renamed()",
             "search_truncated()",
         ]
