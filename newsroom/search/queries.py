@@ -126,7 +126,7 @@ def _matching(queryset, table: str, query: Query):
 
 
 def _newest_first(table: str):
-    """In the index's order of row ids, newest last: the order it can give without sorting."""
+    """Newest first by the index's row ids: an order it gives without sorting."""
     return RawSQL(f'"{table}"."rowid"', []).desc()
 
 
