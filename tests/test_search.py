@@ -523,6 +523,16 @@ def test_snippets_mark_the_words_that_matched(client, alice, bob):
     assert "gate" in " ".join(marked_words(shown(response, "hit-note")[0])).lower()
 
 
+def test_a_phrase_is_marked_and_linked_to_where_it_is_in_the_text(client):
+    article = make_article(body="The navy kept its files.\n\nA cloud contract was signed by the army.")
+    response = search(client, '"cloud contract"')
+    [snippet] = shown(response, "hit-snippet")
+    # SQLite marks the phrase as one, PostgreSQL each of its words.
+    assert " ".join(marked_words(snippet)) == "cloud contract"
+    start, end = passage_link(response, article)
+    assert article.body[start:end] in {"cloud", "cloud contract"}
+
+
 MARKUP = "Look: <b>bold</b> words & <script>alert(1)</script> zeppelin"
 
 

@@ -425,9 +425,10 @@ class Postgres:
 
     # Queries.
 
-    def tsquery(self, query: Query) -> tuple[str, list]:
+    def tsquery(self, query: Query, *, word_pairs=True) -> tuple[str, list]:
         """The query as a tsquery built from parameters: to_tsquery() for a word (quoted, so that
-        nothing in it is an operator), phraseto_tsquery() for a phrase."""
+        nothing in it is an operator), phraseto_tsquery() for a phrase, with its word pairs for the
+        index (not for headlines, whose text has no such lexemes)."""
         sql, params = [], []
 
         def word(lexeme: str) -> str:
@@ -437,6 +438,8 @@ class Postgres:
         def item(item):
             if isinstance(item, Phrase):
                 params.append(" ".join(item.words))
+                if not word_pairs:
+                    return f"phraseto_tsquery('{self.CONFIG}', %s)"
                 params.append(" ".join(item.words))
                 return f"(phraseto_tsquery('{self.CONFIG}', %s) && search_word_pairs_of(%s))"
             if item.prefix:
@@ -477,14 +480,14 @@ class Postgres:
         }
 
     def article_snippets(self, query: Query, ids: list[int]) -> dict[int, tuple[str, str]]:
-        tsquery, params = self.tsquery(query)
+        tsquery, params = self.tsquery(query, word_pairs=False)
         sql = f"""
             SELECT a.id, {self._headline("a.title", whole=True)}, {self._headline("a.body")}
             FROM articles_article a, (SELECT {tsquery} AS query) q WHERE a.id = ANY(%s)"""
         return self._headlines(sql, [*params, ids])
 
     def annotation_snippets(self, query: Query, ids: list[int]) -> dict[int, tuple[str, str, str]]:
-        tsquery, params = self.tsquery(query)
+        tsquery, params = self.tsquery(query, word_pairs=False)
         sql = f"""
             SELECT a.id, {self._headline("a.exact")}, {self._headline("a.note")},
                 {self._headline("a.replies")}
