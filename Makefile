@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+# pytest-xdist workers for `make test`: one per CPU ("auto"); 0 runs in this process, one test at a time.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 .PHONY: serve test chromium lint
 
@@ -34,10 +37,10 @@ lint: $(VENV)/.test-installed
 
 ## The whole suite on SQLite, then again on PostgreSQL when it answers on 127.0.0.1:5432
 test: $(VENV)/.test-installed chromium lint
-	DATABASE_URL= $(BIN)/python -m pytest
+	DATABASE_URL= $(PYTEST)
 	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
 		echo "PostgreSQL answers on 127.0.0.1:5432: running the suite on it too"; \
-		DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/python -m pytest; \
+		DATABASE_URL=$(POSTGRES_TEST_URL) $(PYTEST); \
 	else \
 		echo "PostgreSQL does not answer on 127.0.0.1:5432: ran on SQLite only"; \
 	fi

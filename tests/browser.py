@@ -17,6 +17,13 @@ def log_in(page, username="alice", password="pw", next_url="/"):
     page.wait_for_load_state()
 
 
+def follow(link):
+    """Click a link to another page and wait for that page to load. Until its ES modules have run,
+    a form on it posts to its HTML view, as it does without scripts."""
+    with link.page.expect_navigation():
+        link.click()
+
+
 def drag_across(page, scope, phrase, until=None, scroll=True):
     """Select text the way a reader does: press before the phrase's first letter, release after
     the last letter of `until` (by default the phrase itself), which may be paragraphs further on.

@@ -4,6 +4,18 @@ import shutil
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# make test spreads the suite over every CPU (pytest-xdist), so a test's speed depends on what runs
+# beside it: no deadline per example, as Hypothesis's own "ci" profile (loaded when CI is set) has.
+hypothesis_settings.register_profile(
+    "suite",
+    parent=hypothesis_settings.default,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.load_profile("suite")
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -494,6 +494,13 @@ def test_it_draws_a_caret_and_shows_the_keys_for_keyboard_selection(page, alice)
     first = caret.bounding_box()
     for _ in range(len("Microsoft")):
         page.keyboard.press("ArrowRight")
+    # The caret is redrawn on "selectionchange", which the browser fires a little after the keys:
+    # wait for it to move rather than read where it was a moment ago.
+    page.wait_for_function(
+        "x => document.querySelector('.text-caret').getBoundingClientRect().x > x + 20",
+        arg=first["x"],
+        timeout=5_000,
+    )
     moved = caret.bounding_box()
     assert moved["x"] > first["x"] + 20 and abs(moved["y"] - first["y"]) < 2
     page.keyboard.press("Shift+Tab")

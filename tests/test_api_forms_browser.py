@@ -11,7 +11,7 @@ from articles.services.annotations import update_annotation
 from articles.services.replies import create_reply
 from newsroom.accounts.models import Group, Membership, Role
 from tests.base import annotate, make_article
-from tests.browser import log_in
+from tests.browser import follow, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +39,7 @@ def test_delete_and_undo_go_through_the_api(page, alice):
     log_in(page, next_url=article.get_absolute_url())
     expect(highlight(page, annotation.pk)).to_have_count(1)
 
-    entry(page, f"annotation-{annotation.pk}").get_by_role("link", name="Delete").click()
+    follow(entry(page, f"annotation-{annotation.pk}").get_by_role("link", name="Delete"))
     with api_request(page, f"/api/annotations/{annotation.pk}", "DELETE"):
         page.get_by_role("button", name="Delete").click()
     page.wait_for_url(f"**{article.get_absolute_url()}?undo={annotation.pk}")
@@ -122,7 +122,7 @@ def test_a_reply_is_edited_and_deleted_through_the_api(page, alice, bob):
     reply = create_reply(annotation=annotation, parent=None, author=bob, note="Its CEO.")
     log_in(page, "bob", next_url=article.get_absolute_url())
 
-    entry(page, f"reply-{reply.pk}").get_by_role("link", name="Edit").click()
+    follow(entry(page, f"reply-{reply.pk}").get_by_role("link", name="Edit"))
     page.get_by_role("textbox", name="Your reply").fill("Its **CEO**.")
     with api_request(page, f"/api/replies/{reply.pk}", "PUT") as request:
         page.get_by_role("button", name="Save").click()
@@ -130,7 +130,7 @@ def test_a_reply_is_edited_and_deleted_through_the_api(page, alice, bob):
     page.wait_for_url(f"**{article.get_absolute_url()}#reply-{reply.pk}")
     expect(entry(page, f"reply-{reply.pk}").locator("strong")).to_have_text("CEO")
 
-    entry(page, f"reply-{reply.pk}").get_by_role("link", name="Delete").click()
+    follow(entry(page, f"reply-{reply.pk}").get_by_role("link", name="Delete"))
     with api_request(page, f"/api/replies/{reply.pk}", "DELETE"):
         page.get_by_role("button", name="Delete").click()
     page.wait_for_url(f"**{article.get_absolute_url()}#annotation-{annotation.pk}")
@@ -151,14 +151,14 @@ def test_a_moderator_hides_and_unhides_through_the_api(page, alice, bob):
         ("annotation", annotation, f"/api/annotations/{annotation.pk}"),
         ("reply", reply, f"/api/replies/{reply.pk}"),
     ]:
-        entry(page, f"{kind}-{item.pk}").get_by_role("link", name="Hide", exact=True).first.click()
+        follow(entry(page, f"{kind}-{item.pk}").get_by_role("link", name="Hide", exact=True).first)
         with api_request(page, f"{path}/hide", "POST"):
             page.get_by_role("button", name="Hide").click()
         page.wait_for_url(f"**{article.get_absolute_url()}#{kind}-{item.pk}")
         item.refresh_from_db()
         assert item.hidden_by == bob
 
-        entry(page, f"{kind}-{item.pk}").get_by_role("link", name="Unhide").first.click()
+        follow(entry(page, f"{kind}-{item.pk}").get_by_role("link", name="Unhide").first)
         with api_request(page, f"{path}/unhide", "POST"):
             page.get_by_role("button", name="Unhide").click()
         page.wait_for_url(f"**{article.get_absolute_url()}#{kind}-{item.pk}")
@@ -172,7 +172,7 @@ def test_a_flag_goes_through_the_api_and_a_second_one_is_refused(page, alice, bo
     flag_page = reverse("articles:annotation_flag", args=[annotation.pk])
     log_in(page, "bob", next_url=article.get_absolute_url())
 
-    entry(page, f"annotation-{annotation.pk}").get_by_role("link", name="Flag").click()
+    follow(entry(page, f"annotation-{annotation.pk}").get_by_role("link", name="Flag"))
     page.get_by_role("textbox", name="What is wrong with it?").fill("Advertising.")
     with api_request(page, f"/api/annotations/{annotation.pk}/flags", "POST"):
         page.get_by_role("button", name="Flag").click()
