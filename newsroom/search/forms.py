@@ -41,9 +41,9 @@ class SearchForm(forms.Form):
         # "from" is a keyword in Python: these two are added by name.
         self.fields["from"] = forms.DateField(label="Published from", required=False, widget=DATE_INPUT)
         self.fields["to"] = forms.DateField(label="Published until", required=False, widget=DATE_INPUT)
-        self.fields["group"].queryset = Group.objects.filter(
-            pk__in=[membership.group_id for membership in memberships_of(user)]
-        )
+        group_ids = [membership.group_id for membership in memberships_of(user)]
+        self.fields["group"].queryset = Group.objects.filter(pk__in=group_ids)
+        self.in_groups = bool(group_ids)  # whether to offer the group filter at all
 
     def clean(self):
         data = super().clean()
