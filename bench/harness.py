@@ -17,6 +17,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_MODULE = "bench_settings"
@@ -237,6 +238,16 @@ def check_ok(response, path: str) -> None:
 
 
 # gunicorn.
+
+
+def postgres_answers(url: str) -> bool:
+    """Whether a PostgreSQL server listens where the URL says."""
+    parts = urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5432), 2).close()
+    except OSError:
+        return False
+    return True
 
 
 def free_port() -> int:

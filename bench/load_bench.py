@@ -56,7 +56,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -84,6 +83,7 @@ from harness import (
     load_average,
     measure_loads,
     passages,
+    postgres_answers,
     prepare_database,
     sample_note,
     server_cpu_seconds,
@@ -1046,15 +1046,6 @@ def compare(pool, server, port: int, member, session: str, article, args) -> dic
 
 
 # Both databases.
-
-
-def postgres_answers(url: str) -> bool:
-    parts = urlsplit(url)
-    try:
-        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5432), 2).close()
-    except OSError:
-        return False
-    return True
 
 
 def report_summary(summaries: list[dict]) -> None:

@@ -69,7 +69,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -82,7 +81,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import numpy as np
 from django.utils.text import slugify  # needs no settings
-from harness import ROOT, TAGS, become_django, bench_env, load_average
+from harness import ROOT, TAGS, become_django, bench_env, load_average, postgres_answers
 from import_bench import CITIES, FIRST_NAMES, LAST_NAMES, PAPER_NOUNS, VOCABULARY
 
 TARGET_P95_MS = 100
@@ -1273,15 +1272,6 @@ def run_backend(args, work_dir: Path) -> dict:
 
 
 # Both databases.
-
-
-def postgres_answers(url: str) -> bool:
-    parts = urlsplit(url)
-    try:
-        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5432), 2).close()
-    except OSError:
-        return False
-    return True
 
 
 def child_arguments(args, backend: str, work_dir: Path) -> list[str]:
