@@ -8,6 +8,7 @@ import re
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -23,7 +24,7 @@ from articles.services.moderation import hide, unhide
 from articles.services.replies import create_reply, delete_reply, update_reply
 from newsroom.accounts.models import Group, Membership, Role
 from newsroom.search import index, queries
-from newsroom.search.forms import QUERY_MAX_CHARS
+from newsroom.search.forms import QUERY_MAX_CHARS, SearchForm
 from newsroom.search.models import AnnotationEntry, ArticleEntry
 from tests.base import annotate, make_article, make_outlet, make_story
 
@@ -113,7 +114,8 @@ def refused(response, field: str, message: str = ""):
     assert response.status_code == 400
     errors = re.search(r'<div class="form-error" role="alert">(.*?)</div>', response.text, re.S)
     assert errors, response.text[:2000]
-    assert (f"<li>{field}: " if field else "<li>") in errors.group(1)
+    label = SearchForm({}, user=AnonymousUser())[field].label if field else ""
+    assert (f"<li>{label}: " if field else "<li>") in errors.group(1)
     assert message in html.unescape(errors.group(1))
     assert 'class="hit"' not in response.text and response.context.get("results") is None
 

@@ -13,9 +13,9 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class SearchForm(forms.Form):
     q = forms.CharField(label="Search for", max_length=QUERY_MAX_CHARS, required=False)
     kind = forms.ChoiceField(
-        choices=[("articles", "Articles"), ("annotations", "Annotations")], required=False
+        label="Results", choices=[("articles", "Articles"), ("annotations", "Annotations")], required=False
     )
-    story = forms.ModelChoiceField(Story.objects.all(), to_field_name="slug", required=False)
+    story = forms.ModelChoiceField(Story.objects.all(), label="Story", to_field_name="slug", required=False)
     outlet = forms.ModelChoiceField(Outlet.objects.all(), to_field_name="slug", required=False)
     tag = forms.SlugField(max_length=100, allow_unicode=True, required=False)
     author = forms.CharField(label="By", max_length=150, required=False)
