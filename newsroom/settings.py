@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "taggit",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
     "ninja",  # the API docs' Swagger UI from our own static files, not a CDN
     "newsroom.accounts",
     "newsroom.api",
@@ -88,6 +91,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "newsroom.middleware.refuse_nul_characters",
@@ -198,6 +202,37 @@ STORAGES = {
     "staticfiles": {"BACKEND": "newsroom.storage.HashedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Content Security Policy (django-csp): scripts and styles from our own static files only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Caches: this process's memory by default; Redis when REDIS_URL is set, shared by every worker
+# and host, so that cached pages, invalidation and rate limits hold across all of them.
+if REDIS_URL := os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work (django-tasks): queued in the database, so a SQLite install needs no other
+# server; `manage.py db_worker` runs them (make serve starts one beside gunicorn).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 LOGGING = {
