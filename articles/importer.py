@@ -4,14 +4,22 @@ Pure Python, no database. Inputs:
 - a text file (.txt): after site chrome is removed, the first line is the title (a blank one is
   refused), byline and date lines right below it become fields, the rest is the body;
 - a bulk JSON file (.json): a list of article objects (see BULK_FIELDS), read as a stream;
-- a folder: its .txt and .json files in name order, with the folder's manifest.json.
+- a folder: its .txt and .json files and those of its subfolders in path order, with the
+  folder's manifest.json.
 
-The manifest says per file what is known (outlet, story, byline, date, URL, lines to drop);
+A file's source key (Article.source_file) is its path inside the folder imported, "A/real.txt",
+or its name when the file itself is named; the manifest names files by the same key. The
+manifest says per file what is known (outlet, story, byline, date, URL, lines to drop);
 whatever it does not say stays empty. Any problem raises ImportProblem naming the file.
+
+Symbolic links are refused, never followed: a link in a folder could publish any file the
+server can read. A bulk file's nesting and each article's size are capped while streaming, so
+that memory stays bounded whatever the file holds.
 """
 
 import datetime
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,8 +31,13 @@ from django.utils.text import slugify
 from articles.text.canonical import PARAGRAPH_SEPARATOR, canonical_lines, tidy_line
 
 MANIFEST_NAME = "manifest.json"
-MAX_FILE_BYTES = 1_000_000
+MAX_FILE_BYTES = 1_000_000  # of a text file or a manifest, and characters of an article's body
 MAX_TITLE_CHARS = 500
+MAX_SOURCE_CHARS = 255  # Article.source_file
+# A bulk file is a list of articles whose outlet and story may be objects: three levels deep.
+MAX_BULK_DEPTH = 3
+# The JSON of one article in a bulk file: its body's limit, with room for escapes like \u00e9.
+MAX_ARTICLE_JSON_BYTES = 4 * MAX_FILE_BYTES
 
 # Site chrome: whole lines (after whitespace is tidied) that are never article text.
 # Matched case-insensitively against the entire line. Add a pattern and a test to extend.
@@ -47,6 +60,8 @@ CHROME_LINES = [
 BYLINE = re.compile(r"(?i:by)\s+(?P<name>[A-Z][\w.'’-]*(?:(?:,| and| &)? [A-Z][\w.'’-]*){0,11})")
 PERSON_NAME = re.compile(r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}")
 DATE_PREFIX = re.compile(r"^(?:published|posted|updated)(?: on)?:?\s+", re.IGNORECASE)
+# What no text holds but a binary file: control characters other than tab and line breaks.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 LINE_BREAK = re.compile(r"\r\n?|\n")  # as canonical_lines() splits lines
 DATE_FORMATS = ["%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d %B %Y", "%Y-%m-%d", "%b. %d, %Y"]
 
@@ -133,6 +148,8 @@ def text_field(source: str, data: dict, key: str) -> str:
         return ""
     if not isinstance(value, str):
         raise ImportProblem(source, f"field {key!r} must be text, not {type(value).__name__}")
+    if CONTROL_CHARACTER.search(value):
+        raise ImportProblem(source, f"field {key!r} contains control characters")
     return value
 
 
@@ -148,7 +165,7 @@ def decode(source: str, raw: bytes) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportProblem(source, f"the file is not valid UTF-8 (byte {error.start})") from None
-    if re.search(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]", text):
+    if CONTROL_CHARACTER.search(text):
         raise ImportProblem(source, "the file contains control characters (is it a binary file?)")
     return text
 
@@ -198,7 +215,10 @@ def check_title(source: str, title: str) -> str:
 def check_body(source: str, lines: list[str]) -> str:
     if not lines:
         raise ImportProblem(source, "the article has a title but no body text")
-    return PARAGRAPH_SEPARATOR.join(lines)
+    body = PARAGRAPH_SEPARATOR.join(lines)
+    if len(body) > MAX_FILE_BYTES:
+        raise ImportProblem(source, f"the body is {len(body):,} characters; the limit is {MAX_FILE_BYTES:,}")
+    return body
 
 
 def check_title_line(source: str, text: str, drop_lines: Iterable[str]) -> None:
@@ -276,10 +296,13 @@ def named(source: str, data, what: str, name_field: str, fields: set[str]) -> tu
 def load_manifest(path: Path) -> Manifest:
     """Read and check a manifest; every reference in it must resolve."""
     source = path.name
+    refuse_link(source, path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_file(source, path))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ImportProblem(source, f"the manifest is not valid JSON: {error}") from None
+    except RecursionError:
+        raise ImportProblem(source, "the manifest is nested too deeply") from None
     data = check_keys(source, "the manifest", data, {"outlets", "stories", "files"})
     manifest = Manifest()
     for key, outlet in check_object(source, "outlets", data.get("outlets", {})).items():
@@ -321,9 +344,9 @@ def bulk_record(source: str, data, memo: dict) -> dict:
     name = text_field(source, data, "source_file")
     if not name:
         raise ImportProblem(source, "the article has no source_file (a unique name for it)")
-    where = f"{source} ({name})"
+    where = f"{source} ({name[:80]})"
     return {
-        "source_file": name[:255],
+        "source_file": check_source_key(where, name),
         "title": check_title(where, tidy_line(text_field(where, data, "title"))),
         "body": check_body(where, clean_lines(where, text_field(where, data, "body"))),
         "byline": tidy_line(text_field(where, data, "byline")),
@@ -334,44 +357,138 @@ def bulk_record(source: str, data, memo: dict) -> dict:
     }
 
 
-def iter_bulk_file(path: Path) -> Iterator[dict]:
+class ArticleSizeLimit:
+    """A binary file for ijson that refuses to hand over more than one article's worth of bytes.
+
+    ijson holds a whole string (and the value being built) in memory: the limit bounds both.
+    mark() starts the count again after each article.
+    """
+
+    def __init__(self, file):
+        self.file = file
+        self.since_mark = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.file.read(size)
+        self.since_mark += len(data)
+        if self.since_mark > MAX_ARTICLE_JSON_BYTES:
+            raise BeyondLimits(f"the article takes more than {MAX_ARTICLE_JSON_BYTES:,} bytes of JSON")
+        return data
+
+    def mark(self) -> None:
+        self.since_mark = 0
+
+
+class BeyondLimits(Exception):
+    """An article of a bulk file too large or too deep to build: the message says which."""
+
+
+def list_items(events: Iterator[tuple[str, object]]) -> Iterator[object]:
+    """The items of the JSON list whose start ijson just reported, built one at a time.
+
+    Nesting deeper than a bulk file's is refused as soon as it opens, before anything is built.
+    """
+    depth = 0  # inside the list
+    for event, value in events:
+        if depth == 0:
+            if event == "end_array":
+                return
+            builder = ijson.ObjectBuilder()
+        if event in ("start_map", "start_array"):
+            depth += 1
+            if depth >= MAX_BULK_DEPTH:
+                raise BeyondLimits(
+                    f"the JSON is nested more than {MAX_BULK_DEPTH} levels deep "
+                    "(a list of articles whose outlet and story may be objects)"
+                )
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+        builder.event(event, value)
+        if depth == 0:
+            yield builder.value
+
+
+def iter_bulk_file(source: str, path: Path) -> Iterator[dict]:
     """Stream the articles of a bulk JSON file without loading it whole."""
     with path.open("rb") as file:
-        if file.read(1024).lstrip()[:1] != b"[":
-            raise ImportProblem(path.name, "a bulk JSON file must hold a list of articles")
-        file.seek(0)
-        memo = {}
+        reader = ArticleSizeLimit(file)
+        events = ijson.basic_parse(reader, use_float=True)
+        memo, number = {}, 1
         try:
-            for index, item in enumerate(ijson.items(file, "item", use_float=True)):
-                yield bulk_record(f"{path.name} #{index + 1}", item, memo)
+            if next(events, ("", None))[0] != "start_array":
+                raise ImportProblem(source, "a bulk JSON file must hold a list of articles")
+            for item in list_items(events):
+                yield bulk_record(f"{source} #{number}", item, memo)
+                reader.mark()
+                number += 1
+            next(events, None)  # to the end of the file: anything after the list is an error
         except ijson.JSONError as error:
-            raise ImportProblem(path.name, f"the file is not valid JSON: {error}") from None
+            raise ImportProblem(source, f"the file is not valid JSON: {json_problem(error)}") from None
+        except BeyondLimits as problem:
+            raise ImportProblem(f"{source} #{number}", str(problem)) from None
 
 
-def article_files(folder: Path) -> list[Path]:
-    return sorted(
-        path
-        for path in folder.iterdir()
-        if path.suffix in {".txt", ".json"} and path.name != MANIFEST_NAME and path.is_file()
-    )
+def json_problem(error: ijson.JSONError) -> str:
+    """The first line of ijson's message, which may come as bytes and quotes the text below it."""
+    message = error.args[0] if error.args else ""
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", "replace")
+    return (str(message).strip().splitlines() or ["unreadable"])[0]
+
+
+def refuse_link(source: str, path: Path) -> None:
+    if path.is_symlink():
+        raise ImportProblem(source, "is a symbolic link: the importer does not follow links")
+
+
+def check_source_key(source: str, key: str) -> str:
+    if len(key) > MAX_SOURCE_CHARS:
+        raise ImportProblem(source, f"the name is {len(key):,} characters; the limit is {MAX_SOURCE_CHARS}")
+    return key
+
+
+def read_file(source: str, path: Path) -> bytes:
+    """A text file or manifest's bytes, never more than the limit."""
+    with path.open("rb") as file:
+        raw = file.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise ImportProblem(source, f"the file is larger than the limit of {MAX_FILE_BYTES:,} bytes")
+    return raw
+
+
+def folder_files(folder: Path, root: Path) -> Iterator[Path]:
+    """The .txt and .json files in a folder and its subfolders, in path order.
+
+    Hidden files and folders (".git", "._a.txt") are skipped; symbolic links are refused.
+    """
+    for path in sorted(folder.iterdir()):
+        where = path.relative_to(root).as_posix()
+        if path.name.startswith("."):
+            continue
+        refuse_link(where, path)
+        if path.is_dir():
+            yield from folder_files(path, root)
+        elif path.name == MANIFEST_NAME and folder != root:
+            raise ImportProblem(where, f"only the {MANIFEST_NAME} of the folder imported is read")
+        elif path.suffix in {".txt", ".json"} and path.name != MANIFEST_NAME:
+            yield path
 
 
 def iter_records(paths: Iterable[Path], manifest_path: Path | None = None) -> Iterator[dict]:
     """Every record in the given files and folders, one at a time."""
     for path in map(Path, paths):
+        refuse_link(str(path), path)
         if not path.exists():
             raise ImportProblem(str(path), "no such file or folder")
-        if path.is_dir():
-            files = article_files(path)
-            manifest_file = manifest_path or path / MANIFEST_NAME
-        else:
-            files = [path]
-            manifest_file = manifest_path or path.parent / MANIFEST_NAME
-        manifest = load_manifest(manifest_file) if manifest_file.exists() else Manifest()
+        root = path if path.is_dir() else path.parent
+        files = folder_files(root, root) if path.is_dir() else [path]
+        manifest_file = manifest_path or root / MANIFEST_NAME
+        manifest = load_manifest(manifest_file) if os.path.lexists(manifest_file) else Manifest()
         for file in files:
+            source = check_source_key(str(file), file.relative_to(root).as_posix())
             if file.suffix == ".json":
-                yield from iter_bulk_file(file)
+                yield from iter_bulk_file(source, file)
             elif file.suffix == ".txt":
-                yield parse_text_file(file.name, file.read_bytes(), manifest)
+                yield parse_text_file(source, read_file(source, file), manifest)
             else:
-                raise ImportProblem(file.name, "unsupported file type: use .txt or .json")
+                raise ImportProblem(source, "unsupported file type: use .txt or .json")
