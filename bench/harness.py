@@ -1,8 +1,10 @@
 """What the benchmarks that serve the site share: a temporary site (its settings module, database
-and static files), sample annotations, gunicorn on 127.0.0.1 and client processes that load it.
+and static files), sample annotations, gunicorn on 127.0.0.1 and client processes that load it,
+the task worker beside it, and the faults a run may inflict on them.
 
 Used by bench/page_bench.py and bench/load_bench.py, which run as scripts (so this folder is on
-sys.path). Importing it needs no Django: client processes import it and stay plain HTTP clients.
+sys.path), and by tests/test_shared_cache.py (as bench.harness). Importing it needs no Django:
+client processes import it and stay plain HTTP clients.
 """
 
 import http.client
@@ -16,8 +18,9 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from multiprocessing.managers import SyncManager
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_MODULE = "bench_settings"
@@ -82,15 +85,23 @@ def clean_up(work_dir: Path, keep: bool) -> None:
         shutil.rmtree(work_dir)
 
 
-def bench_env(work_dir: Path, *, database_url: str | None, settings: str = "") -> dict:
+def bench_env(
+    work_dir: Path, *, database_url: str | None, settings: str = "", redis_url: str | None = None
+) -> dict:
     """The environment of manage.py, gunicorn and the bench's own Django: DEBUG off, and a settings
     module in work_dir that is the project's with static files collected into work_dir, plus
-    `settings` (more Python lines). Without database_url, the settings choose the database."""
+    `settings` (more Python lines). Without database_url, the settings choose the database. With
+    redis_url, the cache is Redis, under keys of this site's own (redis_key_prefix(work_dir)); without,
+    the local-memory cache, whatever this shell's REDIS_URL says."""
     static_root = str(work_dir / "static")
+    if redis_url:
+        settings += f'\nCACHES["default"]["KEY_PREFIX"] = {redis_key_prefix(work_dir)!r}\n'
     (work_dir / f"{SETTINGS_MODULE}.py").write_text(SETTINGS_TEXT.format(static_root=static_root) + settings)
-    env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
+    env = {name: value for name, value in os.environ.items() if name not in {"DATABASE_URL", "REDIS_URL"}}
     if database_url:
         env["DATABASE_URL"] = database_url
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     return env | {
         "DEBUG": "false",
         "SECRET_KEY": "bench",
@@ -100,19 +111,27 @@ def bench_env(work_dir: Path, *, database_url: str | None, settings: str = "") -
     }
 
 
-def prepare_database(env: dict) -> None:
-    """Migrate, collect static files and import the corpus, each in a subprocess as in production."""
-    manage = [sys.executable, "manage.py"]
+def prepare_database(env: dict, *, collect_static: bool = True, quiet: bool = False) -> None:
+    """Migrate, collect static files (unless told not to) and import the corpus, each in a
+    subprocess as in production; what they say is printed unless quiet."""
     for command in [
         ["migrate", "--noinput", "--verbosity", "0"],
-        ["collectstatic", "--noinput", "--verbosity", "0"],
+        *([["collectstatic", "--noinput", "--verbosity", "0"]] if collect_static else []),
         ["import_corpus", "fixtures"],
     ]:
-        done = subprocess.run([*manage, *command], cwd=ROOT, env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"manage.py {command[0]} failed:\n{done.stdout}{done.stderr}")
-        if done.stdout.strip():
-            print(f"{command[0]:<14} {done.stdout.strip()}")
+        said = manage(env, *command)
+        if said and not quiet:
+            print(f"{command[0]:<14} {said}")
+
+
+def manage(env: dict, *command: str) -> str:
+    """Run manage.py with the command in a subprocess; what it printed. RuntimeError if it fails."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"manage.py {command[0]} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout.strip()
 
 
 def become_django(env: dict, work_dir: Path) -> None:
@@ -250,6 +269,50 @@ def postgres_answers(url: str) -> bool:
     return True
 
 
+def create_postgres_database(admin_url: str, name: str) -> str:
+    """A new, empty database on the server of admin_url (a database to connect to meanwhile); its URL."""
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
+
+
+def drop_postgres_database(admin_url: str, name: str) -> None:
+    """Drop the database, even if a process that was killed left a connection to it."""
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# Redis.
+
+
+def redis_answers(url: str) -> bool:
+    """Whether a Redis server answers PING where the URL says."""
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+def redis_key_prefix(work_dir: Path) -> str:
+    """The prefix of a site's cache keys in Redis: sites (and benches run at once) share no key."""
+    return work_dir.name
+
+
+def delete_redis_keys(url: str, work_dir: Path) -> None:
+    """Remove what the site of work_dir left in Redis."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=5)
+    for key in client.scan_iter(f"{redis_key_prefix(work_dir)}:*", count=1000):
+        client.delete(key)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -282,7 +345,9 @@ def wait_until_answering(server: subprocess.Popen, port: int, log: Path, path: s
 
 
 def stop(server: subprocess.Popen) -> None:
-    server.terminate()  # the master stops its workers on SIGTERM
+    """SIGTERM, then SIGKILL after 15 s: gunicorn's master stops its workers, the task worker
+    finishes its task."""
+    server.terminate()
     try:
         server.wait(timeout=15)
     except subprocess.TimeoutExpired:
@@ -290,19 +355,61 @@ def stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
+def process_stats():
+    """(pid, the fields of /proc/<pid>/stat after the command name) of every process; none
+    without Linux's /proc. The command name is in parentheses and may contain spaces."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            yield int(stat.parent.name), stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # a process that ended meanwhile
+
+
 def server_cpu_seconds(master_pid: int) -> float | None:
     """User + system CPU time so far of gunicorn's master and workers; None without Linux's /proc."""
     total_ticks, found = 0, False
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            # The fields after the command name, which is in parentheses and may contain spaces.
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # a process that ended meanwhile
-        if int(stat.parent.name) == master_pid or int(fields[1]) == master_pid:
+    for pid, fields in process_stats():
+        if pid == master_pid or int(fields[1]) == master_pid:  # fields[1]: the parent's pid
             total_ticks += int(fields[11]) + int(fields[12])  # utime, stime
             found = True
     return total_ticks / os.sysconf("SC_CLK_TCK") if found else None
+
+
+def gunicorn_workers(master_pid: int) -> list[int]:
+    """The pids of the master's workers (Linux's /proc)."""
+    return sorted(pid for pid, fields in process_stats() if int(fields[1]) == master_pid)
+
+
+def kill_a_worker(master_pid: int, rng) -> tuple[int, float]:
+    """SIGKILL one of the master's workers, chosen by rng, as the kernel's OOM killer would: the
+    request it is answering is cut, the master starts another. (pid, time.time() of the kill)."""
+    pid = rng.choice(gunicorn_workers(master_pid))
+    killed_at = time.time()
+    os.kill(pid, signal.SIGKILL)
+    return pid, killed_at
+
+
+# The task worker (django-tasks' database backend).
+
+
+def start_task_worker(env: dict, log: Path) -> subprocess.Popen:
+    """manage.py db_worker, as beside gunicorn in production, its output appended to log."""
+    with log.open("a") as output:
+        return subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--queue-name", "*"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def restart_task_worker(worker: subprocess.Popen, env: dict, log: Path) -> tuple[subprocess.Popen, float]:
+    """Stop the worker as systemd does (SIGTERM: it finishes the task it is running) and start
+    another; (the new worker, seconds the old one took to stop)."""
+    started = time.perf_counter()
+    stop(worker)
+    return start_task_worker(env, log), time.perf_counter() - started
 
 
 def load_average() -> str:
@@ -398,6 +505,14 @@ def client_pool(processes: int):
     """Client processes, started with spawn, not fork: clean, without this process's Django or its
     database. Use it in a with block: leaving it ends them, also on error."""
     return multiprocessing.get_context("spawn").Pool(processes, initializer=ignore_interrupts)
+
+
+def client_manager():
+    """A process serving objects that client processes share (a Barrier, say), started with spawn.
+    Use it in a with block: leaving it ends it, also on error."""
+    manager = SyncManager(ctx=multiprocessing.get_context("spawn"))
+    manager.start(ignore_interrupts)
+    return manager
 
 
 def run_clients(pool, port: int, target: Target, clients: int, seconds: float) -> list:

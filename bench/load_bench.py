@@ -1,13 +1,19 @@
-"""Simulated users reading and annotating together under gunicorn, on SQLite and on PostgreSQL.
+"""Simulated users reading and annotating together under gunicorn while a worker is killed and the
+task worker restarted: on SQLite, PostgreSQL, and PostgreSQL with two gunicorn instances sharing Redis.
 
     .venv/bin/python bench/load_bench.py [--seconds 60] [--users 20] [--workers 3] [--clients 4]
                                          [--compare-seconds S] [--requests 30] [--seed 1]
-                                         [--database both|sqlite|postgres] [--postgres URL] [--keep]
+                                         [--config sqlite|postgres|postgres-redis ...]
+                                         [--postgres URL] [--redis URL] [--keep]
 
-`--seconds 10` is a short run for trying it. Each database runs in a process of its own: SQLite
-in a temporary file (WAL, IMMEDIATE transactions and the busy timeout, as settings.py configures
-the default database), then PostgreSQL if it answers at --postgres (default $POSTGRES_TEST_URL or
-postgres://postgres@127.0.0.1:5432/test), in a new database bench_load_<pid>. For each:
+`--seconds 10` is a short run for trying it. Each configuration (--config, repeatable; all three by
+default, those that can run here) runs in a process of its own: `sqlite`, a temporary file (WAL,
+IMMEDIATE transactions and the busy timeout, as settings.py configures the default database);
+`postgres`, a new database bench_load_<pid> on the server of --postgres (default
+$POSTGRES_TEST_URL or postgres://postgres@127.0.0.1:5432/test), dropped afterwards;
+`postgres-redis`, the same with two gunicorn instances on two ports whose cache is the Redis of
+--redis (default $REDIS_TEST_URL or redis://127.0.0.1:6379/6, under keys of the run's own, removed
+afterwards). For each:
 
 1. A new site as page_bench.py makes one (harness.py): migrated, static files collected,
    fixtures/ imported. --users users without a usable password, in three groups (every fourth
@@ -16,35 +22,46 @@ postgres://postgres@127.0.0.1:5432/test), in a new database bench_load_<pid>. Fo
    annotations visible to the first user, reader01 (50 public, 30 shared with their groups, 20
    their own private ones) and 20 they may not see (others' private ones, another group's).
 2. reader01's page of that article timed in this process exactly as page_bench.py times alice's
-   page with 100 annotations, today's signed-in page, so that the two can be compared.
+   page with 100 annotations, today's signed-in page, so that the two can be compared (not on
+   Redis, where a cold page would clear the whole database).
 3. gunicorn as newsroom/gunicorn.conf.py runs it (sync workers, the app preloaded), on a free
-   port of 127.0.0.1, without its access log. One client process per user, for --seconds, each
-   in a closed loop without pauses (a request is sent when the last one is answered): open one
-   of the ten articles (the CSRF cookie kept as a browser keeps it), then poll its fragments 4-12
-   times with If-None-Match (ETags kept per URL, as a browser's cache keeps them), writing now
-   and then, as a browser does: create an annotation through the API as the popover does (a
-   passage of the real text with its selectors, visible to everyone, one of their groups or
-   themselves: the page's choices, at random), edit one of theirs (often the one they edited
-   last; from its edit page, sending the version it shows; now and then from an edit page
-   opened earlier, whose version is out of date: the answer is 409, and the user saves again),
-   reply to an annotation or a reply (the Reply links of the list they read; through the API,
-   as the reply form does), edit one of their replies (its edit page). Replies are left out, and the
-   output says so, if the app has no reply routes (articles:reply_create, articles:reply_update).
+   port of 127.0.0.1, without its access log (two instances for postgres-redis, users alternating
+   between them), and the task worker (manage.py db_worker). One client process per user, for
+   --seconds, each in a closed loop without pauses (a request is sent when the last one is
+   answered): open one of the ten articles (the CSRF cookie kept as a browser keeps it), then poll
+   its fragments 4-12 times with If-None-Match (ETags kept per URL, as a browser's cache keeps
+   them), writing now and then (at most once a second, below the per-user write limit), as a
+   browser does: create an annotation through the API as the popover does (a passage of the real
+   text with its selectors, visible to everyone, one of their groups or themselves: the page's
+   choices, at random), edit one of theirs (often the one they edited last; from its edit page,
+   sending the version it shows; now and then from an edit page opened earlier, whose version is
+   out of date: the answer is 409, and the user saves again), reply to an annotation or a reply
+   (the Reply links of the list they read; through the API, as the reply form does), edit one of
+   their replies (its edit page). Replies are left out, and the output says so, if the app has no
+   reply routes (articles:reply_create, articles:reply_update).
+   Meanwhile, the faults: a task of the bench's own queued every 0.5 s (0.3 s of work each); at a
+   third of the run one worker of the (first) gunicorn killed with SIGKILL, as the OOM killer
+   would (its master starts another); at two thirds the task worker restarted as systemd does
+   (SIGTERM, it finishes its task; then a new one).
 4. The same client code for equal time on three URLs, in turn (page_bench.py's rounds), as
    reader01: a bare HttpResponse view (a route of the bench's own urlconf, not of the app), the
    poll answered 304 and the article page of step 2.
-5. gunicorn stopped, every write that got a success answer is looked up in the database: each
-   annotation and reply, with the text, tags and audience of its last acknowledged edit, and an
-   annotation's version counting its acknowledged edits (an edit accepted against an out-of-date
-   version would be a lost update). Writes stored without a success answer are counted too.
+5. gunicorn stopped, the task worker given time to finish what is queued and stopped; every
+   write that got a success answer is looked up in the database: each annotation and reply, with
+   the text, tags and audience of its last acknowledged edit, and an annotation's version counting
+   its acknowledged edits (an edit accepted against an out-of-date version would be a lost
+   update). Writes stored without a success answer are counted too.
 
-It prints per database: requests/s, latency p50/p95/p99 per kind of request, server errors (5xx,
-and connections that failed), other unexpected answers with the requests that got them, 409s and
-404s that are correct answers, acknowledged vs stored writes, the 304 poll's rate as a share of
-the bare view's (target: at least 50%), reader01's page (in-process ms and requests/s), and the
-server's tracebacks if any; then one summary table. It asserts nothing; it exits non-zero only if
-the bench itself could not run. Temporary folders, databases and processes are removed also on
-Ctrl-C and SIGTERM (--keep keeps the folder: databases, gunicorn's log).
+It prints per configuration: requests/s, latency p50/p95/p99 per kind of request, requests by
+outcome (cut by the kill: no answer, or a 5xx, while the killed worker may have been answering
+them; any other 5xx; any other failed connection; 503 with Retry-After; 429), other unexpected
+answers with the requests that got them, 409s and 404s that are correct answers, tasks queued,
+done, failed and lost, acknowledged vs stored writes, the 304 poll's rate as a share of the bare
+view's (target: at least 50%), reader01's page (in-process ms and requests/s), the server's
+tracebacks if any (and how many say "database is locked"), and its row of the summary table; then
+the summary table of all configurations. It asserts nothing; it exits non-zero only if the bench
+itself could not run. Temporary folders, databases, Redis keys and processes are removed also on
+Ctrl-C and SIGTERM (--keep keeps the folder: the SQLite database, gunicorn's and the worker's logs).
 """
 
 import argparse
@@ -67,7 +84,7 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from harness import (
     REQUEST_TIMEOUT_SECONDS,
@@ -77,17 +94,25 @@ from harness import (
     Target,
     become_django,
     bench_env,
+    client_manager,
     client_pool,
     copy_article,
+    create_postgres_database,
+    delete_redis_keys,
+    drop_postgres_database,
     free_port,
+    kill_a_worker,
     load_average,
     measure_loads,
     passages,
     postgres_answers,
     prepare_database,
+    redis_answers,
+    restart_task_worker,
     sample_note,
     server_cpu_seconds,
     start_gunicorn,
+    start_task_worker,
     stop,
     time_url,
     wait_until_answering,
@@ -104,6 +129,8 @@ WRITE_MIX = {"create": 0.45, "edit": 0.25, "reply": 0.2, "reply edit": 0.1}
 REEDIT_SHARE = 0.5  # of edits that change the note the user edited last again
 STALE_EDIT_SHARE = 0.25  # of edits sent from an edit page opened earlier, if it is out of date
 NEW_TAG_SHARE = 0.3  # of writes that add a tag of their own, maybe new: concurrent tag creation
+# A user writes at most once a second: busy, yet far from the per-user write limit (a few a second).
+MIN_SECONDS_BETWEEN_WRITES = 1.0
 TARGET_POLL_SHARE = 0.5  # the 304 poll's rate, as a share of the bare view's
 MAX_PROBLEMS_KEPT = 20  # unexpected answers kept per user, with their requests
 BARE_PATH = "/bench/bare/"
@@ -122,9 +149,42 @@ def bare(request):
 
 urlpatterns = [path("bench/bare/", bare), *project_urlpatterns]
 '''
+# Faults, at these shares of the mixed load: a gunicorn worker killed, then the task worker restarted.
+KILL_AT, RESTART_AT = 1 / 3, 2 / 3
+# A request in flight this close to the kill (seconds, either side) counts as cut by it.
+KILL_SLACK_SECONDS = 0.1
+# Work for the task worker all along the load, so that its restart finds tasks queued and running.
+TASKS_MODULE = "bench_tasks"
+TASKS_TEXT = '''"""A task of bench/load_bench.py's own: work queued all along the load, so that restarting the
+task worker meets tasks waiting and running."""
+
+import time
+
+from django_tasks import task
+
+
+@task()
+def pause(number: int, seconds: float) -> int:
+    time.sleep(seconds)
+    return number
+'''
+TASK_EVERY_SECONDS = 0.5
+TASK_SECONDS = 0.3
+TASK_DRAIN_SECONDS = 60  # after the load, for the worker to finish what is queued
+START_TIMEOUT_SECONDS = 120  # for the users' processes to be ready
 # Kinds of request, in the order of the tables.
 KINDS = ["page", "poll", "create", "edit page", "edit", "edit again", "reply", "reply edit", "recheck"]
 WRITE_KINDS = {"create", "edit", "edit again", "reply", "reply edit"}
+# The configurations a run may bench: (what it is, whether it needs PostgreSQL, gunicorn instances).
+CONFIGS = {
+    "sqlite": (
+        "SQLite (a temporary file, with the settings' WAL, IMMEDIATE transactions, busy timeout)",
+        False,
+        1,
+    ),
+    "postgres": ("PostgreSQL (a database of its own, dropped afterwards)", True, 1),
+    "postgres-redis": ("PostgreSQL, two gunicorn instances sharing one Redis (users alternate)", True, 2),
+}
 
 
 # The simulated users: plain HTTP clients, no Django.
@@ -135,10 +195,26 @@ class Answer(NamedTuple):
     location: str
     etag: str
     body: bytes
+    retry_after: bool = False  # whether it said when to try again
 
     @property
     def text(self) -> str:
         return self.body.decode("utf-8", "replace")
+
+    @property
+    def says_retry_later(self) -> bool:
+        """429 (a limit) or 503 with Retry-After (busy): nothing done, correctly, for now."""
+        return self.status == 429 or (self.status == 503 and self.retry_after)
+
+
+class Record(NamedTuple):
+    """One request as the user's client saw it."""
+
+    kind: str
+    status: int
+    started: float  # time.time(): comparable across processes, with the moment of a fault
+    seconds: float
+    retry_after: bool
 
 
 class Browser:
@@ -147,7 +223,7 @@ class Browser:
     def __init__(self, port: int, cookies: dict):
         self.port, self.cookies = port, dict(cookies)
         self.origin = f"http://127.0.0.1:{port}"
-        self.records: list[tuple[str, int, float]] = []  # (kind, status, seconds)
+        self.records: list[Record] = []
 
     def request(
         self, kind: str, path: str, form: dict | None = None, headers: dict | None = None, *, json_body=None
@@ -168,7 +244,7 @@ class Browser:
                 "X-CSRFToken": self.csrf_token,
             }
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT_SECONDS)
-        started = time.perf_counter()
+        started, started_at = time.perf_counter(), time.time()
         try:
             connection.request("GET" if form is None else "POST", path, body, sent)
             response = connection.getresponse()
@@ -177,6 +253,7 @@ class Browser:
                 response.getheader("Location", ""),
                 response.getheader("ETag", ""),
                 response.read(),
+                response.getheader("Retry-After") is not None,
             )
             for header in response.headers.get_all("Set-Cookie") or []:
                 for name, morsel in SimpleCookie(header).items():
@@ -185,7 +262,8 @@ class Browser:
             answer = Answer(0, "", "", f"{type(error).__name__}: {error}".encode())
         finally:
             connection.close()
-        self.records.append((kind, answer.status, time.perf_counter() - started))
+        elapsed = time.perf_counter() - started
+        self.records.append(Record(kind, answer.status, started_at, elapsed, answer.retry_after))
         return answer
 
     @property
@@ -238,6 +316,7 @@ class SimulatedUser:
     conflicts: int = 0  # 409 for an edit sent with an out-of-date version: the correct answer
     refused: int = 0  # 404 to a reply in a thread no longer theirs to read: the correct answer
     written: int = 0
+    last_write: float = float("-inf")  # time.perf_counter() of the last one
 
     def __post_init__(self):
         self.browser = Browser(self.spec["port"], self.spec["cookies"])
@@ -254,7 +333,8 @@ class SimulatedUser:
             for _ in range(self.rng.randint(*POLLS_PER_VISIT)):
                 if time.perf_counter() >= deadline:
                     break
-                if self.rng.random() < WRITE_SHARE:
+                wants_to_write = self.rng.random() < WRITE_SHARE
+                if wants_to_write and time.perf_counter() - self.last_write >= MIN_SECONDS_BETWEEN_WRITES:
                     self.write(article)
                 self.poll(article)
         return {
@@ -269,7 +349,10 @@ class SimulatedUser:
         }
 
     def problem(self, kind: str, path: str, form: dict | None, answer: Answer, why: str) -> None:
-        """An answer that is not one of the request's correct answers: kept with its request."""
+        """An answer that is not one of the request's correct answers: kept with its request. A
+        limit's 429 or a busy server's 503 with Retry-After are correct, and counted apart."""
+        if answer.says_retry_later:
+            return
         self.problem_count += 1
         if len(self.problems) < MAX_PROBLEMS_KEPT:
             shown = {name: value for name, value in (form or {}).items() if name != "csrfmiddlewaretoken"}
@@ -315,6 +398,7 @@ class SimulatedUser:
             self.problem("poll", url, None, answer, "a poll answers 200 or 304")
 
     def write(self, article: dict) -> None:
+        self.last_write = time.perf_counter()
         kinds, weights = zip(*WRITE_MIX.items(), strict=True)
         kind = self.rng.choices(kinds, weights)[0]
         if kind == "edit" and self.mine:
@@ -478,9 +562,12 @@ class SimulatedUser:
             self.refused += 1
 
 
-def simulate_user(spec: dict, seconds: float) -> dict:
-    """One client process: one user for seconds (a Pool job)."""
-    return SimulatedUser(spec).run(seconds)
+def simulate_user(spec: dict, seconds: float, start) -> dict:
+    """One client process: one user for seconds (a Pool job), from when all users and the bench
+    have reached the `start` barrier."""
+    user = SimulatedUser(spec)
+    start.wait(START_TIMEOUT_SECONDS)
+    return user.run(seconds)
 
 
 # The site: users, sessions, articles (Django, in the bench's process).
@@ -723,35 +810,53 @@ def answers_text(statuses: Counter) -> str:
     return ", ".join(f"{status or 'failed'}: {count:,}" for status, count in sorted(statuses.items()))
 
 
-def report_load(results: list[dict], server_cpu: float | None) -> dict:
+def outcome(record: Record, killed_at: float | None) -> str:
+    """What became of a request: "answered" (with anything but the ones below), "429" (a limit),
+    "503" (busy, with Retry-After), "cut" (no answer or a 5xx while the killed worker may have been
+    answering it), "5xx" (any other 5xx) or "failed" (any other request without an answer)."""
+    if record.status == 429 or (record.status == 503 and record.retry_after):
+        return str(record.status)
+    if record.status and record.status < 500:
+        return "answered"
+    in_flight = killed_at is not None and (
+        record.started - KILL_SLACK_SECONDS
+        <= killed_at
+        <= record.started + record.seconds + KILL_SLACK_SECONDS
+    )
+    return "cut" if in_flight else "5xx" if record.status else "failed"
+
+
+def report_load(results: list[dict], server_cpu: float | None, killed_at: float | None) -> dict:
     records = [record for result in results for record in result["records"]]
     elapsed = statistics.mean(result["elapsed"] for result in results)
     by_kind = defaultdict(list)
-    for kind, status, latency in records:
-        by_kind[kind].append((status, latency))
+    for record in records:
+        by_kind[record.kind].append(record)
     print(f"{'request':<11} {'count':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}  answers")
     for kind in [*KINDS, "all"]:
-        rows = records if kind == "all" else [(kind, *row) for row in by_kind.get(kind, [])]
+        rows = records if kind == "all" else by_kind.get(kind, [])
         if not rows:
             continue
-        p50, p95, p99 = percentiles_ms([latency for _, _, latency in rows])
-        statuses = Counter(status for _, status, _ in rows)
+        p50, p95, p99 = percentiles_ms([record.seconds for record in rows])
+        statuses = Counter(record.status for record in rows)
         print(
             f"{kind:<11} {len(rows):>7,} {len(rows) / elapsed:>7.1f} {p50:>7.1f} {p95:>7.1f} {p99:>7.1f}"
             f"  {answers_text(statuses)}"
         )
-    polls = Counter(status for status, _ in by_kind.get("poll", []))
-    server_errors = sum(1 for _, status, _ in records if status >= 500)
-    failed = sum(1 for _, status, _ in records if status == 0)
+    polls = Counter(record.status for record in by_kind.get("poll", []))
+    outcomes = Counter(outcome(record, killed_at) for record in records)
     unexpected = sum(result["problem_count"] for result in results)
-    p50, p95, p99 = percentiles_ms([latency for _, _, latency in records])
+    p50, p95, p99 = percentiles_ms([record.seconds for record in records])
     cpu = f"{1000 * server_cpu / len(records):.2f} ms" if server_cpu is not None and records else "-"
     print(
         f"polls answered 304: {polls[304] / max(1, sum(polls.values())):.0%}; server CPU per request: {cpu}"
     )
     print(
-        f"server errors (5xx): {server_errors:,}; connections failed or timed out: {failed:,};"
-        f" answers not among the request's correct ones (5xx and failures included): {unexpected:,}"
+        f"cut by the kill (no answer, or a 5xx, while the killed worker may have been answering them):"
+        f" {outcomes['cut']:,};\nother 5xx: {outcomes['5xx']:,}; other connections failed or timed out:"
+        f" {outcomes['failed']:,}; 503 with Retry-After: {outcomes['503']:,}; 429: {outcomes['429']:,};"
+        f"\nanswers not among the request's correct ones (5xx and failures included, 429 and 503 with"
+        f" Retry-After not): {unexpected:,}"
     )
     problems = [problem for result in results for problem in result["problems"]]
     for problem in sorted(problems, key=lambda problem: problem["at"])[:10]:
@@ -768,11 +873,13 @@ def report_load(results: list[dict], server_cpu: float | None) -> dict:
         "p50": p50,
         "p95": p95,
         "p99": p99,
-        "server_errors": server_errors,
-        "failed": failed,
+        "cut": outcomes["cut"],
+        "server_errors": outcomes["5xx"],
+        "failed": outcomes["failed"],
+        "busy": outcomes["503"],
+        "limited": outcomes["429"],
         "unexpected": unexpected,
         "poll_304": polls[304] / max(1, sum(polls.values())),
-        "writes": sum(1 for kind, _, _ in records if kind in WRITE_KINDS),
     }
 
 
@@ -816,51 +923,135 @@ def report_checks(verification: dict, results: list[dict]) -> dict:
 
 
 SERVER_TROUBLE = re.compile(r"Internal Server Error|WORKER TIMEOUT|Exception in worker|database is locked")
+LOCKED = "database is locked"
 
 
-def server_log_problems(log: Path) -> tuple[int, str]:
-    """Server errors and worker timeouts in gunicorn's log (Django logs its errors there, through
-    --capture-output), and the lines from the first one on."""
-    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
-    troubled = [number for number, line in enumerate(lines) if SERVER_TROUBLE.search(line)]
-    return len(troubled), "\n".join(lines[troubled[0] : troubled[0] + 40]) if troubled else ""
+def server_log_problems(logs: list[Path]) -> tuple[int, int, str]:
+    """Server errors and worker timeouts in gunicorn's logs (Django logs its errors there, through
+    --capture-output): how many lines tell of one, how many of those say "database is locked", and
+    the lines from the first one on."""
+    count, locked, first = 0, 0, ""
+    for log in logs:
+        lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+        troubled = [number for number, line in enumerate(lines) if SERVER_TROUBLE.search(line)]
+        count += len(troubled)
+        locked += sum(LOCKED in lines[number] for number in troubled)
+        if troubled and not first:
+            first = "\n".join(lines[troubled[0] : troubled[0] + 40])
+    return count, locked, first
 
 
-# One database.
+# Faults and the task worker.
+
+
+@dataclass
+class Faults:
+    """What was done to the servers and the task worker during the mixed load, and when (time.time())."""
+
+    started_at: float = field(default_factory=time.time)
+    killed_pid: int = 0
+    killed_at: float | None = None
+    restarted_at: float | None = None
+    stop_seconds: float = 0.0  # the old task worker's, from SIGTERM to its exit
+    tasks_queued: int = 0  # the bench's own
+
+
+def inflict_faults(site, env: dict, jobs, args) -> Faults:
+    """While the users run: one of the bench's tasks queued every TASK_EVERY_SECONDS; at KILL_AT of
+    the run, a worker of the first gunicorn killed with SIGKILL; at RESTART_AT, the task worker
+    restarted (SIGTERM, then a new one)."""
+    from bench_tasks import pause
+
+    faults = Faults()
+    rng = random.Random(f"{args.seed}-faults")
+    while not jobs.ready() and time.time() - faults.started_at < args.seconds + REQUEST_TIMEOUT_SECONDS + 60:
+        run_time = time.time() - faults.started_at
+        if faults.killed_at is None and run_time >= KILL_AT * args.seconds:
+            faults.killed_pid, faults.killed_at = kill_a_worker(site.servers[0].pid, rng)
+        if faults.restarted_at is None and run_time >= RESTART_AT * args.seconds:
+            faults.restarted_at = time.time()
+            site.task_worker, faults.stop_seconds = restart_task_worker(site.task_worker, env, site.tasks_log)
+        pause.enqueue(faults.tasks_queued, TASK_SECONDS)
+        faults.tasks_queued += 1
+        jobs.wait(TASK_EVERY_SECONDS)
+    return faults
+
+
+def report_faults(faults: Faults) -> None:
+    def when(moment: float | None) -> str:
+        return f"at {moment - faults.started_at:.1f} s" if moment else "NOT DONE (the load ended first)"
+
+    print(
+        f"faults: gunicorn worker {faults.killed_pid or '-'} killed with SIGKILL {when(faults.killed_at)};"
+        f" the task worker restarted {when(faults.restarted_at)} (SIGTERM: it stopped in"
+        f" {faults.stop_seconds:.1f} s, finishing its task);\n{faults.tasks_queued} tasks of the bench's own"
+        f" queued, one every {TASK_EVERY_SECONDS:g} s, each {TASK_SECONDS:g} s of work"
+    )
+
+
+def finish_tasks(site) -> dict:
+    """Let the task worker finish what is queued (at most TASK_DRAIN_SECONDS), stop it, and count
+    the tasks by status: the bench's own and any the app queued during the run."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = [TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    started = time.perf_counter()
+    while DBTaskResult.objects.filter(status__in=waiting).exists():
+        if time.perf_counter() - started > TASK_DRAIN_SECONDS:
+            break
+        time.sleep(0.5)
+    stop(site.task_worker)
+    counts = Counter(DBTaskResult.objects.values_list("task_path", "status"))
+    print(f"\nTasks, {time.perf_counter() - started:.1f} s after the load for the worker to finish them:")
+    print(f"{'task':<44} {'queued':>7} {'done':>7} {'failed':>7} {'lost':>7}")
+    totals = Counter()
+    for path in sorted({path for path, _ in counts}):
+        row = {status: counts[path, status] for status in TaskResultStatus}
+        queued, lost = sum(row.values()), sum(row[status] for status in waiting)
+        print(
+            f"{path:<44} {queued:>7,} {row[TaskResultStatus.SUCCESSFUL]:>7,}"
+            f" {row[TaskResultStatus.FAILED]:>7,} {lost:>7,}"
+        )
+        totals.update(queued=queued, done=row[TaskResultStatus.SUCCESSFUL], lost=lost)
+    print("lost: still waiting or running when the worker was stopped")
+    return {"tasks_queued": totals["queued"], "tasks_done": totals["done"], "tasks_lost": totals["lost"]}
+
+
+# One configuration.
 
 
 class Site:
-    """What one database's run makes and must remove: a folder, a database, a server."""
+    """What one configuration's run makes and must remove: a folder, a database, servers, the task
+    worker, keys in Redis."""
 
-    def __init__(self, database: str):
-        self.database = database
-        self.work_dir = Path(tempfile.mkdtemp(prefix=f"load-bench-{database}-"))
+    def __init__(self, config: str):
+        self.config = config
+        self.work_dir = Path(tempfile.mkdtemp(prefix=f"load-bench-{config}-"))
+        self.tasks_log = self.work_dir / "tasks.log"
         self.postgres_name = ""
         self.postgres_admin_url = ""
-        self.server: subprocess.Popen | None = None
+        self.redis_url = ""
+        self.servers: list[subprocess.Popen] = []
+        self.task_worker: subprocess.Popen | None = None
         self.has_django = False
 
     def create_postgres_database(self, admin_url: str) -> str:
-        import psycopg
-
-        self.postgres_name = f"bench_load_{os.getpid()}"
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{self.postgres_name}"')
-        self.postgres_admin_url = admin_url
-        return urlunsplit(urlsplit(admin_url)._replace(path=f"/{self.postgres_name}"))
+        self.postgres_name, self.postgres_admin_url = f"bench_load_{os.getpid()}", admin_url
+        return create_postgres_database(admin_url, self.postgres_name)
 
     def clean_up(self, keep: bool) -> None:
-        if self.server is not None and self.server.poll() is None:
-            stop(self.server)
+        for process in [*self.servers, self.task_worker]:
+            if process is not None and process.poll() is None:
+                stop(process)
         if self.has_django:
             from django.db import connections
 
             connections.close_all()
         if self.postgres_name:
-            import psycopg
-
-            with psycopg.connect(self.postgres_admin_url, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{self.postgres_name}" WITH (FORCE)')
+            drop_postgres_database(self.postgres_admin_url, self.postgres_name)
+        if self.redis_url:
+            delete_redis_keys(self.redis_url, self.work_dir)
         if keep:
             print(f"{'kept':<14} {self.work_dir}")
         else:
@@ -873,34 +1064,86 @@ def shield_from_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
-def run_database(database: str, args) -> dict:
-    site = Site(database)
+def run_config(config: str, args) -> dict:
+    site = Site(config)
     try:
-        return bench_database(site, args)
+        return bench_config(site, args)
     finally:
         shield_from_signals()
         site.clean_up(args.keep)
 
 
-def bench_database(site: Site, args) -> dict:
+def site_env(site: Site, args) -> dict:
+    """The configuration's database (and Redis), its settings module and the bench's modules."""
     work_dir = site.work_dir
+    _, on_postgres, instances = CONFIGS[site.config]
     (work_dir / f"{URLCONF_MODULE}.py").write_text(URLCONF_TEXT)
+    (work_dir / f"{TASKS_MODULE}.py").write_text(TASKS_TEXT)
     settings = f"\nROOT_URLCONF = {URLCONF_MODULE!r}\n"
-    if site.database == "sqlite":
+    if on_postgres:
+        database_url = site.create_postgres_database(args.postgres)
+    else:
         database_url = None  # the settings' own SQLite options (WAL, IMMEDIATE, timeout), another file
         name = str(work_dir / "db.sqlite3")
         settings += f'DATABASES = {{"default": {{**DATABASES["default"], "NAME": {name!r}}}}}\n'
-        title = "SQLite (a temporary file; WAL, IMMEDIATE transactions, 20 s busy timeout)"
-    else:
-        database_url = site.create_postgres_database(args.postgres)
-        title = f"PostgreSQL (database {site.postgres_name}, dropped afterwards)"
-    env = bench_env(work_dir, database_url=database_url, settings=settings)
-    print(f"\n=== {title} ===")
+    site.redis_url = args.redis if instances > 1 else ""
+    return bench_env(work_dir, database_url=database_url, settings=settings, redis_url=site.redis_url)
+
+
+def time_member_page(member, page_article, visible: int, args) -> dict:
+    """reader01's page, timed in this process as page_bench.py times alice's: median ms, cold and warm."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(member)
+    path = page_article.get_absolute_url()
+    timings = {
+        state: time_url(client, path, args.requests, cold=state == "cold") for state in ["cold", "warm"]
+    }
+    print(
+        f"\n{member}'s page with {visible} visible annotations, server time in this process as page_bench.py"
+    )
+    print(
+        f"times alice's page with 100 annotations (the baseline), {args.requests} requests per figure, in ms:"
+    )
+    print(f"{'':<14} {'med':>7} {'p95':>7} {'cpu':>7} {'queries':>8} {'HTML':>8}")
+    for state, timing in timings.items():
+        print(
+            f"{state:<14} {timing.median_ms:>7.1f} {timing.p95_ms:>7.1f} {timing.cpu_median_ms:>7.1f}"
+            f" {timing.queries:>8} {timing.size / 1024:>5.0f} KB"
+        )
+    return {f"page_{state}_ms": timing.median_ms for state, timing in timings.items()}
+
+
+def start_servers(site: Site, env: dict, instances: int, args) -> tuple[list[int], list[Path]]:
+    """gunicorn instances as newsroom/gunicorn.conf.py runs one, on ports of their own, without the
+    access log, and the task worker; (their ports, their logs)."""
+    ports = []
+    while len(ports) < instances:
+        if (port := free_port()) not in ports:
+            ports.append(port)
+    logs = [site.work_dir / f"gunicorn-{number}.log" for number in range(1, instances + 1)]
+    for port, log in zip(ports, logs, strict=True):
+        site.servers.append(start_gunicorn(env, port, args.workers, log, "--preload", "--capture-output"))
+    for server, port, log in zip(site.servers, ports, logs, strict=True):
+        wait_until_answering(server, port, log, BARE_PATH)
+    site.task_worker = start_task_worker(env, site.tasks_log)
+    return ports, logs
+
+
+def servers_cpu_seconds(servers: list[subprocess.Popen]) -> float | None:
+    seconds = [server_cpu_seconds(server.pid) for server in servers]
+    return None if None in seconds else sum(seconds)
+
+
+def bench_config(site: Site, args) -> dict:
+    title, _, instances = CONFIGS[site.config]
+    env = site_env(site, args)
+    print(f"\n=== {site.config}: {title} ===")
     prepare_database(env)
-    become_django(env, work_dir)
+    become_django(env, site.work_dir)
     site.has_django = True
     from django.db import connections
-    from django.test import Client
 
     started = time.perf_counter()
     users, groups = make_users(args.users)
@@ -923,73 +1166,74 @@ def bench_database(site: Site, args) -> dict:
             " (articles:reply_create, articles:reply_update)"
         )
     print(f"{'machine':<14} {os.cpu_count()} CPUs, load average {load_average()} (1, 5, 15 min) before")
-
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(member)
-    path = page_article.get_absolute_url()
-    timings = {
-        state: time_url(client, path, args.requests, cold=state == "cold") for state in ["cold", "warm"]
-    }
-    print(
-        f"\n{member}'s page with {visible} visible annotations, server time in this process as page_bench.py"
-    )
-    print(
-        f"times alice's page with 100 annotations (the baseline), {args.requests} requests per figure, in ms:"
-    )
-    print(f"{'':<14} {'med':>7} {'p95':>7} {'cpu':>7} {'queries':>8} {'HTML':>8}")
-    for state, timing in timings.items():
-        print(
-            f"{state:<14} {timing.median_ms:>7.1f} {timing.p95_ms:>7.1f} {timing.cpu_median_ms:>7.1f}"
-            f" {timing.queries:>8} {timing.size / 1024:>5.0f} KB"
-        )
+    if site.redis_url:  # a cold page clears the whole cache: Redis's database, not only the bench's keys
+        print(f"\n{member}'s page in this process: not timed on Redis (see the postgres configuration)")
+        page_timings = {}
+    else:
+        page_timings = time_member_page(member, page_article, visible, args)
     connections.close_all()  # gunicorn's workers open their own
 
-    port, log = free_port(), work_dir / "gunicorn.log"
-    # newsroom/gunicorn.conf.py's way, on a port of our own, without the access log.
-    site.server = start_gunicorn(env, port, args.workers, log, "--preload", "--capture-output")
-    wait_until_answering(site.server, port, log, BARE_PATH)
+    ports, logs = start_servers(site, env, instances, args)
     specs = [
         {
-            "port": port,
+            "port": ports[index % instances],  # users alternate between the instances
             "username": user.username,
             "cookies": {"sessionid": cookies[user.username]},
             "articles": [{"pk": a.pk, "url": a.get_absolute_url(), "body": a.body} for a in articles],
             "seed": args.seed,
             "replies": replies,
         }
-        for user in users
+        for index, user in enumerate(users)
     ]
-    with client_pool(max(args.users, args.clients)) as pool:
+    with client_pool(max(args.users, args.clients)) as pool, client_manager() as manager:
+        servers = f"{instances} gunicorn instances sharing Redis" if instances > 1 else "gunicorn"
         print(
-            f"\nMixed load: {args.users} users for {args.seconds:g} s, one client process each,"
-            " in a closed loop"
-            f" (no pauses);\ngunicorn with {args.workers} sync workers; each request on a new connection."
+            f"\nMixed load: {args.users} users for {args.seconds:g} s, one client process each, in a closed"
+            f" loop (no pauses;\na write at most every {MIN_SECONDS_BETWEEN_WRITES:g} s per user); {servers}"
+            f" with {args.workers} sync workers each; each request on a new connection."
         )
-        before = server_cpu_seconds(site.server.pid)
-        jobs = pool.starmap_async(simulate_user, [(spec, args.seconds) for spec in specs])
-        results = jobs.get(args.seconds + REQUEST_TIMEOUT_SECONDS + 60)
-        after = server_cpu_seconds(site.server.pid)
-        load = report_load(results, None if before is None or after is None else after - before)
-        compared = compare(pool, site.server, port, member, cookies[member.username], page_article, args)
-    stop(site.server)
-    log_count, first_traceback = server_log_problems(log)
-    print(f"\ngunicorn's log: {log_count} tracebacks, 500s or worker timeouts")
+        start = manager.Barrier(len(specs) + 1)  # the users and the faults' clock start together
+        jobs = pool.starmap_async(simulate_user, [(spec, args.seconds, start) for spec in specs])
+        start.wait(START_TIMEOUT_SECONDS)
+        before = servers_cpu_seconds(site.servers)
+        faults = inflict_faults(site, env, jobs, args)
+        results = jobs.get(5)  # ready, unless a user hung
+        after = servers_cpu_seconds(site.servers)
+        report_faults(faults)
+        load = report_load(
+            results, None if before is None or after is None else after - before, faults.killed_at
+        )
+        compared = compare(
+            pool, site.servers[0], ports[0], member, cookies[member.username], page_article, args
+        )
+    for server in site.servers:
+        stop(server)
+    log_count, locked, first_traceback = server_log_problems(logs)
+    print(
+        f"\ngunicorn's log: {log_count} lines of tracebacks, 500s or worker timeouts,"
+        f' {locked} of them "{LOCKED}"'
+    )
     if first_traceback:
         print(first_traceback)
+    tasks = finish_tasks(site)
 
     print("\nAcknowledged writes (a success answer) and what the database holds of them:")
     checks = report_checks(verify(results, users, articles, replies), results)
     print(f"{'machine':<14} load average {load_average()} (1, 5, 15 min) after")
-    return {
-        "database": site.database,
+    summary = {
+        "config": site.config,
         **load,
         **checks,
         **compared,
+        **tasks,
+        **page_timings,
         "log_problems": log_count,
-        "page_warm_ms": timings["warm"].median_ms,
-        "page_cold_ms": timings["cold"].median_ms,
+        "locked": locked,
         "replies": replies,
     }
+    print()
+    report_table([summary])
+    return summary
 
 
 def compare(pool, server, port: int, member, session: str, article, args) -> dict:
@@ -1045,59 +1289,58 @@ def compare(pool, server, port: int, member, session: str, article, args) -> dic
     }
 
 
-# Both databases.
+# All configurations.
+
+# The summary's columns: heading, width, the figure from a configuration's summary.
+TABLE = [
+    ("requests", 9, lambda row: f"{row['requests']:,}"),
+    ("req/s", 6, lambda row: f"{row['rate']:,.0f}"),
+    ("p50", 5, lambda row: f"{row['p50']:.0f}"),
+    ("p95", 6, lambda row: f"{row['p95']:.0f}"),
+    ("acked", 6, lambda row: f"{row['acknowledged']:,}"),
+    ("found", 6, lambda row: f"{row['stored']:,}"),
+    ("lost", 5, lambda row: f"{row['acknowledged'] - row['stored']:,}"),
+    ("cut", 4, lambda row: f"{row['cut']:,}"),
+    ("5xx", 4, lambda row: f"{row['server_errors']:,}"),
+    ("failed", 7, lambda row: f"{row['failed']:,}"),
+    ("503", 5, lambda row: f"{row['busy']:,}"),
+    ("429", 5, lambda row: f"{row['limited']:,}"),
+    ("locked", 7, lambda row: f"{row['locked']:,}"),
+    ("tasks", 10, lambda row: f"{row['tasks_done']:,}/{row['tasks_queued']:,}"),
+    ("poll/bare", 10, lambda row: f"{row['poll_share']:.0%}"),
+]
 
 
-def report_summary(summaries: list[dict]) -> None:
-    print("\n=== Summary ===")
-    columns = ["req/s", "p50", "p95", "p99", "5xx", "failed", "unexpected", "acked", "stored", "409", "304s"]
-    columns += ["poll/bare", "page/s", "page ms"]
-    widths = [7, 6, 6, 6, 5, 7, 11, 7, 7, 5, 5, 10, 7, 8]
-    print(
-        f"{'database':<10}" + "".join(f"{name:>{width}}" for name, width in zip(columns, widths, strict=True))
-    )
+def report_table(summaries: list[dict]) -> None:
+    """One row per configuration."""
+    print(f"{'config':<15}" + "".join(f"{heading:>{width}}" for heading, width, _ in TABLE))
     for summary in summaries:
         if "rate" not in summary:
-            print(f"{summary['database']:<10} the bench could not run: {summary.get('error', '')}")
+            print(f"{summary['config']:<15} {summary['error']}")
             continue
-        figures = [
-            f"{summary['rate']:,.0f}",
-            f"{summary['p50']:.0f}",
-            f"{summary['p95']:.0f}",
-            f"{summary['p99']:.0f}",
-            f"{summary['server_errors']:,}",
-            f"{summary['failed']:,}",
-            f"{summary['unexpected']:,}",
-            f"{summary['acknowledged']:,}",
-            f"{summary['stored']:,}",
-            f"{summary['conflicts']:,}",
-            f"{summary['poll_304']:.0%}",
-            f"{summary['poll_share']:.0%}",
-            f"{summary['page_rate']:,.0f}",
-            f"{summary['page_warm_ms']:.1f}",
-        ]
         print(
-            f"{summary['database']:<10}" + "".join(f"{f:>{w}}" for f, w in zip(figures, widths, strict=True))
+            f"{summary['config']:<15}" + "".join(f"{figure(summary):>{width}}" for _, width, figure in TABLE)
         )
     print(
-        "p50/p95/p99 in ms over all requests of the mixed load; unexpected: answers not among a request's"
-        " correct ones;\nacked/stored: writes answered with success / found as answered; 409: correct"
-        " answers to out-of-date edits;\n304s: share of polls; poll/bare: the 304 poll's rate over the bare"
-        f" view's (target ≥ {TARGET_POLL_SHARE:.0%});\npage/s: the signed-in article page with 100 visible"
-        " annotations under gunicorn; page ms: its warm server time\nin-process (page_bench.py's alice 100"
-        " annotations, warm, is the baseline)."
+        "requests of the mixed load, p50/p95 in ms; acked: writes answered with success, found: those the"
+        " database holds\nas answered, lost: acked but not found; cut: requests cut by the worker's kill (no"
+        " answer, or a 5xx, while\nit may have been answering them); 5xx: any other 5xx (a 503 with"
+        " Retry-After is not one); failed: any other\nrequest without an answer; 503: busy, with Retry-After;"
+        ' 429: limited (neither acknowledged); locked: lines of\n"database is locked" in gunicorn\'s logs;'
+        " tasks: done/queued (the bench's own and the app's); poll/bare: the 304\npoll's rate over a bare"
+        f" HttpResponse's (target ≥ {TARGET_POLL_SHARE:.0%})."
     )
     if not all(summary.get("replies", True) for summary in summaries):
         print("Replies were NOT simulated: the app has no reply routes.")
 
 
-def run_children(args, databases: list[str]) -> list[dict]:
-    """Each database in a process of its own (Django is set up once per process)."""
+def run_children(args, configs: list[str]) -> list[dict]:
+    """Each configuration in a process of its own (Django is set up once per process)."""
     summaries = []
     with tempfile.TemporaryDirectory(prefix="load-bench-") as folder:
-        for database in databases:
-            summary_file = Path(folder) / f"{database}.json"
-            command = [sys.executable, __file__, *child_arguments(args), "--database", database]
+        for config in configs:
+            summary_file = Path(folder) / f"{config}.json"
+            command = [sys.executable, __file__, *child_arguments(args), "--config", config]
             child = subprocess.Popen([*command, "--summary-file", str(summary_file)])
             try:
                 code = child.wait()
@@ -1115,7 +1358,7 @@ def run_children(args, databases: list[str]) -> list[dict]:
             if code == 0 and summary_file.exists():
                 summaries.append(json.loads(summary_file.read_text()))
             else:
-                summaries.append({"database": database, "error": f"exit code {code}"})
+                summaries.append({"config": config, "error": f"the bench could not run: exit code {code}"})
     return summaries
 
 
@@ -1123,32 +1366,57 @@ def child_arguments(args) -> list[str]:
     arguments = [
         *["--seconds", str(args.seconds), "--users", str(args.users), "--workers", str(args.workers)],
         *["--clients", str(args.clients), "--compare-seconds", str(args.compare_seconds)],
-        *["--requests", str(args.requests), "--seed", str(args.seed), "--postgres", args.postgres],
+        *["--requests", str(args.requests), "--seed", str(args.seed)],
+        *["--postgres", args.postgres, "--redis", args.redis],
     ]
     return [*arguments, "--keep"] if args.keep else arguments
 
 
+def unavailable(config: str, args) -> str:
+    """Why the configuration cannot run here ("" if it can)."""
+    _, on_postgres, instances = CONFIGS[config]
+    if on_postgres and not postgres_answers(args.postgres):
+        return f"skipped: PostgreSQL does not answer at {urlsplit(args.postgres).netloc}"
+    if instances > 1 and not redis_answers(args.redis):
+        return f"skipped: Redis does not answer at {urlsplit(args.redis).netloc}"
+    return ""
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=60, help="mixed load per database (default 60)")
+    parser.add_argument("--seconds", type=float, default=60, help="mixed load per configuration (default 60)")
     parser.add_argument(
         "--users", type=int, default=20, help="simulated users, one process each (default 20)"
     )
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (default 3)")
+    parser.add_argument(
+        "--workers", type=int, default=3, help="gunicorn sync workers per instance (default 3)"
+    )
     parser.add_argument("--clients", type=int, default=4, help="client processes comparing URLs (default 4)")
     parser.add_argument(
         "--compare-seconds", type=float, help="load per compared URL (default: a quarter of --seconds)"
     )
     parser.add_argument("--requests", type=int, default=30, help="timed requests per in-process figure")
     parser.add_argument("--seed", type=int, default=1, help="random seed of users and annotations")
-    parser.add_argument("--database", choices=["both", "sqlite", "postgres"], default="both")
+    parser.add_argument(
+        "--config",
+        action="append",
+        choices=list(CONFIGS),
+        help="a configuration to bench; repeat for more (default: all three, those that can run here)",
+    )
     parser.add_argument(
         "--postgres",
         default=os.environ.get("POSTGRES_TEST_URL", "postgres://postgres@127.0.0.1:5432/test"),
         help="a PostgreSQL database to connect to while creating and dropping the bench's own",
     )
     parser.add_argument(
-        "--keep", action="store_true", help="keep the temporary folders: SQLite, gunicorn's log"
+        "--redis",
+        default=os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/6"),
+        help="the Redis database the two instances share (the bench's keys are removed afterwards)",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the temporary folders: SQLite, gunicorn's and the worker's logs",
     )
     parser.add_argument("--summary-file", help=argparse.SUPPRESS)  # where a child leaves its figures
     args = parser.parse_args()
@@ -1159,29 +1427,29 @@ def main() -> int:
     # A plain `kill` cleans up as Ctrl-C does: gunicorn stopped, the database dropped, the folder removed.
     signal.signal(signal.SIGTERM, lambda number, frame: signal.default_int_handler(number, frame))
 
-    if args.database != "both":
+    if args.summary_file:  # a child: one configuration
         try:
-            summary = run_database(args.database, args)
+            summary = run_config(args.config[0], args)
         except Exception as error:  # the bench could not run: say why, exit non-zero
             traceback.print_exc()
             print(
-                f"\nThe bench could not run on {args.database}: {type(error).__name__}: {error}",
+                f"\nThe bench could not run {args.config[0]}: {type(error).__name__}: {error}",
                 file=sys.stderr,
             )
             return 1
-        if args.summary_file:
-            Path(args.summary_file).write_text(json.dumps(summary))
-        else:
-            report_summary([summary])
+        Path(args.summary_file).write_text(json.dumps(summary))
         return 0
 
-    databases = ["sqlite"]
-    if postgres_answers(args.postgres):
-        databases.append("postgres")
-    else:
-        print(f"PostgreSQL does not answer at {urlsplit(args.postgres).netloc}: SQLite only.", flush=True)
-    summaries = run_children(args, databases)
-    report_summary(summaries)
+    configs, skipped = [], []
+    for config in dict.fromkeys(args.config or CONFIGS):
+        if reason := unavailable(config, args):
+            print(f"{config}: {reason}", flush=True)
+            skipped.append({"config": config, "error": reason})
+        else:
+            configs.append(config)
+    summaries = run_children(args, configs)
+    print("\n=== Summary ===")
+    report_table(summaries + skipped)
     return 0 if all("rate" in summary for summary in summaries) else 1
 
 
