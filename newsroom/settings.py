@@ -4,12 +4,17 @@ DEBUG          "true" for development mode (Django's technical error pages); off
 ALLOWED_HOSTS  comma-separated (default "127.0.0.1,localhost"). A site with only localhost,
                127.0.0.1 and [::1] there is served only on this machine: it may use a key
                generated into .secret_key, plain-http cookies and the demo account.
-SECRET_KEY     required when ALLOWED_HOSTS names any other host.
+SECRET_KEY     required when ALLOWED_HOSTS names any other host, and then strong (Django's rule: 50
+               characters or more, 5 distinct or more, not "django-insecure-..."); make one with
+               python -c 'import secrets; print(secrets.token_urlsafe(50))'.
 DATABASE_URL   e.g. postgres://user@host:5432/name; a SQLite file (db.sqlite3) when unset.
 CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://newsroom.example.org, behind a proxy.
-SECURE_COOKIES  cookies sent over HTTPS only: default "true", but "false" when served only on
-               this machine, so that logging in works over http://127.0.0.1:8000/.
-SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS  HTTPS settings (default off).
+SECURE_COOKIES  cookies sent over HTTPS only, named __Host-: default "true", but "false" when
+               served only on this machine, so that logging in works over http://127.0.0.1:8000/.
+SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD
+               HTTPS: by default a site served to others redirects http to https and sends HSTS for
+               a year (31536000), subdomains included, preload; a local site does neither.
+CSP_REPORT_URI  where browsers report what the Content Security Policy refused (default: nowhere).
 """
 
 import os
@@ -17,6 +22,11 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,6 +53,17 @@ def generated_secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def secret_key_weakness(key: str) -> str:
+    """Why Django's deployment check (security.W009) finds this key weak, or "" if it does not."""
+    if key.startswith(SECRET_KEY_INSECURE_PREFIX):
+        return f"it starts with {SECRET_KEY_INSECURE_PREFIX!r}"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"it has {len(key)} characters, fewer than {SECRET_KEY_MIN_LENGTH}"
+    if len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        return f"it has fewer than {SECRET_KEY_MIN_UNIQUE_CHARACTERS} distinct characters"
+    return ""
+
+
 DEBUG = env_bool("DEBUG")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -58,12 +79,35 @@ if not SECRET_KEY:
             "ALLOWED_HOSTS names hosts other than this machine, so SECRET_KEY must be set in the environment."
         )
     SECRET_KEY = generated_secret_key()
+elif not SERVED_ONLY_LOCALLY and (weakness := secret_key_weakness(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too weak for a site served to others: {weakness}. Make a new one with "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
+# Cookies: sent over HTTPS only (but on a local site over plain http), out of scripts' reach (api.js
+# sends the page's CSRF token), and then named __Host- so that no subdomain can set or shadow them.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool(
     "SECURE_COOKIES", "false" if SERVED_ONLY_LOCALLY else "true"
 )
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+if SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "__Host-sessionid", "__Host-csrftoken"
+
+# HTTPS, for a site served to others: plain http is redirected (but the health probes, which a
+# load balancer may send over http), and browsers are told (HSTS) to use nothing else for a year.
+# Each can be turned down from the environment, e.g. SECURE_HSTS_SECONDS=60 while trying HTTPS out.
+https_by_default = "false" if SERVED_ONLY_LOCALLY else "true"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", https_by_default)
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz)/?$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if SERVED_ONLY_LOCALLY else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", https_by_default)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", https_by_default)
+# Django's defaults, stated because deployment depends on them (SecurityMiddleware, XFrameOptionsMiddleware).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 if not SERVED_ONLY_LOCALLY:
     # Served to others from behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -90,6 +134,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",  # early: on answers made below it too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -99,7 +144,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -203,7 +247,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-# Content Security Policy (django-csp): scripts and styles from our own static files only.
+# Content Security Policy (django-csp): scripts and styles from our own static files only, and no
+# inline script, event handler or style attribute anywhere (tests/test_security_headers.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -216,6 +261,8 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+if csp_report_uri := os.environ.get("CSP_REPORT_URI"):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [csp_report_uri]
 
 # Caches: this process's memory by default; Redis when REDIS_URL is set, shared by every worker
 # and host, so that cached pages, invalidation and rate limits hold across all of them.

@@ -13,7 +13,8 @@ from django.core.management import CommandError, call_command
 
 PROJECT = Path(__file__).resolve().parent.parent
 SETTINGS_FILE = PROJECT / "newsroom" / "settings.py"
-PUBLIC = {"ALLOWED_HOSTS": "newsroom.example.org", "SECRET_KEY": "a-key-from-the-environment"}
+STRONG_KEY = "a-key-from-the-environment-" + "0123456789abcdefghijklmnopqrstuvwxyz"
+PUBLIC = {"ALLOWED_HOSTS": "newsroom.example.org", "SECRET_KEY": STRONG_KEY}
 
 
 def settings_with(monkeypatch, **environment) -> dict:
@@ -34,6 +35,8 @@ def test_the_defaults_are_a_site_served_on_this_machine_without_debug(monkeypatc
     assert settings["SECRET_KEY"] == (PROJECT / ".secret_key").read_text().strip()
     # Logging in works over http://127.0.0.1:8000/.
     assert settings["SESSION_COOKIE_SECURE"] is False and settings["CSRF_COOKIE_SECURE"] is False
+    assert "SESSION_COOKIE_NAME" not in settings  # a __Host- cookie needs HTTPS
+    assert settings["SECURE_SSL_REDIRECT"] is False and settings["SECURE_HSTS_SECONDS"] == 0
     assert "SECURE_PROXY_SSL_HEADER" not in settings
     assert "PASSWORD_HASHERS" not in settings  # Django's slow, strong hashers
 
@@ -49,18 +52,102 @@ def test_a_site_served_to_others_needs_a_secret_key_from_the_environment(monkeyp
         settings_with(monkeypatch, ALLOWED_HOSTS=hosts)
 
 
+@pytest.mark.parametrize(
+    ("key", "weakness"),
+    [
+        ("a-key-from-the-environment", "it has 26 characters, fewer than 50"),
+        ("abcd" * 20, "it has fewer than 5 distinct characters"),
+        ("django-insecure-" + STRONG_KEY, "it starts with 'django-insecure-'"),
+    ],
+)
+def test_a_site_served_to_others_refuses_a_weak_secret_key(monkeypatch, key, weakness):
+    with pytest.raises(ImproperlyConfigured, match=f"SECRET_KEY is too weak .*: {weakness}"):
+        settings_with(monkeypatch, **PUBLIC | {"SECRET_KEY": key})
+
+
+def test_a_local_site_takes_any_secret_key(monkeypatch):
+    assert settings_with(monkeypatch, SECRET_KEY="short")["SECRET_KEY"] == "short"
+
+
 def test_a_site_served_to_others_gets_https_only_cookies(monkeypatch):
     settings = settings_with(monkeypatch, **PUBLIC)
 
     assert settings["SERVED_ONLY_LOCALLY"] is False
-    assert settings["SECRET_KEY"] == "a-key-from-the-environment"
+    assert settings["SECRET_KEY"] == STRONG_KEY
     assert settings["SESSION_COOKIE_SECURE"] is True and settings["CSRF_COOKIE_SECURE"] is True
+    assert settings["SESSION_COOKIE_NAME"] == "__Host-sessionid"
+    assert settings["CSRF_COOKIE_NAME"] == "__Host-csrftoken"
     assert settings["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
 
 
 def test_secure_cookies_can_be_switched_either_way(monkeypatch):
-    assert settings_with(monkeypatch, **PUBLIC, SECURE_COOKIES="false")["SESSION_COOKIE_SECURE"] is False
+    plain = settings_with(monkeypatch, **PUBLIC, SECURE_COOKIES="false")
+    assert plain["SESSION_COOKIE_SECURE"] is False and "SESSION_COOKIE_NAME" not in plain
     assert settings_with(monkeypatch, SECURE_COOKIES="true")["SESSION_COOKIE_SECURE"] is True
+
+
+def test_a_site_served_to_others_uses_https_only_and_says_so_for_a_year(monkeypatch):
+    settings = settings_with(monkeypatch, **PUBLIC)
+
+    assert settings["SECURE_SSL_REDIRECT"] is True
+    assert settings["SECURE_HSTS_SECONDS"] == 365 * 24 * 3600
+    assert settings["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True and settings["SECURE_HSTS_PRELOAD"] is True
+
+
+def test_each_https_setting_can_be_turned_down(monkeypatch):
+    settings = settings_with(
+        monkeypatch,
+        **PUBLIC,
+        SECURE_SSL_REDIRECT="false",
+        SECURE_HSTS_SECONDS="60",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="false",
+        SECURE_HSTS_PRELOAD="false",
+    )
+
+    assert settings["SECURE_SSL_REDIRECT"] is False and settings["SECURE_HSTS_SECONDS"] == 60
+    assert settings["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is False and settings["SECURE_HSTS_PRELOAD"] is False
+
+
+def test_csp_violations_are_reported_where_asked(monkeypatch):
+    settings = settings_with(monkeypatch, CSP_REPORT_URI="https://reports.example.org/csp")
+    assert settings["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["report-uri"] == [
+        "https://reports.example.org/csp"
+    ]
+    assert "report-uri" not in settings_with(monkeypatch)["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+
+
+def run_manage(*arguments, **environment) -> subprocess.CompletedProcess:
+    """manage.py in a fresh process with only the given environment (and a PATH)."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=PROJECT,
+        env={"PATH": os.environ["PATH"], **environment},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_production_settings_pass_the_deployment_checks():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PUBLIC)
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_deployment_checks_fail_a_local_site():
+    """The check above can fail: a local site (plain http, no HSTS) is no deployment."""
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr and "security.W008" in result.stderr
+
+
+def test_a_weak_secret_key_stops_the_start_up():
+    result = run_manage("check", **PUBLIC | {"SECRET_KEY": "changeme"})
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak for a site served to others" in result.stderr
 
 
 # The demo account, whose password is published ----------------------------------------------------

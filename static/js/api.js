@@ -9,11 +9,19 @@ export function apiUrl(name, id) {
   return urls[name].replace(/\/0(?=\/|$)/, `/${id}`);
 }
 
-// The cookie is current even after signing in again in another tab; the page's own token is
-// there for a cookie that scripts may not read.
-function csrfToken() {
-  const cookie = document.cookie.split("; ").find((pair) => pair.startsWith("csrftoken="));
-  return cookie?.slice("csrftoken=".length) ?? document.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
+// The CSRF cookie is out of scripts' reach (HttpOnly): writes send the page's token. Signing in
+// again (in another tab) renews the cookie, so a write refused for its token takes the token of a
+// fresh copy of this page and is sent once more.
+const CSRF_REFUSED = "CSRF check Failed"; // django-ninja's message
+let csrfToken = tokenIn(document);
+
+function tokenIn(page) {
+  return page.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
+}
+
+async function renewCsrfToken() {
+  const response = await fetch(location.href, { headers: { Accept: "text/html" } });
+  csrfToken = tokenIn(new DOMParser().parseFromString(await response.text(), "text/html"));
 }
 
 // { data }: what the API made, or { error }: its message for the reader.
@@ -24,7 +32,7 @@ export async function postJson(url, body) {
 
 // Any write: { status, data } when it succeeded (data {} for a 204), else { status, error, field }
 // with the API's message (status 0: the server was not reached).
-export async function sendJson(method, url, body, headers = {}) {
+export async function sendJson(method, url, body, headers = {}, renewed = false) {
   let response;
   try {
     response = await fetch(url, {
@@ -32,7 +40,7 @@ export async function sendJson(method, url, body, headers = {}) {
       headers: {
         "Content-Type": "application/json",
         Accept: "application/json",
-        "X-CSRFToken": csrfToken(),
+        "X-CSRFToken": csrfToken,
         ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -42,6 +50,10 @@ export async function sendJson(method, url, body, headers = {}) {
   }
   const data = await response.json().catch(() => ({}));
   const { status } = response;
+  if (status === 403 && data.error === CSRF_REFUSED && !renewed) {
+    await renewCsrfToken().catch(() => {});
+    return sendJson(method, url, body, headers, true);
+  }
   if (response.ok) return { status, data };
   // The API's own 401 speaks to scripts (tokens): a reader is told what to do instead.
   if (status === 401) return { status, error: "You are signed out. Sign in again in another tab, then save." };
