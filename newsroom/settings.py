@@ -142,6 +142,7 @@ MIDDLEWARE = [
     "newsroom.middleware.refuse_nul_characters",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "newsroom.headers.signed_in_pages_not_stored",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
 ]

@@ -47,8 +47,10 @@ def cached_page(
 ) -> HttpResponse:
     """The page from the cache for anonymous readers, else freshly rendered.
 
-    The key must cover the query parameters named in query_keys (they also show in the page,
-    for example in the log-in link's `next`); requests with any other parameter are not cached.
+    The key must cover everything the page shows: the query parameters named in query_keys as the
+    view checked them, for the page shows them so only (its links back to itself, such as the
+    log-in link's `next`, are its page_url), never as one reader typed them. Requests with any
+    other parameter are not cached.
     """
     if not is_shared_page_request(request, query_keys):
         return render_page()
