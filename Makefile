@@ -21,9 +21,12 @@ $(VENV)/.test-installed: requirements-test.txt requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@ $(VENV)/.runtime-installed
 
-## Set everything up, load the corpus into SQLite and serve on http://127.0.0.1:8000/
+## Set everything up, load the corpus into SQLite and serve on http://127.0.0.1:8000/, with the
+## task worker beside gunicorn (background work: comparisons, imports, large exports); Ctrl-C stops both
 serve: $(VENV)/.runtime-installed
 	$(BIN)/python manage.py setup_site
+	$(BIN)/python manage.py run_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/gunicorn newsroom.wsgi --config newsroom/gunicorn.conf.py
 
 ## Debian's Chromium for the browser tests (Playwright never downloads a browser here)

@@ -1,6 +1,14 @@
+from pathlib import Path
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from taggit.models import Tag as UnusedTaggitTag
 
@@ -9,9 +17,17 @@ from articles.models import Annotation, Article, Outlet, Story, Tag
 from articles.models.annotations import Flag, Reply
 from articles.permissions import can_hide
 from articles.services.annotations import set_annotation_tags
-from articles.services.articles import update_article_text
-from articles.services.coverage import compare_story
+from articles.services.articles import (
+    is_big_edit,
+    text_edit_in_progress,
+    update_article_text,
+    update_article_text_later,
+)
+from articles.services.coverage import compare_later
 from articles.services.moderation import hide, resolve_flags, root_of, unhide
+from articles.services.uploads import UPLOAD_SUFFIXES, store_upload
+from newsroom.jobs.models import Job
+from newsroom.jobs.services import start_job
 
 # Edits to these change what a story's comparison shows.
 COMPARED_FIELDS = {"body", "story", "title", "outlet"}
@@ -52,8 +68,33 @@ class StoryAdmin(admin.ModelAdmin):
     inlines = [ArticleInline]
 
 
+class ArticleAdminForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        if "body" in self.changed_data and self.instance.pk and text_edit_in_progress(self.instance):
+            self.add_error("body", "Its previous new text is still being saved: edit it again in a minute.")
+        return data
+
+
+class ArticleUploadForm(forms.Form):
+    file = forms.FileField(
+        help_text="A bulk JSON file (a list of articles), or a zip of a folder of text files "
+        "with its manifest.json, as `manage.py import_corpus` reads them."
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in UPLOAD_SUFFIXES:
+            raise forms.ValidationError("Choose a .json or a .zip file.")
+        if upload.size > settings.IMPORT_UPLOAD_MAX_BYTES:
+            limit = filesizeformat(settings.IMPORT_UPLOAD_MAX_BYTES)
+            raise forms.ValidationError(f"The file is larger than {limit}: import it in parts.")
+        return upload
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ["title", "outlet", "story", "published_on", "byline", "updated_at"]
     list_filter = ["outlet", "story", "published_on"]
     list_select_related = ["outlet", "story"]
@@ -78,6 +119,8 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not (change and "body" in form.changed_data):
             super().save_model(request, obj, form, change)
+        elif is_big_edit(obj):
+            self.save_text_later(request, obj)
         elif orphaned := update_article_text(obj).orphaned:
             self.message_user(
                 request,
@@ -87,8 +130,46 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         if COMPARED_FIELDS & set(form.changed_data):
             # Its story, and the story it left, if it moved.
-            for story in Story.objects.filter(pk__in={obj.story_id, form.initial.get("story")} - {None}):
-                compare_story(story)
+            compare_later({obj.story_id, form.initial.get("story")} - {None})
+
+    def save_text_later(self, request, article):
+        """Save all but the new text, which the worker saves with its annotations placed again."""
+        job = update_article_text_later(article, article.body, request.user)
+        article.refresh_from_db(fields=["body", "content_hash", "word_count"])
+        article.save()
+        self.message_user(
+            request,
+            format_html(
+                "The new text has many annotations to place again: it is being saved in the background "
+                'and the article shows its previous text until then (<a href="{}">follow it</a>).',
+                reverse("admin:jobs_job_change", args=[job.pk]),
+            ),
+        )
+
+    def get_urls(self):
+        upload = path("import/", self.admin_site.admin_view(self.import_view), name="articles_article_import")
+        return [upload, *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload a file of articles: the worker imports it, and the job's page gives the report."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ArticleUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            job = start_job(
+                Job.Kind.IMPORT_ARTICLES, owner=request.user, file=store_upload(upload), name=upload.name
+            )
+            self.message_user(request, f"“{upload.name}” is being imported: its report shows here when done.")
+            return redirect("admin:jobs_job_change", job.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import articles",
+            "form": form,
+            "max_size": settings.IMPORT_UPLOAD_MAX_BYTES,
+        }
+        return TemplateResponse(request, "admin/articles/article/import.html", context)
 
 
 # Our tags are articles.Tag; taggit's own table only keeps what migration 0007 copied from it.

@@ -94,12 +94,12 @@ SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
 if SESSION_COOKIE_SECURE:
     SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "__Host-sessionid", "__Host-csrftoken"
 
-# HTTPS, for a site served to others: plain http is redirected (but the health probes, which a
-# load balancer may send over http), and browsers are told (HSTS) to use nothing else for a year.
-# Each can be turned down from the environment, e.g. SECURE_HSTS_SECONDS=60 while trying HTTPS out.
+# HTTPS, for a site served to others: plain http is redirected (the health probes, which a load
+# balancer may send over http, are answered before: newsroom/ops/health.py), and browsers are told
+# (HSTS) to use nothing else for a year. Each can be turned down from the environment, e.g.
+# SECURE_HSTS_SECONDS=60 while trying HTTPS out.
 https_by_default = "false" if SERVED_ONLY_LOCALLY else "true"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", https_by_default)
-SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz)/?$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if SERVED_ONLY_LOCALLY else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", https_by_default)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", https_by_default)
@@ -125,26 +125,32 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "newsroom.jobs",
     "ninja",  # the API docs' Swagger UI from our own static files, not a CDN
     "newsroom.accounts",
     "newsroom.api",
     "newsroom.search",
+    "newsroom.ops",
     "articles",
 ]
 
 MIDDLEWARE = [
+    "newsroom.ops.health.health_check_middleware",  # first: probes skip the rest
+    "newsroom.ops.request_id.request_id_middleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",  # early: on answers made below it too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "newsroom.middleware.refuse_nul_characters",
+    "newsroom.middleware.check_requests",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "newsroom.ops.security_events.security_events_middleware",
     "newsroom.headers.signed_in_pages_not_stored",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "newsroom.database.DatabaseBusyMiddleware",  # SQLite's "database is locked": 503, not 500
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -176,13 +182,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # For a real multi-process server, whatever the file: WAL lets readers run beside the
-    # writer, IMMEDIATE takes the write lock up front instead of failing with "database is
-    # locked" on upgrade, and the timeout waits for a busy writer.
+    # For a real multi-process server, whatever the file and however named (DATABASE_URL or not):
+    # WAL lets readers run beside the writer, IMMEDIATE takes the write lock up front instead of
+    # failing with "database is locked" on upgrade, and the timeout (seconds; the URL may say
+    # ?timeout=5) is how long a write waits for a busy writer before the request answers 503
+    # (newsroom/database.py). Tested on a real file: tests/test_sqlite_concurrency.py.
+    url_options = DATABASES["default"].get("OPTIONS", {})
     DATABASES["default"]["OPTIONS"] = {
+        **url_options,
+        "timeout": float(url_options.get("timeout", 20)),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles a search's plan for longer (~0.5 s) than the query then runs.
@@ -202,18 +212,35 @@ LOGIN_REDIRECT_URL = "articles:home"
 LOGOUT_REDIRECT_URL = "articles:home"
 
 # Accounts: django-allauth, accounts only (no social providers). Log in by user name or e-mail.
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",  # the admin, and tests' force_login
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# One backend (allauth's, a ModelBackend: the admin and permissions too), so that a sign-in costs one
+# password hash whether or not the account exists (newsroom/accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["newsroom.accounts.backends.AuthenticationBackend"]
+ACCOUNT_ADAPTER = "newsroom.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# Sign-up, sign-in and password reset never tell whether an e-mail address has an account (user
+# names are public). For sign-up that takes mandatory verification: otherwise a taken address must
+# be refused on the form. A local site lets a newcomer in at once.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get(
+    "ACCOUNT_EMAIL_VERIFICATION", "optional" if SERVED_ONLY_LOCALLY else "mandatory"
+)
 if ACCOUNT_EMAIL_VERIFICATION not in {"none", "optional", "mandatory"}:
     raise ImproperlyConfigured("ACCOUNT_EMAIL_VERIFICATION must be none, optional or mandatory.")
 ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
 ACCOUNT_FORMS = {"login": "newsroom.accounts.forms.NewsroomLoginForm"}
+# allauth's limits (429 with Retry-After beyond, newsroom/limits.py), as "amount/window/per" where per
+# is ip, key (the login or e-mail address typed) or user. Failed sign-ins: 10 a minute from one
+# address, 5 in 5 minutes for one account.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+}
 
 # E-mail (sign-up confirmation, password reset): printed to the console unless EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Newsroom <newsroom@localhost>")
@@ -226,13 +253,6 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", "true")
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-
-# The API (newsroom/api): writes per user per minute (429 beyond), and the largest JSON body it
-# reads (413 beyond). Imports of annotation files have their own limit.
-API_WRITES_PER_MINUTE = int(os.environ.get("API_WRITES_PER_MINUTE", "120"))
-API_MAX_BODY_BYTES = 1_000_000
-# Annotations and replies one user may create by importing files (page and API) per hour (429 beyond).
-IMPORTED_PER_HOUR = int(os.environ.get("IMPORTED_PER_HOUR", "10000"))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -278,14 +298,59 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Background work (django-tasks): queued in the database, so a SQLite install needs no other
-# server; `manage.py db_worker` runs them (make serve starts one beside gunicorn).
+# Background work (django-tasks, newsroom/jobs): queued in the database, so a SQLite install needs
+# no other server; `manage.py run_worker` runs it (make serve starts one beside gunicorn).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Imports' uploads and exports' files, served only to who asked (JOB_FILES_DIR: a folder that every
+# app host and worker shares when there are several).
+STORAGES["jobs"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": os.environ.get("JOB_FILES_DIR") or BASE_DIR / "var" / "jobs"},
+}
+# The largest file staff may upload to import articles (the admin refuses a larger one).
+IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("IMPORT_UPLOAD_MAX_BYTES", 100_000_000))
 
 
+# Abuse limits (newsroom/limits.py): token buckets in the cache, per user (per address when signed
+# out), as (tokens a second, burst). Beyond them: 429 with Retry-After. Writes are annotations and
+# replies created, edited, deleted, restored, hidden or flagged, from the pages and the API alike.
+RATE_LIMITS = {
+    "write": (4, 8),
+    "search": (1, 20),
+    "export": (0.2, 10),
+    "invite": (0.1, 10),
+}
+# Annotations and replies one user may create by importing files (page and API): a bucket of this
+# many that refills in an hour. A dry run counts nothing.
+IMPORTED_PER_HOUR = int(os.environ.get("IMPORTED_PER_HOUR", "10000"))
+
+# Input limits (newsroom/middleware.py), each refused with a message: a query string (414: gunicorn
+# reads request lines of 8190 bytes at most), a whole body before any of it is read (413: the largest
+# upload, an import of articles of 100 MB, and its form), a form's fields without its files
+# (Django's, 413), and the API's JSON bodies (413).
+MAX_QUERY_STRING_BYTES = 8192
+MAX_REQUEST_BYTES = 101_000_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
+API_MAX_BODY_BYTES = 1_000_000
+
+
+# Logging: one JSON object per line on stdout (newsroom/ops/logging.py), with the time in UTC, the
+# level, the logger, the message, the request's id (X-Request-ID) and any fields given, such as a
+# security event's (newsroom/security_log.py). Gunicorn's own lines: deploy/gunicorn.conf.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "filters": {"request_id": {"()": "newsroom.ops.request_id.RequestIdFilter"}},
+    "formatters": {"json": {"()": "newsroom.ops.logging.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django's own loggers print plain text to the console in development: JSON lines only.
+    "loggers": {name: {"handlers": [], "propagate": True} for name in ["django", "django.server"]},
 }

@@ -7,5 +7,9 @@ urlpatterns = [
     path("", include("newsroom.api.urls")),  # api/...
     path("", include("newsroom.accounts.urls")),  # groups/..., profile/name/
     path("", include("newsroom.search.urls")),  # search/, articles/<id>/like/
+    path("", include("newsroom.jobs.urls")),  # jobs/<id>/...: background work's status and files
     path("", include("articles.urls")),
 ]
+
+# allauth answers its rate limits (ACCOUNT_RATE_LIMITS) with this page: 429 with Retry-After.
+handler429 = "newsroom.limits.allauth_limit_hit"

@@ -12,6 +12,7 @@ from articles.models import Annotation, Article, Story, StoryComparison
 from articles.queries.stories import stories_to_compare
 from articles.text.comparison import REPEATS_FROM, VERSION, Comparison
 from tests.base import FIXTURES, make_article
+from tests.tasking import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +90,7 @@ def test_it_recomputes_the_comparison_after_an_admin_edit(client, story):
     body = "A new opening paragraph that nobody else wrote.\n\n" + article.body
     data = {"title": article.title, "slug": article.slug, "story": story.pk, "body": body, "source_url": ""}
     assert client.post(reverse("admin:articles_article_change", args=[article.pk]), data).status_code == 302
+    run_queued_tasks()  # the comparison is the task worker's (test_tasks)
 
     comparison = StoryComparison.objects.get(story=story)
     article.refresh_from_db()

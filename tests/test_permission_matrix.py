@@ -465,6 +465,8 @@ ROUTES = {
     "api:export": {"read"},  # what one may read, and nothing else (test_export)
     "export": {"read"},
     "export_download": {"read"},
+    "export_prepare": {"read"},  # a large export, written for its reader only (test_tasks)
+    "jobs:download": {"read"},  # that export's file, for who asked only (test_tasks)
     "export_report": {"read"},
     "api:import": {"annotate"},  # a group one is not in: private (test_annotation_import)
     "annotation_import": {"annotate"},
@@ -476,6 +478,8 @@ NO_ANNOTATIONS = {
     "articles:story_coverage": "the comparison of texts, and annotate-every-occurrence's form",
     "articles:story_comparison_json": "the comparison of texts",
     "search:more_like_this": "articles like an article",
+    "jobs:detail": "a background job one asked for (test_tasks)",
+    "jobs:status": "whether background work is finished: one's own, or public work's (test_tasks)",
     "accounts:group_list": "one's own groups",
     "accounts:group_create": "a new group of one's own",
     "accounts:group_leave": "one's own membership",

@@ -1,12 +1,20 @@
 """An article's text changed: keep it canonical, place its annotations again, recompare its story."""
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.db import transaction
 
 from articles.models import Annotation, Article
-from articles.services.coverage import mark_stale
+from articles.services.coverage import compare_later, mark_stale
 from articles.text.anchoring import TextQuote, quote_at, relocate
+from articles.text.canonical import canonicalize, content_hash
+from newsroom.jobs.models import Job
+from newsroom.jobs.services import JobRefused, pending_job, start_job
+
+# Up to this many annotations, an edited article's are placed again in the editor's request: in
+# about half a second (placing one takes 0.07 to 0.26 ms, writing it back about as long). Beyond,
+# the worker saves the new text and places them, in one transaction (update_article_text_later).
+REANCHOR_IN_REQUEST_UP_TO = 1000
 
 
 @dataclass
@@ -27,6 +35,49 @@ def update_article_text(article: Article) -> ReanchorSummary:
     article.save()
     mark_stale([article.story_id])
     return reanchor_article(article)
+
+
+def is_big_edit(article: Article) -> bool:
+    return article.annotations.count() > REANCHOR_IN_REQUEST_UP_TO
+
+
+def article_subject(article_id: int) -> str:
+    return f"article:{article_id}"
+
+
+def text_edit_in_progress(article: Article) -> Job | None:
+    return pending_job(Job.Kind.ARTICLE_TEXT, article_subject(article.pk))
+
+
+def update_article_text_later(article: Article, body: str, editor) -> Job:
+    """Have the worker save the article's new text and place its annotations again, together, so
+    that no reader sees annotations placed in a text they were not placed in. Meanwhile the article
+    keeps its text (the caller saves its other fields)."""
+    stored_hash = Article.objects.values_list("content_hash", flat=True).get(pk=article.pk)
+    return start_job(
+        Job.Kind.ARTICLE_TEXT,
+        subject=article_subject(article.pk),
+        owner=editor,
+        article_id=article.pk,
+        body=body,
+        previous_hash=stored_hash,
+    )
+
+
+@transaction.atomic
+def apply_article_text(*, article_id: int, body: str, previous_hash: str) -> dict:
+    """The worker's side of update_article_text_later(): the summary of the re-anchoring. Run twice,
+    it finds the text already there and every annotation in place."""
+    article = Article.objects.select_for_update().filter(pk=article_id).first()
+    if article is None:
+        raise JobRefused("The article was deleted before its new text was saved.")
+    body = canonicalize(body)
+    if article.content_hash not in {previous_hash, content_hash(body)}:
+        raise JobRefused("The article's text changed again meanwhile (re-imported?): edit it again.")
+    article.body = body
+    summary = update_article_text(article)
+    compare_later([article.story_id] if article.story_id else [])
+    return asdict(summary)
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""Comparing a story's articles and storing the result."""
+"""Comparing a story's articles and storing the result, now or by the task worker."""
 
 from collections.abc import Iterable
 
@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from articles.models import Story, StoryComparison
 from articles.text.comparison import ArticleText, compare_articles
+from newsroom.jobs.models import Job
+from newsroom.jobs.services import pending_job, start_job_once
 
 
 def compare_story(story: Story) -> StoryComparison:
@@ -24,3 +26,20 @@ def compare_story(story: Story) -> StoryComparison:
 def mark_stale(story_ids: Iterable[int]) -> None:
     """Note that these stories' articles changed; `manage.py compare_stories` brings them up to date."""
     StoryComparison.objects.filter(story_id__in=set(story_ids)).update(is_stale=True)
+
+
+def story_subject(story_id: int) -> str:
+    return f"story:{story_id}"
+
+
+def compare_later(story_ids: Iterable[int]) -> None:
+    """Mark these stories' comparisons stale and have the worker compare them again (a story's
+    comparison takes up to a second or more: 1.1 s for 50 articles)."""
+    story_ids = set(story_ids)
+    mark_stale(story_ids)
+    for story_id in story_ids:
+        start_job_once(Job.Kind.COMPARE_STORY, subject=story_subject(story_id), story_id=story_id)
+
+
+def comparison_in_progress(story: Story) -> Job | None:
+    return pending_job(Job.Kind.COMPARE_STORY, story_subject(story.pk))

@@ -11,6 +11,8 @@ from articles.forms import AnnotationEditForm, error_text
 from articles.models import Story, StoryComparison
 from articles.queries.stories import coverage_table
 from articles.services.annotations import ClusterError, annotate_cluster
+from articles.services.coverage import comparison_in_progress
+from newsroom.limits import rate_limited
 
 
 def story_coverage(request, slug):
@@ -24,6 +26,7 @@ def coverage_context(story: Story, user, refused: dict | None = None) -> dict:
     return {
         "story": story,
         "comparison": comparison,
+        "comparing": comparison_in_progress(story),
         "table": coverage_table(comparison.record) if comparison and comparison.record else None,
         "cluster_form": AnnotationEditForm(auto_id=False, author=user),
         "refused": refused or {},
@@ -44,6 +47,7 @@ def story_comparison_json(request, slug):
 
 @login_required
 @require_POST
+@rate_limited("write")
 def cluster_annotate(request, slug, cluster_id):
     story = get_object_or_404(Story, slug=slug)
     form = AnnotationEditForm(request.POST, auto_id=False, author=request.user)

@@ -1,0 +1,25 @@
+"""The articles' background work, run by the task worker (newsroom.jobs.services.WORK names it):
+each a function of the job that returns its result, safe to run twice."""
+
+from articles.models import Story
+from articles.services import articles, coverage, uploads
+from newsroom.jobs.models import Job
+
+
+def compare_story(job: Job) -> dict:
+    story = Story.objects.filter(pk=job.arguments["story_id"]).first()
+    if story is None:
+        return {"report": "The story was deleted."}
+    record = coverage.compare_story(story).record
+    counts = f"{len(record.passages)} shared passages, {len(record.quotes)} quotes, {len(record.facts)} facts"
+    return {"report": f"Compared: {counts}."}
+
+
+def apply_article_text(job: Job) -> dict:
+    summary = articles.apply_article_text(**job.arguments)
+    report = "New text saved: {kept} annotations kept in place, {moved} moved, {orphaned} orphaned."
+    return {**summary, "report": report.format(**summary)}
+
+
+def import_articles(job: Job) -> dict:
+    return {"report": uploads.import_upload(job.file, job.arguments["name"])}
