@@ -7,6 +7,7 @@ sys.path), and by tests/test_shared_cache.py (as bench.harness). Importing it ne
 client processes import it and stay plain HTTP clients.
 """
 
+import hashlib
 import http.client
 import multiprocessing
 import os
@@ -300,8 +301,9 @@ def redis_answers(url: str) -> bool:
 
 
 def redis_key_prefix(work_dir: Path) -> str:
-    """The prefix of a site's cache keys in Redis: sites (and benches run at once) share no key."""
-    return work_dir.name
+    """The prefix of a site's cache keys in Redis, from its folder's path: sites that exist at the
+    same time (benches and tests run at once) share no key."""
+    return "site-" + hashlib.sha256(str(work_dir.resolve()).encode()).hexdigest()[:16]
 
 
 def delete_redis_keys(url: str, work_dir: Path) -> None:
@@ -317,6 +319,15 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def free_ports(count: int) -> list[int]:
+    """count different free ports."""
+    ports = []
+    while len(ports) < count:
+        if (port := free_port()) not in ports:
+            ports.append(port)
+    return ports
 
 
 def start_gunicorn(env: dict, port: int, workers: int, log: Path, *options: str) -> subprocess.Popen:

@@ -100,7 +100,7 @@ from harness import (
     create_postgres_database,
     delete_redis_keys,
     drop_postgres_database,
-    free_port,
+    free_ports,
     kill_a_worker,
     load_average,
     measure_loads,
@@ -1118,10 +1118,7 @@ def time_member_page(member, page_article, visible: int, args) -> dict:
 def start_servers(site: Site, env: dict, instances: int, args) -> tuple[list[int], list[Path]]:
     """gunicorn instances as newsroom/gunicorn.conf.py runs one, on ports of their own, without the
     access log, and the task worker; (their ports, their logs)."""
-    ports = []
-    while len(ports) < instances:
-        if (port := free_port()) not in ports:
-            ports.append(port)
+    ports = free_ports(instances)
     logs = [site.work_dir / f"gunicorn-{number}.log" for number in range(1, instances + 1)]
     for port, log in zip(ports, logs, strict=True):
         site.servers.append(start_gunicorn(env, port, args.workers, log, "--preload", "--capture-output"))
