@@ -42,6 +42,8 @@ def production_mode(settings):
 def assert_error_page(response, status: int, sentence: str):
     html = response.content.decode()
     assert response.status_code == status
+    # The request's id, to quote when telling us about it: the one its log lines carry.
+    assert f'<code class="request-id">{response["X-Request-ID"]}</code>' in html
     assert '<header class="site-header">' in html
     assert '<a class="site-name" href="/">Newsroom</a>' in html
     assert sentence in html
@@ -64,6 +66,26 @@ def test_a_failing_view_gets_the_500_page_without_touching_the_database(django_d
         response = client.get("/fail/")
 
     assert_error_page(response, 500, "because of an error on our side")
+
+
+@pytest.mark.django_db
+def test_too_many_failed_logins_get_the_429_page(client):
+    for _ in range(10):
+        response = client.post("/accounts/login/", {"login": "nobody", "password": "wrong"})
+        if response.status_code == 429:
+            break
+
+    assert_error_page(response, 429, "Too many")
+
+
+def test_the_500_page_quotes_the_request_id_given_by_the_proxy(django_db_blocker):
+    request_id = "0123456789abcdef0123456789abcdef"
+
+    with django_db_blocker.block():
+        response = Client(raise_request_exception=False).get("/fail/", headers={"x-request-id": request_id})
+
+    assert_error_page(response, 500, "because of an error on our side")
+    assert response["X-Request-ID"] == request_id
 
 
 def test_permission_denied_gets_the_403_page(client):
@@ -95,7 +117,7 @@ def test_a_host_the_site_does_not_serve_gets_the_400_page(client):
 )
 def test_a_nul_character_in_a_parameter_gets_the_400_page(client, url):
     # PostgreSQL cannot compare text holding NUL: without the check this is a 500 there.
-    assert_error_page(client.get(url), 400, "could not make sense of what your browser sent")
+    assert_error_page(client.get(url), 400, "The address holds a NUL character.")
 
 
 @pytest.mark.django_db

@@ -33,8 +33,11 @@ def story_page(page_number) -> Page:
 def outlets_with_latest_articles():
     latest = Article.objects.for_listing().order_by(F("published_on").desc(nulls_last=True), "title", "pk")
     latest = latest[:ARTICLES_PER_OUTLET_ON_HOME]
-    return Outlet.objects.annotate(article_count=Count("articles")).prefetch_related(
-        Prefetch("articles", queryset=latest, to_attr="latest_articles")
+    # An aggregate drops Meta.ordering (Django leaves GROUP BY queries unordered): name it again.
+    return (
+        Outlet.objects.annotate(article_count=Count("articles"))
+        .order_by("name")
+        .prefetch_related(Prefetch("articles", queryset=latest, to_attr="latest_articles"))
     )
 
 
