@@ -131,6 +131,14 @@ def retry_or_fail(job: Job, error: BaseException) -> None:
         logger.error("Job %s (%s) failed after %d attempts", job.pk, job.kind, job.attempts)
 
 
+def try_again(job: Job) -> None:
+    """Queue a failed job again, with all its attempts (staff fixed what made it fail)."""
+    with transaction.atomic():
+        job.status, job.attempts, job.finished_at = Job.Status.QUEUED, 0, None
+        job.save(update_fields=["status", "attempts", "finished_at"])
+        queue_attempt(job)
+
+
 def requeue_lost_tasks() -> int:
     """Queue again the tasks left running by workers not seen for LOST_AFTER; their run_job finds
     the job unfinished and runs it again."""
@@ -168,11 +176,3 @@ def keep_beating(worker_id: str) -> threading.Thread:
     thread = threading.Thread(target=beat_forever, name=f"heartbeat of {worker_id}", daemon=True)
     thread.start()
     return thread
-
-
-def try_again(job: Job) -> None:
-    """Queue a failed job again, with all its attempts (staff fixed what made it fail)."""
-    with transaction.atomic():
-        job.status, job.attempts, job.finished_at = Job.Status.QUEUED, 0, None
-        job.save(update_fields=["status", "attempts", "finished_at"])
-        queue_attempt(job)
