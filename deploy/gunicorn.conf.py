@@ -17,6 +17,9 @@ graceful_timeout = 30  # on restart, requests under way get this long to finish
 keepalive = 5  # nginx reuses its connections to gunicorn
 # Django starts once, in the master, before the workers fork: they answer as soon as they exist.
 preload_app = True
+# systemd (or Docker) starts, reloads and stops gunicorn by signals: no control socket in the
+# service user's home.
+control_socket_disable = True
 # A fresh worker now and then bounds what a slow leak could grow to (spread so they do not all go at once).
 max_requests = 2000
 max_requests_jitter = 200
