@@ -404,10 +404,10 @@ def kill_a_worker(master_pid: int, rng) -> tuple[int, float]:
 
 
 def start_task_worker(env: dict, log: Path) -> subprocess.Popen:
-    """manage.py db_worker, as beside gunicorn in production, its output appended to log."""
+    """The task worker as `make serve` runs it beside gunicorn, its output appended to log."""
     with log.open("a") as output:
         return subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--queue-name", "*"],
+            [sys.executable, "manage.py", "run_worker", "--no-reload"],
             cwd=ROOT,
             env=env,
             stdout=output,

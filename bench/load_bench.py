@@ -26,7 +26,7 @@ afterwards). For each:
    Redis, where a cold page would clear the whole database).
 3. gunicorn as newsroom/gunicorn.conf.py runs it (sync workers, the app preloaded), on a free
    port of 127.0.0.1, without its access log (two instances for postgres-redis, users alternating
-   between them), and the task worker (manage.py db_worker). One client process per user, for
+   between them), and the task worker (manage.py run_worker). One client process per user, for
    --seconds, each in a closed loop without pauses (a request is sent when the last one is
    answered): open one of the ten articles (the CSRF cookie kept as a browser keeps it), then poll
    its fragments 4-12 times with If-None-Match (ETags kept per URL, as a browser's cache keeps
@@ -220,8 +220,8 @@ class Record(NamedTuple):
 class Browser:
     """One user's HTTP client: cookies kept as a browser keeps them, every request recorded."""
 
-    def __init__(self, port: int, cookies: dict):
-        self.port, self.cookies = port, dict(cookies)
+    def __init__(self, port: int, cookies: dict, csrf_cookie: str):
+        self.port, self.cookies, self.csrf_cookie = port, dict(cookies), csrf_cookie
         self.origin = f"http://127.0.0.1:{port}"
         self.records: list[Record] = []
 
@@ -268,7 +268,7 @@ class Browser:
 
     @property
     def csrf_token(self) -> str:
-        return self.cookies.get("csrftoken", "")
+        return self.cookies.get(self.csrf_cookie, "")
 
 
 REPLY_LINK = re.compile(r'href="(/annotations/\d+/replies/\?[^"]*)"')
@@ -319,7 +319,7 @@ class SimulatedUser:
     last_write: float = float("-inf")  # time.perf_counter() of the last one
 
     def __post_init__(self):
-        self.browser = Browser(self.spec["port"], self.spec["cookies"])
+        self.browser = Browser(self.spec["port"], self.spec["cookies"], self.spec["csrf_cookie"])
         self.rng = random.Random(f"{self.spec['seed']}-{self.spec['username']}")
 
     def run(self, seconds: float) -> dict:
@@ -600,7 +600,7 @@ def in_group(index: int, group: int) -> bool:
 
 
 def session_cookie(user) -> str:
-    """A signed-in session made on the server, as login() makes it: the sessionid cookie's value."""
+    """A signed-in session made on the server, as login() makes it: the session cookie's value."""
     from importlib import import_module
 
     from django.conf import settings
@@ -1082,10 +1082,8 @@ def site_env(site: Site, args) -> dict:
     settings = f"\nROOT_URLCONF = {URLCONF_MODULE!r}\n"
     if on_postgres:
         database_url = site.create_postgres_database(args.postgres)
-    else:
-        database_url = None  # the settings' own SQLite options (WAL, IMMEDIATE, timeout), another file
-        name = str(work_dir / "db.sqlite3")
-        settings += f'DATABASES = {{"default": {{**DATABASES["default"], "NAME": {name!r}}}}}\n'
+    else:  # with the settings' SQLite options (WAL, IMMEDIATE, busy timeout), whatever the file
+        database_url = f"sqlite:///{work_dir / 'db.sqlite3'}"
     site.redis_url = args.redis if instances > 1 else ""
     return bench_env(work_dir, database_url=database_url, settings=settings, redis_url=site.redis_url)
 
@@ -1140,6 +1138,7 @@ def bench_config(site: Site, args) -> dict:
     prepare_database(env)
     become_django(env, site.work_dir)
     site.has_django = True
+    from django.conf import settings
     from django.db import connections
 
     started = time.perf_counter()
@@ -1175,7 +1174,8 @@ def bench_config(site: Site, args) -> dict:
         {
             "port": ports[index % instances],  # users alternate between the instances
             "username": user.username,
-            "cookies": {"sessionid": cookies[user.username]},
+            "cookies": {settings.SESSION_COOKIE_NAME: cookies[user.username]},
+            "csrf_cookie": settings.CSRF_COOKIE_NAME,
             "articles": [{"pk": a.pk, "url": a.get_absolute_url(), "body": a.body} for a in articles],
             "seed": args.seed,
             "replies": replies,
@@ -1235,13 +1235,20 @@ def bench_config(site: Site, args) -> dict:
 
 def compare(pool, server, port: int, member, session: str, article, args) -> dict:
     """The 304 poll and the article page against a bare HttpResponse, as the member, in turn."""
-    browser = Browser(port, {"sessionid": session})
+    from django.conf import settings
+
+    browser = Browser(port, {settings.SESSION_COOKIE_NAME: session}, settings.CSRF_COOKIE_NAME)
     page = browser.request("page", article.get_absolute_url())
     if page.status != 200 or not (found := FRAGMENTS_URL.search(page.text)):
         raise RuntimeError(f"{member}'s article page answered {page.status}, without its fragments' URL")
     fragments_url = html.unescape(found.group(1))
     etag = browser.request("poll", fragments_url, headers={"Accept": "application/json"}).etag
-    cookie = (("Cookie", f"sessionid={session}; csrftoken={browser.csrf_token}"),)
+    cookie = (
+        (
+            "Cookie",
+            f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={browser.csrf_token}",
+        ),
+    )
     targets = {
         "bare HttpResponse view": Target(BARE_PATH, cookie),
         "poll answered 304": Target(
