@@ -990,31 +990,30 @@ def report_faults(faults: Faults) -> None:
 
 
 def finish_tasks(site) -> dict:
-    """Let the task worker finish what is queued (at most TASK_DRAIN_SECONDS), stop it, and count
-    the tasks by status: the bench's own and any the app queued during the run."""
+    """Let the task worker finish what is due (at most TASK_DRAIN_SECONDS), stop it, and count the
+    tasks by status: the bench's own and any the app queued during the run."""
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    waiting = [TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    def unfinished():  # due or running
+        return DBTaskResult.objects.ready() | DBTaskResult.objects.running()
+
     started = time.perf_counter()
-    while DBTaskResult.objects.filter(status__in=waiting).exists():
-        if time.perf_counter() - started > TASK_DRAIN_SECONDS:
-            break
+    while unfinished().exists() and time.perf_counter() - started < TASK_DRAIN_SECONDS:
         time.sleep(0.5)
     stop(site.task_worker)
     counts = Counter(DBTaskResult.objects.values_list("task_path", "status"))
-    print(f"\nTasks, {time.perf_counter() - started:.1f} s after the load for the worker to finish them:")
-    print(f"{'task':<44} {'queued':>7} {'done':>7} {'failed':>7} {'lost':>7}")
+    lost = Counter(unfinished().values_list("task_path", flat=True))
+    print(f"\nTasks, after {time.perf_counter() - started:.1f} s more for the worker to finish what was due:")
+    print(f"{'task':<44} {'queued':>7} {'done':>7} {'failed':>7} {'later':>7} {'lost':>7}")
     totals = Counter()
     for path in sorted({path for path, _ in counts}):
-        row = {status: counts[path, status] for status in TaskResultStatus}
-        queued, lost = sum(row.values()), sum(row[status] for status in waiting)
-        print(
-            f"{path:<44} {queued:>7,} {row[TaskResultStatus.SUCCESSFUL]:>7,}"
-            f" {row[TaskResultStatus.FAILED]:>7,} {lost:>7,}"
-        )
-        totals.update(queued=queued, done=row[TaskResultStatus.SUCCESSFUL], lost=lost)
-    print("lost: still waiting or running when the worker was stopped")
+        queued = sum(counts[path, status] for status in TaskResultStatus)
+        done, failed = counts[path, TaskResultStatus.SUCCESSFUL], counts[path, TaskResultStatus.FAILED]
+        later = queued - done - failed - lost[path]
+        print(f"{path:<44} {queued:>7,} {done:>7,} {failed:>7,} {later:>7,} {lost[path]:>7,}")
+        totals.update(queued=queued, done=done, lost=lost[path])
+    print("later: a retry waiting for its time; lost: due or running when the worker was stopped")
     return {"tasks_queued": totals["queued"], "tasks_done": totals["done"], "tasks_lost": totals["lost"]}
 
 
