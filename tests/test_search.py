@@ -807,8 +807,8 @@ def test_any_typed_query_is_read_as_plain_words_and_never_fails(client, zeppelin
 
 
 def test_a_query_longer_than_the_limit_is_refused_with_a_message(client, zeppelin):
-    refused(search(client, "zeppelin " * 1200), "q", f"at most {QUERY_MAX_CHARS} characters")
-    refused(search(client, "z" * 10_000), "q", f"at most {QUERY_MAX_CHARS} characters")
+    refused(search(client, "zeppelin " * 100), "q", f"at most {QUERY_MAX_CHARS} characters")
+    refused(search(client, "z" * 5_000), "q", f"at most {QUERY_MAX_CHARS} characters")
 
 
 def test_a_query_with_more_words_than_the_limit_says_only_the_first_were_searched(client, zeppelin):

@@ -154,7 +154,7 @@ def test_an_edit_that_keeps_the_group_of_an_author_who_left_it_asks_for_another_
     Membership.objects.filter(user=bob).delete()
     client.force_login(bob)
     response = client.post(reverse("articles:annotation_update", args=[shared.pk]), {"note": "edited"})
-    assert response.status_code == 200 and "no longer in this group" in response.text
+    assert response.status_code == 400 and "no longer in this group" in response.text
     shared.refresh_from_db()
     assert (shared.visibility, shared.group, shared.note) == ("group", team, "")
 

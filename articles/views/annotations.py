@@ -15,9 +15,11 @@ from articles.services.annotations import (
     restore_annotation,
     update_annotation,
 )
+from newsroom.limits import rate_limited
 
 
 @login_required
+@rate_limited("write")
 def annotation_update(request, pk):
     annotation = access_annotation_for_edit(request.user, pk)
     back = return_url(request, annotation.article.get_absolute_url())
@@ -31,7 +33,7 @@ def annotation_update(request, pk):
             return edit_conflict(request, conflict.current, back)
         return redirect(at_highlight(back, annotation.pk))
     context = {"annotation": annotation, "form": form, "back": back}
-    return render(request, "articles/annotation_update.html", context)
+    return render(request, "articles/annotation_update.html", context, status=400 if form.errors else 200)
 
 
 def edit_conflict(request, current, back: str):
@@ -45,6 +47,7 @@ def edit_conflict(request, current, back: str):
 
 
 @login_required
+@rate_limited("write")
 def annotation_delete(request, pk):
     annotation = access_annotation_for_edit(request.user, pk)
     back = return_url(request, annotation.article.get_absolute_url())
@@ -56,6 +59,7 @@ def annotation_delete(request, pk):
 
 @login_required
 @require_POST
+@rate_limited("write")
 def annotation_restore(request, pk):
     annotation = access_deleted_annotation(request.user, pk)
     restore_annotation(annotation)

@@ -16,6 +16,7 @@ from articles.permissions import (
 )
 from articles.services.moderation import ModerationError, article_of, flag_annotation, hide, unhide
 from articles.views.replies import at_anchor
+from newsroom.limits import rate_limited
 
 
 class FlagForm(forms.Form):
@@ -53,30 +54,35 @@ def moderate(request, item, *, kind: str, hiding: bool):
 
 
 @login_required
+@rate_limited("write")
 def annotation_hide(request, pk):
     annotation = access_annotation_for_moderation(request.user, pk)
     return moderate(request, annotation, kind="annotation", hiding=True)
 
 
 @login_required
+@rate_limited("write")
 def annotation_unhide(request, pk):
     annotation = access_annotation_for_moderation(request.user, pk)
     return moderate(request, annotation, kind="annotation", hiding=False)
 
 
 @login_required
+@rate_limited("write")
 def reply_hide(request, pk):
     reply = access_reply_for_moderation(request.user, pk)
     return moderate(request, reply, kind="reply", hiding=True)
 
 
 @login_required
+@rate_limited("write")
 def reply_unhide(request, pk):
     reply = access_reply_for_moderation(request.user, pk)
     return moderate(request, reply, kind="reply", hiding=False)
 
 
 @login_required
+@rate_limited("write")
 def annotation_flag(request, pk):
     annotation = access_annotation_to_flag(request.user, pk)
     back = return_url(request, annotation.article.get_absolute_url())

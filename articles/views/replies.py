@@ -13,6 +13,7 @@ from articles.permissions import access_reply_for_edit, access_reply_target, see
 from articles.sanitize import NOTE_MAX_CHARS
 from articles.services.annotations import EditConflict
 from articles.services.replies import ReplyError, create_reply, delete_reply, update_reply
+from newsroom.limits import rate_limited
 
 
 class ReplyForm(forms.Form):
@@ -47,6 +48,7 @@ def at_anchor(url: str, anchor: str) -> str:
 
 
 @login_required
+@rate_limited("write")
 def reply_create(request, pk):
     """Answer an annotation, or with `parent` a reply in its thread (from the query or the form)."""
     annotation, parent = access_reply_target(
@@ -73,6 +75,7 @@ def reply_create(request, pk):
 
 
 @login_required
+@rate_limited("write")
 def reply_update(request, pk):
     reply = access_reply_for_edit(request.user, pk)
     back = return_url(request, reply.annotation.article.get_absolute_url())
@@ -98,6 +101,7 @@ def reply_conflict(request, current, back: str):
 
 
 @login_required
+@rate_limited("write")
 def reply_delete(request, pk):
     reply = access_reply_for_edit(request.user, pk)
     back = return_url(request, reply.annotation.article.get_absolute_url())

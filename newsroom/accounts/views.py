@@ -35,6 +35,7 @@ from newsroom.accounts.services import (
     set_role,
     transfer_ownership,
 )
+from newsroom.limits import rate_limited
 
 
 @login_required
@@ -184,6 +185,7 @@ def invite_revoke(request, slug, pk):
 
 
 @login_required
+@rate_limited("invite", methods=("GET", "POST"))
 def invite_accept(request, token):
     """Anyone signed in who has the link sees its group and joins; login_required signs them in
     (or up) first and brings them back here."""

@@ -14,8 +14,8 @@ from ninja.parser import Parser
 from newsroom.api.auth import READERS
 from newsroom.api.errors import ApiError
 from newsroom.api.jsonbody import JsonError, loads_strict
-from newsroom.api.limits import RateLimited
 from newsroom.api.routes import annotations, corpus, export, imports, replies
+from newsroom.limits import RateLimited
 
 JSON_TYPES = {"application/json", "application/ld+json"}
 
@@ -76,8 +76,12 @@ def http_error(request, exc):
         return refused(request, exc.__cause__)
     if isinstance(exc.__cause__, RequestDataTooBig):
         return too_big(request, exc.__cause__)
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-    return error(request, exc.status_code, str(exc), headers=headers)
+    return error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request, exc):
+    return error(request, 429, str(exc), headers={"Retry-After": str(exc.retry_after)})
 
 
 @api.exception_handler(AuthenticationError)

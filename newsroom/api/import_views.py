@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
 from newsroom.api.imports import MAX_FILE_BYTES, ImportFileError, import_annotations, read_document
-from newsroom.api.limits import RateLimited, check_import_rate
+from newsroom.limits import RateLimited, check_import
 
 
 class ImportForm(forms.Form):
@@ -52,7 +52,7 @@ class ImportForm(forms.Form):
             ) from None
 
 
-def import_upload(form: ImportForm, user):
+def import_upload(form: ImportForm, request):
     """The report of the uploaded file's import (a dry run if asked, or if it is not the file the
     dry run showed), and the file's digest."""
     raw = form.cleaned_data["file"].read()
@@ -62,10 +62,10 @@ def import_upload(form: ImportForm, user):
     creators = form.cleaned_data.get("creators")
     report = import_annotations(
         read_document(raw),
-        user=user,
+        user=request.user,
         dry_run=dry_run,
         creators=creators,
-        before_write=lambda count: check_import_rate(user, count),
+        before_write=lambda count: check_import(request, count),
     )
     return report, digest
 
@@ -73,17 +73,20 @@ def import_upload(form: ImportForm, user):
 @login_required
 def annotation_import(request):
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
-    report, digest, status = None, None, 400
+    report, digest, status, retry_after = None, None, 400, None
     if form.is_valid():
         try:
-            report, digest = import_upload(form, request.user)
+            report, digest = import_upload(form, request)
         except ImportFileError as error:
             form.add_error("file", str(error))
         except RateLimited as error:  # over IMPORTED_PER_HOUR: nothing was imported
             form.add_error(None, str(error))
-            status = 429
+            status, retry_after = 429, error.retry_after
     if report is None:
-        return page(request, {"form": form}, status=status if form.errors else 200)
+        response = page(request, {"form": form}, status=status if form.errors else 200)
+        if retry_after:
+            response["Retry-After"] = str(retry_after)
+        return response
     # The confirm button sends the same file with the digest and creators map of its dry run.
     confirm = {"checked": digest, "creators": request.POST.get("creators", "")}
     context = {"form": ImportForm(user=request.user), "report": report, "confirm": confirm}

@@ -4,11 +4,13 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from articles.models import Article
+from newsroom.limits import rate_limited
 from newsroom.search import queries, syntax
 from newsroom.search.forms import SearchForm
 
 
 @require_GET
+@rate_limited("search", methods=("GET",))
 def results(request):
     form = SearchForm(request.GET, user=request.user)
     context = {"form": form}
@@ -29,6 +31,7 @@ def results(request):
 
 
 @require_GET
+@rate_limited("search", methods=("GET",))
 def more_like_this(request, pk):
     article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
     return render(

@@ -70,7 +70,7 @@ def import_annotations(
     `creators` maps the file's creators to); a dry run writes nothing. The report says per record
     what was (or would be) done, and is the same for both. A real run calls `before_write` with the
     number of annotations and replies it is about to create, which may refuse them by raising
-    (limits.check_import_rate); nothing is then written."""
+    (limits.check_import); nothing is then written."""
     authors = check_creators(creators or {}, user)
     plan = Plan(user=user, authors=authors)
     for number, record in enumerate(records_of(document), start=1):

@@ -31,10 +31,10 @@ from articles.services.annotations import (
     restore_annotation,
     update_annotation,
 )
+from newsroom import limits
 from newsroom.accounts.models import memberships_of
 from newsroom.api.auth import WRITERS
 from newsroom.api.errors import ApiError, form_error
-from newsroom.api.limits import check_write_rate
 from newsroom.api.responses import (
     base_of,
     edited_version,
@@ -198,7 +198,7 @@ def valid(form):
 @router.post("/articles/{pk}/annotations", auth=WRITERS, url_name="annotation_create")
 def annotation_create(request, pk: int, payload: AnnotationIn):
     """Annotate a passage of the article, placed by its TextPositionSelector and TextQuoteSelector."""
-    check_write_rate(request.user)
+    limits.check(request, "write")
     require_object(request)
     if payload.target is None or not payload.target.selector:
         raise ApiError(
@@ -226,7 +226,7 @@ def cluster_annotate(request, slug: str, cluster_id: int, payload: AnnotationIn)
     """Annotate every occurrence of a passage the story's articles share (see its comparison's
     passages) with the same note, tags and audience; the passages are the comparison's, so a
     target is not needed. Answers an AnnotationPage of the new annotations."""
-    check_write_rate(request.user)
+    limits.check(request, "write")
     require_object(request)
     story = get_object_or_404(Story, slug=slug)
     data = valid(AnnotationEditForm(edit_data(request.user, payload), author=request.user))
@@ -256,7 +256,7 @@ def annotation_read(request, pk: int):
 @router.put("/annotations/{pk}", auth=WRITERS, url_name="annotation_replace")
 def annotation_replace(request, pk: int, payload: AnnotationIn):
     """Replace its note, tags and audience (its passage stays), with If-Match: the ETag you read."""
-    check_write_rate(request.user)
+    limits.check(request, "write")
     require_object(request)
     annotation = access_annotation_for_edit(request.user, pk)
     version = edited_version(request, annotation, required=True)
@@ -284,7 +284,7 @@ def annotation_replace(request, pk: int, payload: AnnotationIn):
 @router.delete("/annotations/{pk}", auth=WRITERS, url_name="annotation_delete", response={204: None})
 def annotation_remove(request, pk: int):
     """Delete it (If-Match, when sent, must be current)."""
-    check_write_rate(request.user)
+    limits.check(request, "write")
     annotation = access_annotation_for_edit(request.user, pk)
     edited_version(request, annotation, required=False)
     delete_annotation(annotation)
@@ -294,7 +294,7 @@ def annotation_remove(request, pk: int):
 @router.post("/annotations/{pk}/restore", auth=WRITERS, url_name="annotation_restore")
 def annotation_restore(request, pk: int):
     """Undo the deletion of one of your annotations: it is back as it was."""
-    check_write_rate(request.user)
+    limits.check(request, "write")
     restore_annotation(access_deleted_annotation(request.user, pk))
     return annotation_read(request, pk)
 
@@ -303,7 +303,7 @@ def annotation_restore(request, pk: int):
 def annotation_hide(request, pk: int):
     """A moderator of its group (staff, for a public one) hides it from everyone but its author and
     the moderators."""
-    check_write_rate(request.user)
+    limits.check(request, "write")
     hide(request, access_annotation_for_moderation(request.user, pk))
     return annotation_read(request, pk)
 
@@ -318,7 +318,7 @@ def hide(request, item) -> None:
 
 @router.post("/annotations/{pk}/unhide", auth=WRITERS, url_name="annotation_unhide")
 def annotation_unhide(request, pk: int):
-    check_write_rate(request.user)
+    limits.check(request, "write")
     moderation.unhide(item=access_annotation_for_moderation(request.user, pk))
     return annotation_read(request, pk)
 
@@ -326,7 +326,7 @@ def annotation_unhide(request, pk: int):
 @router.post("/annotations/{pk}/flags", auth=WRITERS, url_name="annotation_flag", response={201: dict})
 def annotation_flag(request, pk: int, payload: FlagIn):
     """Flag someone else's public annotation for staff, with a reason."""
-    check_write_rate(request.user)
+    limits.check(request, "write")
     require_object(request)
     annotation = access_annotation_to_flag(request.user, pk)
     if "\x00" in payload.reason:

@@ -4,6 +4,7 @@ W3C JSON-LD or CSV."""
 from ninja import Field, Query, Router, Schema
 from pydantic import create_model
 
+from newsroom import limits
 from newsroom.api.errors import ApiError, form_error
 from newsroom.api.export import ExportForm, export_response
 from newsroom.api.responses import base_of
@@ -40,6 +41,7 @@ def export(request, query: Query[ExportQuery]):
     ?format=jsonld gives an AnnotationCollection, ?format=csv a row per annotation and reply."""
     if unknown := sorted(set(request.GET) - set(ExportQuery.model_fields)):
         raise ApiError(400, f"Unknown parameter “{unknown[0]}”: the export takes no other.", unknown[0])
+    limits.check(request, "export")
     form = ExportForm(request.user, query.dict())
     if not form.is_valid():
         raise form_error(form)

@@ -5,10 +5,10 @@ from typing import Any
 
 from ninja import Body, Router
 
+from newsroom import limits
 from newsroom.api.auth import WRITERS
 from newsroom.api.errors import ApiError
 from newsroom.api.imports import ImportFileError, import_annotations
-from newsroom.api.limits import check_import_rate, check_write_rate
 
 router = Router(tags=["import"])
 
@@ -21,10 +21,13 @@ def annotations_import(request, document: Body[Any], dry_run: bool = False):
     run counts nothing."""
     user = request.user
     if not dry_run:
-        check_write_rate(user)
+        limits.check(request, "write")
     try:
         report = import_annotations(
-            document, user=user, dry_run=dry_run, before_write=lambda count: check_import_rate(user, count)
+            document,
+            user=user,
+            dry_run=dry_run,
+            before_write=lambda count: limits.check_import(request, count),
         )
         return report.to_json()
     except ImportFileError as error:

@@ -20,10 +20,10 @@ from articles.permissions import (
 from articles.services import moderation
 from articles.services.annotations import EditConflict
 from articles.services.replies import ReplyError, create_reply, delete_reply, update_reply
+from newsroom import limits
 from newsroom.api.auth import WRITERS
 from newsroom.api.errors import ApiError
 from newsroom.api.export.threads import with_their_places
-from newsroom.api.limits import check_write_rate
 from newsroom.api.responses import base_of, edited_version, ld_response, require_object, stale, version_etag
 from newsroom.api.routes.annotations import hide
 from newsroom.api.schemas import ReplyIn
@@ -85,7 +85,7 @@ def note_of(request, payload: ReplyIn) -> str:
 @router.post("/annotations/{pk}/replies", auth=WRITERS, url_name="reply_create")
 def reply_create(request, pk: int, payload: ReplyIn):
     """Answer the annotation, or (target: its IRI) a reply in its thread."""
-    check_write_rate(request.user)
+    limits.check(request, "write")
     annotation, parent = access_reply_target(request.user, pk, answered_reply(payload.target))
     try:
         reply = create_reply(
@@ -117,7 +117,7 @@ def reply_read(request, pk: int):
 @router.put("/replies/{pk}", auth=WRITERS, url_name="reply_replace")
 def reply_replace(request, pk: int, payload: ReplyIn):
     """Rewrite your reply, with If-Match: the ETag you read."""
-    check_write_rate(request.user)
+    limits.check(request, "write")
     reply = access_reply_for_edit(request.user, pk)
     version = edited_version(request, reply, required=True)
     try:
@@ -131,7 +131,7 @@ def reply_replace(request, pk: int, payload: ReplyIn):
 
 @router.delete("/replies/{pk}", auth=WRITERS, url_name="reply_delete", response={204: None})
 def reply_remove(request, pk: int):
-    check_write_rate(request.user)
+    limits.check(request, "write")
     reply = access_reply_for_edit(request.user, pk)
     edited_version(request, reply, required=False)
     delete_reply(reply=reply)
@@ -140,13 +140,13 @@ def reply_remove(request, pk: int):
 
 @router.post("/replies/{pk}/hide", auth=WRITERS, url_name="reply_hide")
 def reply_hide(request, pk: int):
-    check_write_rate(request.user)
+    limits.check(request, "write")
     hide(request, access_reply_for_moderation(request.user, pk))
     return reply_read(request, pk)
 
 
 @router.post("/replies/{pk}/unhide", auth=WRITERS, url_name="reply_unhide")
 def reply_unhide(request, pk: int):
-    check_write_rate(request.user)
+    limits.check(request, "write")
     moderation.unhide(item=access_reply_for_moderation(request.user, pk))
     return reply_read(request, pk)
