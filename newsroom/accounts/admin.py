@@ -1,8 +1,12 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from newsroom.accounts.models import Group, Invite, Membership, Profile, Role
+
+# Staff sign in through the site's form, and so within its limits on failed attempts (allauth's).
+admin.site.login = secure_admin_login(admin.site.login)
 
 
 class MembershipFormSet(BaseInlineFormSet):
