@@ -15,6 +15,9 @@ workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2
 timeout = 30
 graceful_timeout = 30  # on restart, requests under way get this long to finish
 keepalive = 5  # nginx reuses its connections to gunicorn
+# Request lines as long as gunicorn reads (4094 by default): a search box takes 500 characters of
+# any script, and the app answers a query over MAX_QUERY_STRING_BYTES itself, with a message (414).
+limit_request_line = 8190
 # Django starts once, in the master, before the workers fork: they answer as soon as they exist.
 preload_app = True
 # systemd (or Docker) starts, reloads and stops gunicorn by signals: no control socket in the

@@ -324,12 +324,12 @@ RATE_LIMITS = {
 # many that refills in an hour. A dry run counts nothing.
 IMPORTED_PER_HOUR = int(os.environ.get("IMPORTED_PER_HOUR", "10000"))
 
-# Input limits (newsroom/middleware.py), each refused with a message: a query string (414: gunicorn
-# reads request lines of 8190 bytes at most), a whole body before any of it is read (413: the largest
-# upload, an import of articles of 100 MB, and its form), a form's fields without its files
-# (Django's, 413), and the API's JSON bodies (413).
-MAX_QUERY_STRING_BYTES = 8192
-MAX_REQUEST_BYTES = 101_000_000
+# Input limits (newsroom/middleware.py), each refused with a message: a query string (414: above what
+# forms send, a search of 500 characters of any script, and below gunicorn's longest request line,
+# 8190 bytes), a whole body before any of it is read (413: the largest upload, an import of articles,
+# with its form), a form's fields without its files (Django's, 413), and the API's JSON bodies (413).
+MAX_QUERY_STRING_BYTES = 8000
+MAX_REQUEST_BYTES = IMPORT_UPLOAD_MAX_BYTES + 1_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 API_MAX_BODY_BYTES = 1_000_000
 

@@ -188,6 +188,7 @@ def test_an_import_file_over_the_limit_is_refused_and_nothing_imported(as_alice,
     "body, message",
     [
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b"[" * 65 + b"]" * 65, "nested too deeply (more than 64 levels)"),  # which Python's parser takes
         (b'{"type": "Annotation", "body": ', "not valid JSON"),
         (b"\xff\xfe{}", "not UTF-8"),
         (b'{"n": ' + b"9" * 5000 + b"}", "not valid JSON"),
