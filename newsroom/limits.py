@@ -120,13 +120,8 @@ def in_words(seconds: float) -> str:
     """A wait as a person reads it: "1 second", "40 seconds", "5 minutes"."""
     seconds = max(1, math.ceil(seconds))
     if seconds >= 90:
-        minutes = math.ceil(seconds / 60)
-        return f"{minutes} minutes"
+        return f"{math.ceil(seconds / 60)} minutes"
     return f"{seconds} second{'s' if seconds > 1 else ''}"
-
-
-def too_many_requests(request, error: RateLimited):
-    return limit_page(request, str(error), error.retry_after)
 
 
 def limit_page(request, message: str, retry_after: int):
@@ -145,7 +140,7 @@ def rate_limited(limit: str, methods=("POST",)):
                 try:
                     check(request, limit)
                 except RateLimited as error:
-                    return too_many_requests(request, error)
+                    return limit_page(request, str(error), error.retry_after)
             return view(request, *args, **kwargs)
 
         return limited_view
@@ -157,7 +152,7 @@ def allauth_limit_hit(request, action: str = ""):
     """The page for a limit of allauth's (ACCOUNT_RATE_LIMITS), which does not say when it ends:
     Retry-After is the longest window of the action's rates, after which it has surely ended. The
     action is the view's (its URL is named account_<action>) unless given."""
-    action = action or request.resolver_match.url_name.removeprefix("account_")
+    action = action or (request.resolver_match.url_name or "").removeprefix("account_")
     rates = parse_rates(allauth_settings.RATE_LIMITS.get(action))
     retry_after = math.ceil(max((rate.duration for rate in rates), default=60))
     log_security_event("rate_limited", request, limit=action)
