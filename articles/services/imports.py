@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
@@ -15,8 +14,12 @@ from articles.models import Article, Outlet, Story
 from articles.services.articles import update_article_text
 from articles.services.coverage import compare_story, mark_stale
 from articles.text.canonical import content_hash
+from newsroom.database import one_at_a_time
 
 ARTICLE_FIELDS = ["title", "body", "byline", "published_on", "source_url"]
+# An import holds its lock throughout (all or nothing), for minutes when huge: another one waits
+# that long for its turn rather than failing with "database is locked" (SQLite).
+WAIT_FOR_OTHER_IMPORTS_SECONDS = 30 * 60
 
 
 # Fields an import sets itself, with values known to be valid: full_clean() need not check them
@@ -213,7 +216,7 @@ def import_articles(
     `manage.py compare_stories` (comparing thousands of stories takes longer than importing).
     """
     run = ArticleImport()
-    with transaction.atomic():
+    with one_at_a_time("article import", wait_seconds=WAIT_FOR_OTHER_IMPORTS_SECONDS):
         for batch in batched(records, batch_size):
             run.write_batch(batch)
             progress(len(batch))
