@@ -41,7 +41,7 @@ def test_it_shows_two_columns_that_scroll_on_their_own(page):
 
     page.focus(left)
     page.keyboard.press("End")
-    page.wait_for_function(f"document.querySelector('{left}').scrollTop > 0")
+    page.wait_for_function(f"() => document.querySelector('{left}').scrollTop > 0")
 
     assert column_state(page, left)["scrollTop"] > 0
     assert column_state(page, right)["scrollTop"] == 0
@@ -59,5 +59,7 @@ def test_it_swipes_between_columns_on_a_phone(page):
     assert not column_state(page, f"#column-{second.pk}")["visible"]
 
     page.get_by_role("navigation", name="Columns").get_by_role("link", name="Second Outlet").click()
-    page.wait_for_function(f"document.querySelector('#column-{second.pk}').getBoundingClientRect().left < 5")
+    page.wait_for_function(
+        f"() => document.querySelector('#column-{second.pk}').getBoundingClientRect().left < 5"
+    )
     assert column_state(page, f"#column-{second.pk}")["visible"]

@@ -54,7 +54,7 @@ def test_it_selects_the_passage_a_coverage_link_points_to(page):
 
     page.locator(f"#passage-{cluster.id} td a").last.click()
 
-    page.wait_for_function("getSelection().toString().length > 0")
+    page.wait_for_function("() => getSelection().toString().length > 0")
     assert page.evaluate("getSelection().toString()") == occurrence.text
 
 

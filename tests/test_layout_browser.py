@@ -61,11 +61,11 @@ def test_the_chrome_leaves_a_phone_screen_to_the_text_and_folds_while_reading_do
     column = box(page, f"#column-{articles[0].pk}")
     page.mouse.move(column["left"] + column["width"] / 2, column["top"] + column["height"] / 2)
     page.mouse.wheel(0, 400)
-    page.wait_for_function(f"{CHROME_HEIGHT} < {unfolded / 2}")
+    page.wait_for_function(f"() => {CHROME_HEIGHT} < {unfolded / 2}")
     expect(page.get_by_role("navigation", name="Columns")).to_be_visible()  # still at hand
 
     page.mouse.wheel(0, -100)
-    page.wait_for_function(f"{CHROME_HEIGHT} === {unfolded}")
+    page.wait_for_function(f"() => {CHROME_HEIGHT} === {unfolded}")
     assert page.eval_on_selector(f"#column-{articles[0].pk}", "column => column.scrollTop") > 0
 
     legend = page.get_by_text("Numbered markers")
@@ -117,7 +117,8 @@ def test_columns_out_of_view_are_listed_in_the_switcher(page, corpus_story):
 
     switcher_link(page, articles[-1]).click()
     page.wait_for_function(
-        f"document.querySelector('#column-{articles[-1].pk}').getBoundingClientRect().right <= innerWidth"
+        f"() => document.querySelector('#column-{articles[-1].pk}').getBoundingClientRect().right"
+        " <= innerWidth"
     )
     expect(switcher_link(page, articles[-1])).to_have_class(re.compile(r"\bis-in-view\b"))
 
