@@ -34,9 +34,13 @@ chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; } \
 		|| echo "Could not install chromium: the browser tests will not run."
 
+## Style (ruff) and security (bandit: nothing of medium severity or above, see pyproject.toml)
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# bandit logs a false warning for most "# nosec" (PyCQA/bandit#942): its log shows only if it fails.
+	$(BIN)/bandit --configfile pyproject.toml --recursive . --severity-level medium --quiet \
+		2>$(VENV)/bandit.log || { cat $(VENV)/bandit.log; exit 1; }
 
 ## The whole suite on SQLite, then again on PostgreSQL when it answers on 127.0.0.1:5432
 test: $(VENV)/.test-installed chromium lint
