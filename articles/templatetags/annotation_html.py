@@ -219,18 +219,11 @@ def reply_actions(reply, root: int, links: Links) -> str:
     return "".join(f" {action}" for action in actions)
 
 
-@register.simple_tag
-def reply_form_template() -> SafeString:
+@register.inclusion_tag("articles/_reply_form_template.html")
+def reply_form_template() -> dict:
     """The form that replies.js opens under a Reply link, the same for everyone: replies.js adds the
     page's CSRF token and points it at the link's URL. Without JS the link opens the reply page."""
-    return mark_safe(  # nosec B308, B703  # constant markup
-        '<template class="js-reply-template"><form class="reply-form" method="post">'
-        f'<label>Your reply <span class="hint">Markdown, up to {NOTE_MAX_CHARS:,} characters</span>'
-        '<textarea name="note" rows="3" required></textarea></label>'
-        '<div class="form-actions"><button class="button" type="submit">Reply</button> '
-        '<button class="button button-quiet js-reply-cancel" type="button">Cancel</button></div>'
-        "</form></template>"
-    )
+    return {"note_max_chars": f"{NOTE_MAX_CHARS:,}"}
 
 
 def audience(annotation) -> str:
