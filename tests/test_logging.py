@@ -224,7 +224,7 @@ def free_port() -> int:
 def get(url: str, **headers) -> tuple[int, dict]:
     request = urllib.request.Request(url, headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (our own server)
+        with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, dict(response.headers)
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers)

@@ -128,9 +128,7 @@ def run_postgresql_tool(name: str, *arguments: str) -> str:
     program = shutil.which(name)
     if program is None:
         raise BackupError(f"{name} is not installed: on Debian, apt-get install postgresql-client.")
-    result = subprocess.run(  # noqa: S603 (a fixed program, and arguments that are not a shell's)
-        [program, *arguments], env=libpq_environment(), capture_output=True, text=True
-    )
+    result = subprocess.run([program, *arguments], env=libpq_environment(), capture_output=True, text=True)
     if result.returncode != 0:
         raise ToolFailed(f"{name} failed: {result.stderr.strip()}")
     return result.stdout

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django_tasks_db.models import DBTaskResult
 
 from newsroom.ops.logging import HEALTH_CHECK_PATHS
 
@@ -31,8 +32,6 @@ def check_redis():
 
 
 def check_tasks():
-    from django_tasks_db.models import DBTaskResult
-
     DBTaskResult.objects.exists()
 
 
