@@ -273,7 +273,7 @@ def test_it_keeps_the_text_of_an_edit_it_refuses(client, alice, article):
     client.force_login(alice)
     url = reverse("articles:annotation_update", args=[annotation.pk])
     response = client.post(url, {"tags": "quote", "note": "new words " * 1001})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "at most 10000 characters" in response.text
     assert "new words new words" in response.text and "maxlength" not in response.text
     annotation.refresh_from_db()

@@ -4,7 +4,8 @@ database makes of whatever it parses: never an error."""
 import re
 
 import pytest
-from django.test import Client
+from django.conf import settings as django_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,8 @@ from newsroom.search.syntax import MAX_ITEMS, STOP_WORDS, Phrase, Query, Term, p
 from tests.base import annotate, make_article
 
 ONE_WORD = re.compile(r"^\w+$")
+# Hypothesis searches far faster than anyone: no search limit for it.
+MACHINE_PACE = override_settings(RATE_LIMITS={**django_settings.RATE_LIMITS, "search": (1000, 1000)})
 
 
 def items(query: Query) -> list:
@@ -171,6 +174,7 @@ TYPED = st.lists(
 
 
 @pytest.mark.django_db
+@MACHINE_PACE
 def test_the_search_page_answers_any_text_without_a_database_error(alice):
     article = make_article(
         title="Protests in Zürich", body="Workers protested near the bank.\n\nNEAR(x) col:word"
@@ -208,6 +212,7 @@ def found(client, text: str) -> set[int]:
 
 
 @pytest.mark.django_db
+@MACHINE_PACE
 def test_or_and_and_exclusion_combine_the_results_of_their_parts():
     for number, body in enumerate(BODIES):
         make_article(title=f"Report {number}", body=body)
