@@ -11,6 +11,8 @@ DATABASE_URL   e.g. postgres://user@host:5432/name; a SQLite file (db.sqlite3) w
 CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://newsroom.example.org, behind a proxy.
 SECURE_COOKIES  cookies sent over HTTPS only, named __Host-: default "true", but "false" when
                served only on this machine, so that logging in works over http://127.0.0.1:8000/.
+TRUSTED_PROXY_COUNT  proxies in front that set X-Forwarded-For (default 1 for a site served to
+               others, as deploy/ has it; 0 on a local site).
 SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD
                HTTPS: by default a site served to others redirects http to https and sends HSTS for
                a year (31536000), subdomains included, preload; a local site does neither.
@@ -241,6 +243,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
+# Who the client is, for these limits, ours and the security log: behind the proxy of deploy/ (which
+# sets X-Forwarded-For to the address it sees), the last entry of that header; else REMOTE_ADDR.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0" if SERVED_ONLY_LOCALLY else "1"))
 
 # E-mail (sign-up confirmation, password reset): printed to the console unless EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Newsroom <newsroom@localhost>")
@@ -292,7 +297,12 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            # A Redis that stops answering fails a request in seconds, not at gunicorn's timeout.
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "SOCKET_CONNECT_TIMEOUT": 2,
+                "SOCKET_TIMEOUT": 2,
+            },
         }
     }
 else:

@@ -203,6 +203,20 @@ def test_searches_are_limited_per_address_when_signed_out_and_per_user_when_sign
     assert visitor.get(url, {"q": "letter"}).status_code == 200
 
 
+def test_behind_the_proxy_visitors_are_told_apart_by_the_address_it_forwards(clock, settings):
+    """deploy/'s nginx sets X-Forwarded-For to the address it sees; every request comes from it."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    _, burst = django_settings.RATE_LIMITS["search"]
+    url = reverse("search:results")
+
+    def search_from(address):
+        return Client(REMOTE_ADDR="127.0.0.1").get(url, {"q": "letter"}, headers={"x-forwarded-for": address})
+
+    assert all(search_from("192.0.2.1").status_code == 200 for _ in range(burst))
+    assert search_from("192.0.2.1").status_code == 429
+    assert search_from("192.0.2.2").status_code == 200
+
+
 def test_exports_are_limited_on_the_page_and_in_the_api_alike(alice, annotation, clock):
     rate, burst = django_settings.RATE_LIMITS["export"]
     client = signed_in(alice)
