@@ -3,50 +3,57 @@
 The settings give every SQLite connection WAL (readers never wait for the writer), IMMEDIATE
 transactions (a transaction takes the write lock as it begins, waiting for it, rather than failing
 when it first writes) and a busy timeout (how long a write waits for the lock). A request whose
-write waited that long answers 503 with Retry-After (DatabaseBusyMiddleware); an import waits its
+write waited that long answers 503 with Retry-After (server_error); an import waits its
 turn for longer (one_at_a_time).
 """
 
-import logging
+import sys
 import zlib
 from contextlib import contextmanager
 
 from django.db import OperationalError, connection, transaction
-from django.http import JsonResponse
-from django.shortcuts import render
-
-logger = logging.getLogger(__name__)
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.views import defaults
 
 RETRY_AFTER_SECONDS = 10
 BUSY_MESSAGE = "The site is busy saving other changes and nothing was saved. Try again in a few seconds."
 
 
-def is_database_locked(error: BaseException) -> bool:
-    """SQLite's answer when a write waited its whole busy timeout for another writer."""
-    return isinstance(error, OperationalError) and "database is locked" in str(error)
+def is_database_locked(error: BaseException | None) -> bool:
+    """SQLite's answer when a write waited its whole busy timeout for another writer, or an error
+    it caused (a session saved after the view fails as SessionInterrupted)."""
+    while error is not None:
+        if isinstance(error, OperationalError) and "database is locked" in str(error):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
-class DatabaseBusyMiddleware:
-    """A view whose write found the database locked answers 503 with Retry-After, not 500: JSON
-    under /api/, where scripts read the API's errors, an error page elsewhere."""
+def busy_response(request) -> HttpResponse:
+    """503 with Retry-After: JSON under /api/, where scripts read the API's errors, else the error
+    page, which (like the 500 page) needs neither the database nor the request."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"error": BUSY_MESSAGE}, status=503)
+    else:
+        context = {"code": 503, "title": "Busy", "message": BUSY_MESSAGE}
+        response = HttpResponse(render_to_string("error_page.html", context), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
-    def __init__(self, get_response):
-        self.get_response = get_response
 
-    def __call__(self, request):
-        return self.get_response(request)
+# The site's handlers of errors (newsroom/urls.py) see a locked database wherever it was found: in
+# a view, or after it, when the session is saved.
 
-    def process_exception(self, request, exception):
-        if not is_database_locked(exception):
-            return None
-        logger.warning("Database busy: %s %s answered 503", request.method, request.path)
-        if request.path.startswith("/api/"):
-            response = JsonResponse({"error": BUSY_MESSAGE}, status=503)
-        else:
-            context = {"code": 503, "title": "Busy", "message": BUSY_MESSAGE}
-            response = render(request, "error_page.html", context, status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+
+def bad_request(request, exception):
+    return (
+        busy_response(request) if is_database_locked(exception) else defaults.bad_request(request, exception)
+    )
+
+
+def server_error(request):
+    return busy_response(request) if is_database_locked(sys.exc_info()[1]) else defaults.server_error(request)
 
 
 @contextmanager

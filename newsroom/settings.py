@@ -152,7 +152,6 @@ MIDDLEWARE = [
     "newsroom.headers.signed_in_pages_not_stored",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "newsroom.database.DatabaseBusyMiddleware",  # SQLite's "database is locked": 503, not 500
 ]
 
 ROOT_URLCONF = "newsroom.urls"

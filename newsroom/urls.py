@@ -13,3 +13,6 @@ urlpatterns = [
 
 # allauth answers its rate limits (ACCOUNT_RATE_LIMITS) with this page: 429 with Retry-After.
 handler429 = "newsroom.limits.allauth_limit_hit"
+# A write that found SQLite locked for longer than its busy timeout: 503 with Retry-After, not 500.
+handler400 = "newsroom.database.bad_request"
+handler500 = "newsroom.database.server_error"

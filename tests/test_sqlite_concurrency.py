@@ -200,7 +200,7 @@ WRITES_WHILE_LOCKED = """
 import json, sqlite3, sys
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from articles.models import Annotation, Article
 from articles.models.annotations import Reply
@@ -221,11 +221,14 @@ api = client.post(
     annotation_json(**passage(article, article.body[:10])),
     content_type="application/json",
 )
+with override_settings(SESSION_SAVE_EVERY_REQUEST=True):  # saved after the view, by the middleware
+    session = client.get(reverse("articles:home"))
 holder.execute("ROLLBACK")
 
 print(json.dumps({
     "page": [page.status_code, page.get("Retry-After"), page["Content-Type"], page.content.decode()],
     "api": [api.status_code, api.get("Retry-After"), api["Content-Type"], api.json()],
+    "session": [session.status_code, session.get("Retry-After")],
     "written": [Annotation.objects.count(), Reply.objects.count()],
 }))
 """
@@ -244,4 +247,5 @@ def test_a_write_that_finds_the_database_locked_answers_503_with_retry_after(dat
     status, retry_after, content_type, body = answers["api"]
     assert (status, retry_after, content_type) == (503, "10", "application/json")
     assert body == {"error": BUSY_MESSAGE}
+    assert answers["session"] == [503, "10"]
     assert answers["written"] == [1, 0]  # the annotation made before the lock, nothing after
