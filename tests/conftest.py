@@ -54,12 +54,15 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    """Serve static files unhashed, so tests need no collectstatic run."""
+def plain_static_storage(settings, tmp_path_factory):
+    """Serve static files unhashed, so tests need no collectstatic run; and from an empty
+    STATIC_ROOT, since WhiteNoise reads the whole folder for each test client (after `make serve`
+    collected the static files there, that doubled the suite's time)."""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.STATIC_ROOT = tmp_path_factory.getbasetemp() / "no-collected-static-files"
 
 
 @pytest.fixture(scope="session")
