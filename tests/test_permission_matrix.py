@@ -56,6 +56,13 @@ ALLOWED = {
 BODY = "Microsoft employees protested.\n\nThe letter said the contract must end. Nadella answered."
 
 
+@pytest.fixture(autouse=True)
+def machine_pace(settings):
+    """The matrix tries every route as fast as a machine can: the write limit, which holds a person
+    to 8 writes at once and 4 a second (tests/test_abuse_limits.py), would answer some of it 429."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "write": (1000, 1000)}
+
+
 @pytest.fixture
 def world(django_user_model):
     users = {name: django_user_model.objects.create_user(name, password="pw") for name in PERSONAS[1:]}

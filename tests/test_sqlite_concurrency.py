@@ -222,7 +222,7 @@ api = client.post(
     content_type="application/json",
 )
 with override_settings(SESSION_SAVE_EVERY_REQUEST=True):  # saved after the view, by the middleware
-    session = client.get(reverse("articles:home"))
+    session = client.get(reverse("api:annotation", args=[annotation.pk]))
 holder.execute("ROLLBACK")
 
 print(json.dumps({
