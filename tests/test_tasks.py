@@ -10,7 +10,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -267,6 +267,24 @@ def test_uploads_too_large_or_of_another_kind_are_refused_at_once(client, editor
     assert "The file is larger than 1000" in too_large.text
     assert "Choose a .json or a .zip file." in other_kind.text
     assert not Job.objects.exists()
+
+
+def test_staff_who_may_add_articles_follow_their_import_without_rights_over_jobs(client, alice):
+    alice.is_staff = True
+    alice.save()
+    alice.user_permissions.set(Permission.objects.filter(content_type__app_label="articles"))
+    client.force_login(alice)
+    response = upload(client, zipped(fixture_files()))
+    job = Job.objects.get()
+    others = start_job(Job.Kind.IMPORT_ARTICLES, owner=User.objects.create_user("other"), name="x.zip")
+
+    run_queued_tasks()
+
+    assert response.status_code == 200 and "“corpus.zip” is being imported" in response.text
+    page = client.get(reverse("admin:jobs_job_change", args=[job.pk]))
+    assert "Imported: 5 new" in page.text
+    assert client.get(reverse("admin:jobs_job_change", args=[others.pk])).status_code == 403
+    assert client.get(reverse("admin:jobs_job_changelist")).status_code == 403
 
 
 def test_only_staff_who_may_add_articles_import(client, alice):

@@ -40,6 +40,12 @@ class JobAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # written by the worker only
 
+    def has_view_permission(self, request, obj=None):
+        """Staff follow the jobs they started (an import, a big edit), whatever their permissions."""
+        return super().has_view_permission(request, obj) or (
+            obj is not None and obj.owner_id == request.user.pk
+        )
+
     @admin.display(description="status")
     def state(self, job):
         if not job.is_pending:
