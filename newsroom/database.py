@@ -12,9 +12,10 @@ import zlib
 from contextlib import contextmanager
 
 from django.db import OperationalError, connection, transaction
-from django.http import HttpResponse, JsonResponse
-from django.template.loader import render_to_string
+from django.http import HttpResponse
 from django.views import defaults
+
+from newsroom.middleware import refuse
 
 RETRY_AFTER_SECONDS = 10
 BUSY_MESSAGE = "The site is busy saving other changes and nothing was saved. Try again in a few seconds."
@@ -31,13 +32,8 @@ def is_database_locked(error: BaseException | None) -> bool:
 
 
 def busy_response(request) -> HttpResponse:
-    """503 with Retry-After: JSON under /api/, where scripts read the API's errors, else the error
-    page, which (like the 500 page) needs neither the database nor the request."""
-    if request.path.startswith("/api/"):
-        response = JsonResponse({"error": BUSY_MESSAGE}, status=503)
-    else:
-        context = {"code": 503, "title": "Busy", "message": BUSY_MESSAGE}
-        response = HttpResponse(render_to_string("error_page.html", context), status=503)
+    """503 with Retry-After."""
+    response = refuse(request, 503, BUSY_MESSAGE)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

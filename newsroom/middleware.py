@@ -5,12 +5,12 @@ character (400), a body too large (413), a form with too many fields or files or
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
-from django.shortcuts import render
+from django.template.loader import render_to_string
 
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
-TITLES = {400: "Bad request", 413: "Too large", 414: "Address too long"}
+TITLES = {400: "Bad request", 413: "Too large", 414: "Address too long", 503: "Busy"}
 
 
 def check_requests(get_response):
@@ -63,8 +63,10 @@ def is_api(request) -> bool:
     return request.path.startswith("/api/")
 
 
-def refuse(request, status: int, message: str):
+def refuse(request, status: int, message: str) -> HttpResponse:
+    """The refusal as JSON under /api/, else as the error page, which (like the 500 page) needs
+    neither the database nor anything of the request's."""
     if is_api(request):
         return JsonResponse({"error": message}, status=status)
     context = {"code": status, "title": TITLES[status], "message": message}
-    return render(request, "error_page.html", context, status=status)
+    return HttpResponse(render_to_string("error_page.html", context), status=status)

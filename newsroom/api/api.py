@@ -16,6 +16,7 @@ from newsroom.api.errors import ApiError
 from newsroom.api.jsonbody import JsonError, loads_strict
 from newsroom.api.routes import annotations, corpus, export, imports, replies
 from newsroom.limits import RateLimited
+from newsroom.middleware import content_length
 
 JSON_TYPES = {"application/json", "application/ld+json"}
 
@@ -28,7 +29,7 @@ class JsonParser(Parser):
         media_type = request.content_type.lower()
         if media_type not in JSON_TYPES:
             raise ApiError(415, f"Send JSON (application/json or application/ld+json), not “{media_type}”.")
-        if int(request.META.get("CONTENT_LENGTH") or 0) > settings.API_MAX_BODY_BYTES:
+        if content_length(request) > settings.API_MAX_BODY_BYTES:
             raise RequestDataTooBig()
         try:
             return loads_strict(request.body, "The body")
