@@ -34,6 +34,7 @@ def test_it_shows_two_columns_that_scroll_on_their_own(page):
 
     assert reverse("articles:compare", args=[story.slug]) in page.url
     left, right = f"#column-{first.pk}", f"#column-{second.pk}"
+    page.locator(right).wait_for()  # the URL changes before the new page has loaded
     before_left, before_right = column_state(page, left), column_state(page, right)
     assert before_left["visible"] and before_right["visible"]
     assert before_left["left"] < before_right["left"]
