@@ -28,7 +28,9 @@ from pathlib import Path
 import ijson
 from django.utils.text import slugify
 
+from articles.text import cleaning
 from articles.text.canonical import PARAGRAPH_SEPARATOR, canonical_lines, tidy_line
+from articles.text.cleaning import is_chrome
 
 MANIFEST_NAME = "manifest.json"
 MAX_FILE_BYTES = 1_000_000  # of a text file or a manifest, and characters of an article's body
@@ -38,23 +40,6 @@ MAX_SOURCE_CHARS = 255  # Article.source_file
 MAX_BULK_DEPTH = 3
 # The JSON of one article in a bulk file: its body's limit, with room for escapes like \u00e9.
 MAX_ARTICLE_JSON_BYTES = 4 * MAX_FILE_BYTES
-
-# Site chrome: whole lines (after whitespace is tidied) that are never article text.
-# Matched case-insensitively against the entire line. Add a pattern and a test to extend.
-CHROME_LINES = [
-    re.compile(pattern, re.IGNORECASE)
-    for pattern in [
-        r"watch live",  # live-video banner
-        r"\{/?[a-z_]+\}",  # template placeholders: {mosads}
-        r"(?:copyright|©|\(c\))\s*(?:©\s*)?\d{4}\b.*",  # "Copyright 2024 Nexstar Media Inc. ..."
-        r"(?:(?:copyright|©|\(c\)).*)?all rights reserved\b.*",  # not a sentence that quotes it
-        r"most recent|all articles|related articles",  # related-links footers
-        r"discuss this article|other reports by",
-        r"news & politics",  # section label above the title
-        r".*\(photo by [^()]*\)",  # captions: "... (Photo by X/Getty Images)"
-        r".*\([^()]*/(?:getty images|ap|reuters|afp)\b[^()]*\)",  # "... (Drew Angerer/Getty Images)"
-    ]
-]
 
 # "By" and capitalised names, so that a first paragraph like "By the time ..." stays text.
 BYLINE = re.compile(r"(?i:by)\s+(?P<name>[A-Z][\w.'’-]*(?:(?:,| and| &)? [A-Z][\w.'’-]*){0,11})")
@@ -88,14 +73,6 @@ class Manifest:
 
     def facts_for(self, file_name: str) -> dict:
         return self.files.get(file_name, {})
-
-
-# All the patterns as one, so that each line is matched once.
-_ANY_CHROME = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in CHROME_LINES), re.IGNORECASE)
-
-
-def is_chrome(line: str) -> bool:
-    return _ANY_CHROME.fullmatch(line) is not None
 
 
 def parse_date(text: str) -> datetime.date | None:
@@ -170,9 +147,10 @@ def decode(source: str, raw: bytes) -> str:
     return text
 
 
-def clean_lines(source: str, text: str, drop_lines: Iterable[str] = ()) -> list[str]:
-    """The text's lines without site chrome and without the lines the manifest drops."""
-    lines = [line for line in canonical_lines(text) if not is_chrome(line)]
+def clean_lines(source: str, text: str, drop_lines: Iterable[str] = (), outlet: str = "") -> list[str]:
+    """The text's lines, repaired, without site chrome and trailers (text.cleaning) and without the
+    lines the manifest drops."""
+    lines = cleaning.clean_lines(canonical_lines(cleaning.repair(text)), outlet)
     for dropped in map(tidy_line, drop_lines):
         if dropped not in lines:
             raise ImportProblem(
@@ -243,8 +221,9 @@ def parse_text_file(source: str, raw: bytes, manifest: Manifest | None = None) -
     """One corpus text file (first line title, rest body) as a record."""
     facts = (manifest or Manifest()).facts_for(source)
     text = decode(source, raw)
+    outlet = manifest.outlets[facts["outlet"]] if facts.get("outlet") else None
     check_title_line(source, text, facts.get("drop_lines", []))
-    lines = clean_lines(source, text, facts.get("drop_lines", []))
+    lines = clean_lines(source, text, facts.get("drop_lines", []), outlet_name(outlet))
     title = check_title(source, lines[0])
     byline, published_on, body_lines = take_byline_and_date(lines[1:])
     return {
@@ -255,9 +234,13 @@ def parse_text_file(source: str, raw: bytes, manifest: Manifest | None = None) -
         "byline": facts.get("byline") or byline,
         "published_on": check_date(source, facts.get("date")) or published_on,
         "source_url": check_url(source, facts.get("url") or ""),
-        "outlet": manifest.outlets[facts["outlet"]] if facts.get("outlet") else None,
+        "outlet": outlet,
         "story": manifest.stories[facts["story"]] if facts.get("story") else None,
     }
+
+
+def outlet_name(record: dict | None) -> str:
+    return record["name"] if record else ""
 
 
 def outlet_record(source: str, data) -> dict | None:
@@ -345,14 +328,17 @@ def bulk_record(source: str, data, memo: dict) -> dict:
     if not name:
         raise ImportProblem(source, "the article has no source_file (a unique name for it)")
     where = f"{source} ({name[:80]})"
+    outlet = remembered(memo, outlet_record, where, data.get("outlet"))
     return {
         "source_file": check_source_key(where, name),
         "title": check_title(where, tidy_line(text_field(where, data, "title"))),
-        "body": check_body(where, clean_lines(where, text_field(where, data, "body"))),
+        "body": check_body(
+            where, clean_lines(where, text_field(where, data, "body"), outlet=outlet_name(outlet))
+        ),
         "byline": tidy_line(text_field(where, data, "byline")),
         "published_on": check_date(where, text_field(where, data, "date")),
         "source_url": check_url(where, text_field(where, data, "url")),
-        "outlet": remembered(memo, outlet_record, where, data.get("outlet")),
+        "outlet": outlet,
         "story": remembered(memo, story_record, where, data.get("story")),
     }
 

@@ -11,16 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from articles.importer import (
-    CHROME_LINES,
     MAX_FILE_BYTES,
     MAX_TITLE_CHARS,
     ImportProblem,
-    is_chrome,
     iter_records,
     load_manifest,
     parse_text_file,
 )
 from articles.text.canonical import canonicalize, split_paragraphs
+from articles.text.cleaning import CHROME_LINES, is_chrome
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

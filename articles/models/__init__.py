@@ -1,13 +1,15 @@
 """The app's models, one module per area; Django and the rest of the code import them from here."""
 
 from articles.models.annotations import Annotation, Tag, TaggedAnnotation
-from articles.models.corpus import Article, Outlet, Story, WebURLField
+from articles.models.corpus import Article, DuplicateArticle, Outlet, SimilarArticle, Story, WebURLField
 from articles.models.coverage import StoryComparison
 
 __all__ = [
     "Annotation",
     "Article",
+    "DuplicateArticle",
     "Outlet",
+    "SimilarArticle",
     "Story",
     "StoryComparison",
     "Tag",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from articles.text.canonical import canonicalize, content_hash, count_words, split_paragraphs
+from articles.text.cleaning import is_damaged
 
 
 class WebURLField(models.URLField):
@@ -32,13 +33,29 @@ class Outlet(models.Model):
         return reverse("articles:outlet_detail", args=[self.slug])
 
 
+class StoryQuerySet(models.QuerySet):
+    def confirmed(self):
+        """The stories readers see: not the proposals that editors have yet to confirm or dismissed."""
+        return self.filter(status=Story.Status.CONFIRMED)
+
+
 class Story(models.Model):
     """One news event, covered by several articles."""
+
+    class Status(models.TextChoices):
+        # Stories found by grouping articles start as proposals; editors confirm or dismiss them.
+        # A dismissed proposal keeps its articles, so that grouping does not propose them again.
+        PROPOSED = "proposed"
+        CONFIRMED = "confirmed"
+        DISMISSED = "dismissed"
 
     title = models.CharField(max_length=500)
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.TextField(blank=True)
     date = models.DateField(null=True, blank=True, db_index=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.CONFIRMED, db_index=True)
+
+    objects = StoryQuerySet.as_manager()
 
     class Meta:
         ordering = [models.F("date").desc(nulls_last=True), "title"]
@@ -62,8 +79,12 @@ class Article(models.Model):
     outlet = models.ForeignKey(Outlet, models.PROTECT, null=True, blank=True, related_name="articles")
     story = models.ForeignKey(Story, models.SET_NULL, null=True, blank=True, related_name="articles")
     title = models.CharField(max_length=500)
+    subtitle = models.CharField(max_length=1000, blank=True)
     slug = models.SlugField(max_length=200)
     byline = models.CharField(max_length=300, blank=True)
+    language = models.CharField(max_length=35, blank=True, help_text="A language tag such as en or pt-BR.")
+    # The outlet's own labels for the article, as imported (not the readers' annotation tags).
+    keywords = models.JSONField(default=list, blank=True)
     published_on = models.DateField(null=True, blank=True, db_index=True)
     source_url = WebURLField(max_length=2000, blank=True)
     # Canonical plain text (see canonical.py): annotations point at offsets into it.
@@ -76,6 +97,8 @@ class Article(models.Model):
     # so that editors' fixes in the admin survive re-importing the same files.
     source_hash = models.CharField(max_length=64, blank=True, editable=False)
     word_count = models.PositiveIntegerField(default=0, editable=False)
+    # The body holds characters lost before import (U+FFFD...) that could not be repaired.
+    text_damaged = models.BooleanField(default=False, editable=False, db_index=True)
     imported_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     # Bumped by every annotation write: part of the cache key of the rendered highlights.
@@ -108,6 +131,7 @@ class Article(models.Model):
             self.body = canonicalize(self.body)
             self.content_hash = content_hash(self.body)
         self.word_count = count_words(self.body)
+        self.text_damaged = is_damaged(self.body)
 
     @property
     def short_label(self) -> str:
@@ -122,6 +146,40 @@ class Article(models.Model):
         self.annotations_changed_at = timezone.now()
         Article.objects.filter(pk=self.pk).update(annotations_changed_at=self.annotations_changed_at)
         cache.delete(state_key(self.pk))
+
+
+class DuplicateArticle(models.Model):
+    """A record imported with exactly the text of an article already kept: not a second article."""
+
+    article = models.ForeignKey(Article, models.CASCADE, related_name="duplicates")
+    source_file = models.CharField(max_length=255, unique=True)
+    title = models.CharField(max_length=500)
+    outlet_name = models.CharField(max_length=200, blank=True)
+    source_url = WebURLField(max_length=2000, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["source_file"]
+
+    def __str__(self):
+        return f"{self.source_file} (the same text as {self.article})"
+
+
+class SimilarArticle(models.Model):
+    """One of an article's most similar articles from other outlets in the days around it, as
+    story grouping last found them: "other coverage" for an article that has no story."""
+
+    article = models.ForeignKey(Article, models.CASCADE, related_name="similar")
+    other = models.ForeignKey(Article, models.CASCADE, related_name="+")
+    similarity = models.FloatField()
+
+    class Meta:
+        ordering = ["article", "-similarity"]
+        constraints = [models.UniqueConstraint(fields=["article", "other"], name="unique_similar_pair")]
+
+    def __str__(self):
+        return f"{self.other} ({self.similarity:.2f} like {self.article})"
 
 
 def state_key(pk: int) -> str:
