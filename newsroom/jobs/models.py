@@ -21,6 +21,7 @@ class Job(models.Model):
         IMPORT_ARTICLES = "import_articles", "article import"
         EXPORT_ANNOTATIONS = "export_annotations", "annotation export"
         REBUILD_SEARCH_INDEX = "rebuild_search_index", "search index rebuild"
+        GROUP_STORIES = "group_stories", "story grouping"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "waiting"

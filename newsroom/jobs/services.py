@@ -33,6 +33,7 @@ WORK = {
     Job.Kind.IMPORT_ARTICLES: ("articles.jobs.import_articles", True),
     Job.Kind.EXPORT_ANNOTATIONS: ("newsroom.api.export.background.export_annotations", False),
     Job.Kind.REBUILD_SEARCH_INDEX: ("newsroom.search.jobs.rebuild_index", True),
+    Job.Kind.GROUP_STORIES: ("articles.jobs.group_stories", True),
 }
 
 # The waits before the second and third attempts: long enough for a database restart or a full
