@@ -2,7 +2,7 @@
 each a function of the job that returns its result, safe to run twice."""
 
 from articles.models import Story
-from articles.services import articles, coverage, uploads
+from articles.services import articles, coverage, grouping, uploads
 from newsroom.jobs.models import Job
 
 
@@ -23,3 +23,7 @@ def apply_article_text(job: Job) -> dict:
 
 def import_articles(job: Job) -> dict:
     return {"report": uploads.import_upload(job.file, job.arguments["name"])}
+
+
+def group_stories(job: Job) -> dict:
+    return {"report": f"Grouped: {grouping.group_stories()}."}

@@ -85,6 +85,9 @@ class Article(models.Model):
     language = models.CharField(max_length=35, blank=True, help_text="A language tag such as en or pt-BR.")
     # The outlet's own labels for the article, as imported (not the readers' annotation tags).
     keywords = models.JSONField(default=list, blank=True)
+    # The news agencies (AP, Reuters...) the article credits, found on import (text.wire): cleaning
+    # takes their credits out of the body, and comparisons still tell wire copy from copying.
+    wire_agencies = models.JSONField(default=list, blank=True)
     published_on = models.DateField(null=True, blank=True, db_index=True)
     source_url = WebURLField(max_length=2000, blank=True)
     # Canonical plain text (see canonical.py): annotations point at offsets into it.
