@@ -3,8 +3,11 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Case, Count, F, Value, When
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -16,6 +19,8 @@ from articles.forms import TagsField
 from articles.models import Annotation, Article, Outlet, Story, Tag
 from articles.models.annotations import Flag, Reply
 from articles.permissions import can_hide
+from articles.queries.reading import parse_id
+from articles.services import stories
 from articles.services.annotations import set_annotation_tags
 from articles.services.articles import (
     is_big_edit,
@@ -23,7 +28,6 @@ from articles.services.articles import (
     update_article_text,
     update_article_text_later,
 )
-from articles.services.coverage import compare_later
 from articles.services.moderation import hide, resolve_flags, root_of, unhide
 from articles.services.uploads import UPLOAD_SUFFIXES, store_upload
 from newsroom.jobs.models import Job
@@ -34,6 +38,8 @@ COMPARED_FIELDS = {"body", "story", "title", "outlet"}
 IMPORT_FIELDS = ["content_hash", "source_file", "source_hash", "imported_at", "updated_at"]
 # A URL typed without a scheme is taken as https:// (Django 6's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+# An action's intermediate page names this many of the selected items, then counts the others.
+ACTION_PAGE_LISTS = 20
 
 
 @admin.register(Outlet)
@@ -59,13 +65,162 @@ class ArticleInline(admin.TabularInline):
         return super().get_queryset(request).select_related("outlet")
 
 
+class StoryTitleField(forms.CharField):
+    def __init__(self, **kwargs):
+        max_length = Story._meta.get_field("title").max_length
+        super().__init__(label="Title", max_length=max_length, strip=True, **kwargs)
+
+
+class StoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, story):
+        count = story.article_count
+        return f"{story.title} ({story.get_status_display().lower()}, {count} {plural(count, 'article')})"
+
+
+class MergeForm(forms.Form):
+    keep = StoryChoiceField(
+        Story.objects.none(),
+        widget=forms.RadioSelect,
+        label="The story that stays",
+        help_text="It keeps its title and address; the others' articles move to it, "
+        "and the others are deleted.",
+        error_messages={"required": "Pick the story that stays."},
+    )
+
+    def __init__(self, data, *, stories):
+        super().__init__(data)
+        self.fields["keep"].queryset = stories
+
+
+class NewStoryForm(forms.Form):
+    title = StoryTitleField(error_messages={"required": "Give the new story a title."})
+
+
+class StoryAutocomplete(AutocompleteSelect):
+    """The admin's search-as-you-type select (not a list of thousands of stories)."""
+
+    def optgroups(self, name, value, attr=None):
+        # Django's looks the chosen id up as given: text sent back with the form's errors would fail.
+        return super().optgroups(name, [pk for pk in value if parse_id(pk)], attr)
+
+
+class AssignForm(forms.Form):
+    story = forms.ModelChoiceField(
+        Story.objects.all(),
+        label="Story",
+        widget=StoryAutocomplete(Article._meta.get_field("story"), admin.site),
+        error_messages={"required": "Pick the story the articles go to."},
+    )
+
+
+def action_page(request, model_admin, queryset, *, action: str, title: str, form, intro: str):
+    """An action's intermediate page: its form, posted back to the list with the same selection
+    (as Django's own "delete selected" does), which runs the action again with the answers."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": title,
+        "intro": intro,
+        "form": form,
+        "media": model_admin.media + form.media,
+        "action": action,
+        "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+        "select_across": request.POST.get("select_across", "0"),
+        "objects": queryset[:ACTION_PAGE_LISTS],
+        "count": queryset.count(),
+    }
+    return TemplateResponse(request, "admin/articles/action_form.html", context)
+
+
+def plural(count: int, word: str) -> str:
+    return word if count == 1 else {"story": "stories"}.get(word, f"{word}s")
+
+
+def answered(request) -> bool:
+    """Whether this is the intermediate page's answer rather than the action's first request."""
+    return "apply" in request.POST
+
+
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
-    list_display = ["title", "date"]
+    list_display = ["title", "status", "article_count", "date"]
+    list_filter = ["status"]
     search_fields = ["title", "summary"]
     date_hierarchy = "date"
-    prepopulated_fields = {"slug": ["title"]}
+    # Proposals first: they wait for an editor.
+    ordering = [
+        Case(When(status=Story.Status.PROPOSED, then=Value(0)), default=Value(1)).asc(),
+        F("date").desc(nulls_last=True),
+    ]
+    fields = ["title", "slug", "status", "date", "summary", "article_list"]
+    readonly_fields = ["article_list"]
+    prepopulated_fields = {"slug": ["title"]}  # on new stories only: a renamed story keeps its address
     inlines = [ArticleInline]
+    actions = ["confirm_selected", "dismiss_selected", "merge_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, story):
+        return story.article_count
+
+    @admin.display(description="Move or split its articles")
+    def article_list(self, story):
+        """The story's articles in the article list, where editors pick some to move or split off."""
+        url = reverse("admin:articles_article_changelist") + f"?story__id__exact={story.pk}"
+        return format_html('<a href="{}">Pick among its {} articles</a>', url, story.article_count)
+
+    def has_merge_permission(self, request):
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        stories.status_saved(obj, form.initial.get("status") if change else None)
+
+    @admin.action(description="Confirm: readers see the selected stories", permissions=["change"])
+    def confirm_selected(self, request, queryset):
+        confirmed = list(queryset.exclude(status=Story.Status.CONFIRMED))
+        stories.confirm(queryset)
+        for story in confirmed:
+            self.log_change(request, story, "Confirmed.")
+        messages.success(request, f"{len(confirmed)} {plural(len(confirmed), 'story')} confirmed.")
+
+    @admin.action(description="Dismiss: readers no longer see the selected stories", permissions=["change"])
+    def dismiss_selected(self, request, queryset):
+        dismissed = list(queryset.exclude(status=Story.Status.DISMISSED))
+        stories.dismiss(queryset)
+        for story in dismissed:
+            self.log_change(request, story, "Dismissed.")
+        messages.success(request, f"{len(dismissed)} {plural(len(dismissed), 'story')} dismissed.")
+
+    @admin.action(description="Merge the selected stories", permissions=["merge"])
+    def merge_selected(self, request, queryset):
+        if queryset.count() < 2:
+            messages.error(request, "Select two stories or more to merge them.")
+            return None
+        form = MergeForm(request.POST if answered(request) else None, stories=queryset)
+        if not form.is_valid():
+            intro = "Their articles, with their annotations, are all kept."
+            return action_page(
+                request,
+                self,
+                queryset,
+                action="merge_selected",
+                title="Merge stories",
+                form=form,
+                intro=intro,
+            )
+        keep = form.cleaned_data["keep"]
+        merged = queryset.count() - 1
+        moved = stories.merge(queryset, keep)
+        self.log_change(request, keep, f"Merged with {merged} other {plural(merged, 'story')}.")
+        messages.success(
+            request,
+            f"{merged + 1} stories merged into “{keep}”: {moved.articles} "
+            f"{plural(moved.articles, 'article')} moved to it; it is {keep.get_status_display().lower()}.",
+        )
+        return None
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -115,6 +270,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         ("Import", {"fields": IMPORT_FIELDS, "classes": ["collapse"]}),
     ]
+    actions = ["assign_to_story", "new_story_from_selection"]
 
     def save_model(self, request, obj, form, change):
         if not (change and "body" in form.changed_data):
@@ -129,8 +285,8 @@ class ArticleAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
         if COMPARED_FIELDS & set(form.changed_data):
-            # Its story, and the story it left, if it moved.
-            compare_later({obj.story_id, form.initial.get("story")} - {None})
+            # Its story, and the story it left, if it moved (readers see only confirmed stories).
+            stories.compare_confirmed({obj.story_id, form.initial.get("story")})
 
     def save_text_later(self, request, article):
         """Save all but the new text, which the worker saves with its annotations placed again."""
@@ -145,6 +301,61 @@ class ArticleAdmin(admin.ModelAdmin):
                 reverse("admin:jobs_job_change", args=[job.pk]),
             ),
         )
+
+    def has_assign_permission(self, request):
+        story_admin = self.admin_site.get_model_admin(Story)
+        return self.has_change_permission(request) and story_admin.has_change_permission(request)
+
+    def has_split_permission(self, request):
+        story_admin = self.admin_site.get_model_admin(Story)
+        return self.has_change_permission(request) and story_admin.has_add_permission(request)
+
+    @admin.action(description="Assign to story", permissions=["assign"])
+    def assign_to_story(self, request, queryset):
+        form = AssignForm(request.POST if answered(request) else None)
+        if not form.is_valid():
+            intro = "The articles keep their annotations; the stories they leave are compared again."
+            return action_page(
+                request,
+                self,
+                queryset,
+                action="assign_to_story",
+                title="Assign to a story",
+                form=form,
+                intro=intro,
+            )
+        self.report_moved(request, stories.move_articles(queryset, form.cleaned_data["story"]))
+        return None
+
+    @admin.action(description="New story from selection", permissions=["split"])
+    def new_story_from_selection(self, request, queryset):
+        first = queryset.order_by(F("published_on").asc(nulls_last=True), "pk").first()
+        form = NewStoryForm(request.POST if answered(request) else None, initial={"title": first.title})
+        if not form.is_valid():
+            intro = "A new confirmed story of these articles, taken from the stories they are in."
+            return action_page(
+                request,
+                self,
+                queryset,
+                action="new_story_from_selection",
+                title="New story",
+                form=form,
+                intro=intro,
+            )
+        moved = stories.new_story_from(queryset, form.cleaned_data["title"])
+        self.log_addition(request, moved.story, [{"added": {}}])
+        self.report_moved(request, moved)
+        return None
+
+    def report_moved(self, request, moved: stories.Moved):
+        link = format_html(
+            '<a href="{}">{}</a>', reverse("admin:articles_story_change", args=[moved.story.pk]), moved.story
+        )
+        count = moved.articles
+        messages.success(request, format_html("{} {} moved to “{}”.", count, plural(count, "article"), link))
+        if moved.emptied:
+            emptied = ", ".join(f"“{title}”" for title in moved.emptied)
+            messages.info(request, f"Proposals left without articles, and deleted: {emptied}.")
 
     def get_urls(self):
         upload = path("import/", self.admin_site.admin_view(self.import_view), name="articles_article_import")
