@@ -50,7 +50,7 @@ def test_deeply_nested_brackets_are_refused_with_bounded_memory(tmp_path):
 
     assert read_with_capped_memory(path) == (
         "nested.json #1: the JSON is nested more than 3 levels deep "
-        "(a list of articles whose outlet and story may be objects)"
+        "(a list of articles whose outlet and story may be objects); the rest of the file was not read"
     )
 
 
@@ -63,7 +63,8 @@ def test_a_huge_string_is_refused_with_bounded_memory(tmp_path):
         file.write(b'"}]')
 
     assert read_with_capped_memory(path) == (
-        f"huge.json #1: the article takes more than {MAX_ARTICLE_JSON_BYTES:,} bytes of JSON"
+        f"huge.json #1: the article takes more than {MAX_ARTICLE_JSON_BYTES:,} bytes of JSON; "
+        "the rest of the file was not read"
     )
 
 

@@ -542,7 +542,6 @@ BAD_BULK_FILES = {
         [{"model": "auth.user", "pk": 1, "fields": {"username": "mallory", "is_superuser": True}}],
         "bulk.json #1: the article has unknown field(s) fields, model, pk",
     ),
-    "no source_file": ([{"title": "T", "body": "B"}], "bulk.json #1: the article has no source_file"),
     "title not text": ([{"source_file": "a", "title": 5, "body": "B"}], "bulk.json #1 (a): field 'title'"),
     "no title": ([{"source_file": "a", "body": "B"}], "bulk.json #1 (a): missing title"),
     "blank title": ([{"source_file": "a", "title": " \t ", "body": "B"}], "bulk.json #1 (a): missing title"),
@@ -580,6 +579,12 @@ def test_it_names_the_bad_item_of_a_bulk_file(tmp_path):
     assert str(problem_with(iter_records, [path])).startswith("bulk.json #2 (b): missing title")
 
 
+def test_it_names_an_article_without_a_source_file_by_its_place_in_the_file(tmp_path):
+    path = write(tmp_path, "bulk.json", [{"title": "T", "body": "B"}, {"title": "U", "body": "C"}])
+
+    assert [record["source_file"] for record in iter_records([path])] == ["bulk.json#1", "bulk.json#2"]
+
+
 # Files and folders --------------------------------------------------------------------------------
 
 
@@ -592,10 +597,10 @@ def test_it_refuses_a_path_that_does_not_exist(tmp_path):
 def test_it_refuses_an_unsupported_file_type(tmp_path):
     problem = problem_with(iter_records, [write(tmp_path, "notes.md", "A title\nText.")])
 
-    assert str(problem) == "notes.md: unsupported file type: use .txt or .json"
+    assert str(problem) == "notes.md: unsupported file type: use .csv, .htm, .html, .json, .jsonl, .txt"
 
 
-def test_it_reads_only_text_and_json_files_of_a_folder(tmp_path):
+def test_it_reads_only_the_article_files_of_a_folder(tmp_path):
     write(tmp_path, "b.txt", "Second title\nText.")
     write(tmp_path, "a.txt", "First title\nText.")
     write(tmp_path, "notes.md", "Not an article")

@@ -1,0 +1,320 @@
+"""Files of many articles: bulk JSON (a list of article objects), JSON Lines (one object a line) and
+CSV with a header row, all with the same fields (BULK_FIELDS), all read as a stream.
+
+Each yields a record, or the ImportProblem of a bad one, and goes on to the next; only what stops
+the file from being read further (broken JSON syntax, an article too large to parse, a broken CSV
+row) raises. An article's size and nesting are capped while streaming, so that memory stays bounded
+whatever the file holds.
+"""
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import ijson
+
+from articles.importer.checks import (
+    MAX_FILE_BYTES,
+    byline_of,
+    check_body,
+    check_date,
+    check_keys,
+    check_keywords,
+    check_language,
+    check_source_key,
+    check_subtitle,
+    check_title,
+    check_url,
+    clean_lines,
+    names_field,
+    one_line,
+    outlet_name,
+    outlet_record,
+    remembered,
+    story_record,
+    text_field,
+)
+from articles.importer.problems import ImportProblem
+from articles.text.wire import agency_credits
+
+BULK_FIELDS = {
+    "source_file",
+    "title",
+    "subtitle",
+    "body",
+    "outlet",
+    "story",
+    "byline",
+    "authors",
+    "date",
+    "url",
+    "language",
+    "tags",
+}
+LIST_FIELDS = {"authors", "tags"}  # a CSV cell holds them separated by ";"
+# A bulk file is a list of articles whose outlet and story may be objects: three levels deep.
+MAX_BULK_DEPTH = 3
+# The JSON of one article in a bulk file: its body's limit, with room for escapes like \u00e9.
+MAX_ARTICLE_JSON_BYTES = 4 * MAX_FILE_BYTES
+
+Record = dict | ImportProblem
+NOT_READ = "the rest of the file was not read"
+
+
+def article_record(source: str, number: int, data, memo: dict) -> dict:
+    """One article object (or CSV row) as a record. Without a source_file, the article's name is its
+    place in the file, "export.jsonl#12": importing the same file again finds it again."""
+    if not isinstance(data, dict):
+        raise ImportProblem(source, "each article must be an object")
+    check_keys(source, "the article", data, BULK_FIELDS)
+    name = text_field(source, data, "source_file") or f"{source}#{number}"
+    outlet = remembered(memo, outlet_record, source, data.get("outlet"))
+    byline = one_line(text_field(source, data, "byline")) or byline_of(names_field(source, data, "authors"))
+    body = text_field(source, data, "body")
+    return {
+        "source_file": check_source_key(source, name),
+        "origin": (source, number),
+        "title": check_title(source, one_line(text_field(source, data, "title"))),
+        "subtitle": check_subtitle(source, one_line(text_field(source, data, "subtitle"))),
+        "body": check_body(source, clean_lines(source, body, outlet=outlet_name(outlet))),
+        "byline": byline,
+        "language": check_language(source, text_field(source, data, "language")),
+        "keywords": check_keywords(source, names_field(source, data, "tags")),
+        "wire_agencies": agency_credits(body, byline),  # before cleaning takes the credits out
+        "published_on": check_date(source, text_field(source, data, "date")),
+        "source_url": check_url(source, text_field(source, data, "url")),
+        "outlet": outlet,
+        "story": remembered(memo, story_record, source, data.get("story")),
+    }
+
+
+def record_or_problem(source: str, number: int, data, memo: dict) -> Record:
+    """The record, or its problem located at the article: the file, its number and its name."""
+    try:
+        return article_record(source, number, data, memo)
+    except ImportProblem as problem:
+        name = data.get("source_file") if isinstance(data, dict) else ""
+        return problem.at(source, number, name if isinstance(name, str) else "")
+
+
+# Bulk JSON -------------------------------------------------------------------------------------
+
+
+class ArticleSizeLimit:
+    """A binary file for ijson that refuses to hand over more than one article's worth of bytes.
+
+    ijson holds a whole string (and the value being built) in memory: the limit bounds both.
+    mark() starts the count again after each article.
+    """
+
+    def __init__(self, file):
+        self.file = file
+        self.since_mark = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.file.read(size)
+        self.since_mark += len(data)
+        if self.since_mark > MAX_ARTICLE_JSON_BYTES:
+            raise BeyondLimits(f"the article takes more than {MAX_ARTICLE_JSON_BYTES:,} bytes of JSON")
+        return data
+
+    def mark(self) -> None:
+        self.since_mark = 0
+
+
+class BeyondLimits(Exception):
+    """An article of a bulk file too large or too deep to build: the message says which."""
+
+
+TOO_DEEP = BeyondLimits(
+    f"the JSON is nested more than {MAX_BULK_DEPTH} levels deep "
+    "(a list of articles whose outlet and story may be objects)"
+)
+
+
+def list_items(events: Iterator[tuple[str, object]]) -> Iterator[object]:
+    """The items of the JSON list whose start ijson just reported, built one at a time.
+
+    An item nested deeper than a bulk file's is not built (from the moment it goes too deep): it
+    comes as TOO_DEEP, and the next items follow.
+    """
+    depth, builder = 0, None  # inside the list
+    try:
+        for event, value in events:
+            if depth == 0:
+                if event == "end_array":
+                    return
+                builder = ijson.ObjectBuilder()
+            if event in ("start_map", "start_array"):
+                depth += 1
+                if depth >= MAX_BULK_DEPTH:
+                    builder = None
+            elif event in ("end_map", "end_array"):
+                depth -= 1
+            if builder is not None:
+                builder.event(event, value)
+            if depth == 0:
+                yield TOO_DEEP if builder is None else builder.value
+    except BeyondLimits as beyond:
+        # Still inside an item too deep to build when the size limit stopped the reading: its depth
+        # is the true cause.
+        raise (TOO_DEEP if builder is None else beyond) from None
+
+
+def iter_bulk_file(source: str, path: Path) -> Iterator[Record]:
+    """Stream the articles of a bulk JSON file without loading it whole."""
+    with path.open("rb") as file:
+        reader = ArticleSizeLimit(file)
+        events = ijson.basic_parse(reader, use_float=True)
+        memo, number = {}, 1
+        try:
+            if next(events, ("", None))[0] != "start_array":
+                raise ImportProblem(source, "a bulk JSON file must hold a list of articles")
+            for item in list_items(events):
+                if isinstance(item, BeyondLimits):
+                    yield ImportProblem(source, str(item), index=number)
+                else:
+                    yield record_or_problem(source, number, item, memo)
+                reader.mark()
+                number += 1
+            next(events, None)  # to the end of the file: anything after the list is an error
+        except ijson.JSONError as error:
+            raise ImportProblem(source, f"the file is not valid JSON: {json_problem(error)}") from None
+        except BeyondLimits as problem:
+            raise ImportProblem(source, f"{problem}; {NOT_READ}", index=number) from None
+
+
+def json_problem(error: ijson.JSONError) -> str:
+    """The first line of ijson's message, which may come as bytes and quotes the text below it."""
+    message = error.args[0] if error.args else ""
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", "replace")
+    return (str(message).strip().splitlines() or ["unreadable"])[0]
+
+
+# JSON Lines ------------------------------------------------------------------------------------
+
+
+def bounded_lines(file, limit: int) -> Iterator[bytes | None]:
+    """A binary file's lines, each None when longer than the limit (the rest of it is skipped
+    unread into memory)."""
+    while line := file.readline(limit + 1):
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        while (rest := file.readline(limit)) and not rest.endswith(b"\n"):
+            pass
+        yield None
+
+
+def depth_of(value) -> int:
+    """How deeply a parsed JSON value nests lists and objects (an object of texts: 1)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is not None:
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def iter_json_lines_file(source: str, path: Path) -> Iterator[Record]:
+    """The articles of a JSON Lines file, one object a line (blank lines skipped); a record's
+    number is its line's."""
+    memo = {}
+    with path.open("rb") as file:
+        for number, line in enumerate(bounded_lines(file, MAX_ARTICLE_JSON_BYTES), start=1):
+            if line is not None and not line.strip():
+                continue
+            try:
+                data = json_line(source, line)
+            except ImportProblem as problem:
+                yield problem.at(source, number)
+                continue
+            yield record_or_problem(source, number, data, memo)
+
+
+def json_line(source: str, line: bytes | None):
+    if line is None:
+        raise ImportProblem(source, f"the line takes more than {MAX_ARTICLE_JSON_BYTES:,} bytes")
+    try:
+        data = json.loads(line.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise ImportProblem(source, f"the line is not valid UTF-8 (byte {error.start})") from None
+    except json.JSONDecodeError as error:
+        problem = f"the line is not valid JSON: {error.msg} (column {error.colno})"
+        raise ImportProblem(source, problem) from None
+    except RecursionError:
+        raise ImportProblem(source, str(TOO_DEEP)) from None
+    if depth_of(data) >= MAX_BULK_DEPTH:
+        raise ImportProblem(source, str(TOO_DEEP))
+    return data
+
+
+# CSV -------------------------------------------------------------------------------------------
+
+
+def iter_csv_file(source: str, path: Path) -> Iterator[Record]:
+    """The articles of a CSV file whose header row names BULK_FIELDS; authors and tags are cells of
+    names separated by ";". A record's number is its row's, the header not counted."""
+    csv.field_size_limit(MAX_FILE_BYTES)  # a body's limit (the default, 128 KB, refuses long articles)
+    memo, number = {}, 0
+    # newline="": a line break inside a quoted cell is the cell's (the csv module's own advice).
+    with path.open(encoding="utf-8-sig", newline="") as text:
+        try:
+            rows = csv.reader(line_checked(text, source))
+            header = csv_header(source, next(rows, None))
+            for number, cells in enumerate(rows, start=1):
+                if not any(cells):
+                    continue  # a blank line
+                yield csv_record(source, number, header, cells, memo)
+        except csv.Error as error:
+            raise ImportProblem(source, csv_problem(error), index=number + 1) from None
+        except UnicodeDecodeError as error:
+            problem = f"the file is not valid UTF-8 ({error.reason}); {NOT_READ}"
+            raise ImportProblem(source, problem, index=number + 1) from None
+
+
+def csv_problem(error: csv.Error) -> str:
+    if "field larger than field limit" in str(error):
+        return f"a cell is larger than the limit of {MAX_FILE_BYTES:,} characters; {NOT_READ}"
+    return f"the CSV cannot be read ({error}); {NOT_READ}"
+
+
+def line_checked(lines: Iterator[str], source: str) -> Iterator[str]:
+    """The lines, refusing a binary file (csv itself stops at a NUL with a cryptic message)."""
+    for line in lines:
+        if "\x00" in line:
+            raise ImportProblem(source, "the file contains NUL bytes (is it a binary file?)")
+        yield line
+
+
+def csv_header(source: str, header: list[str] | None) -> list[str]:
+    if not header:
+        raise ImportProblem(source, "the file is empty (a CSV file starts with a header row)")
+    names = [name.strip().lower() for name in header]
+    unknown = sorted(set(names) - BULK_FIELDS)
+    if unknown:
+        raise ImportProblem(
+            source,
+            f"the header has unknown column(s) {', '.join(unknown)[:200]}; "
+            f"allowed: {', '.join(sorted(BULK_FIELDS))}",
+        )
+    if len(set(names)) < len(names):
+        raise ImportProblem(source, "the header names a column twice")
+    if not {"title", "body"} <= set(names):
+        raise ImportProblem(source, "the header needs at least the columns title and body")
+    return names
+
+
+def csv_record(source: str, number: int, header: list[str], cells: list[str], memo: dict) -> Record:
+    if len(cells) > len(header):
+        return ImportProblem(
+            source, f"the row has {len(cells)} cells; the header names {len(header)}", index=number
+        )
+    data = {name: cell for name, cell in zip(header, cells, strict=False) if cell.strip()}
+    for name in LIST_FIELDS & set(data):
+        data[name] = data[name].split(";")
+    return record_or_problem(source, number, data, memo)

@@ -1,0 +1,103 @@
+"""Saved web pages of articles (.html, .htm): the article's text and facts, as trafilatura extracts
+them from the file alone (no URL is fetched). What the folder's manifest says of a page wins over
+what the page says of itself."""
+
+import logging
+
+import trafilatura
+
+from articles.importer.checks import (
+    LANGUAGE_TAG,
+    MAX_SUBTITLE_CHARS,
+    MAX_TAG_CHARS,
+    MAX_TAGS,
+    byline_of,
+    check_body,
+    check_date,
+    check_text,
+    check_title,
+    check_url,
+    clean_lines,
+    decode,
+    one_line,
+    outlet_name,
+    outlet_record,
+)
+from articles.importer.problems import ImportProblem
+from articles.importer.text_files import Manifest
+from articles.text.canonical import tidy_line
+from articles.text.wire import agency_credits
+
+# A saved page carries scripts, styles and markup around the article: more room than a text file.
+MAX_PAGE_BYTES = 5_000_000
+
+# trafilatura reports pages it finds little in at WARNING; our report says it once, as a problem.
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
+
+
+def extract(source: str, raw: bytes):
+    """trafilatura's Document for the page (text and metadata), and the page's declared language."""
+    decode(source, raw, MAX_PAGE_BYTES)  # refuses empty, binary and non-UTF-8 files with a clear reason
+    tree = trafilatura.load_html(raw)
+    if tree is None:
+        raise ImportProblem(source, "not an HTML page that can be read")
+    language = tree.get("lang") or ""
+    page = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False, include_tables=True)
+    if page is None or not (page.text or "").strip():
+        raise ImportProblem(source, "no article text found in the page")
+    return page, language
+
+
+def parse_html_file(source: str, raw: bytes, manifest: Manifest | None = None) -> dict:
+    """One saved article page as a record."""
+    manifest = manifest or Manifest()
+    facts = manifest.facts_for(source)
+    page, language = extract(source, raw)
+    outlet = manifest.outlet_for(facts) or outlet_record(source, one_line(page.sitename or ""))
+    title = check_title(source, one_line(check_text(source, "title", page.title or "")))
+    text = check_text(source, "text", page.text)
+    lines = clean_lines(source, text, facts.get("drop_lines", []), outlet_name(outlet))
+    if lines and lines[0] == title:
+        lines = lines[1:]  # the page's heading, which trafilatura keeps in the text
+    byline = facts.get("byline") or byline_of([one_line(name) for name in (page.author or "").split(";")])
+    return {
+        "source_file": source,
+        "origin": (source, None),
+        "title": title,
+        "subtitle": subtitle(page.description or "", lines),
+        "body": check_body(source, lines, empty="the page has a title but no article text"),
+        "byline": byline,
+        "language": page_language(language or page.language or ""),
+        "keywords": page_keywords(page.tags or []),
+        "wire_agencies": agency_credits(text, byline),  # before cleaning takes the credits out
+        "published_on": check_date(source, facts.get("date") or page.date or ""),
+        "source_url": check_url(source, facts.get("url") or page_url(page.url or "")),
+        "outlet": outlet,
+        "story": manifest.story_for(facts),
+    }
+
+
+def subtitle(description: str, lines: list[str]) -> str:
+    """The page's description as the subtitle, unless it only repeats the start of the text."""
+    description = one_line(description)
+    repeats_lede = bool(lines) and lines[0].startswith(description.rstrip(".…").rstrip())
+    return "" if repeats_lede or len(description) > MAX_SUBTITLE_CHARS else description
+
+
+# What the page says of itself is a hint: a malformed hint is left out rather than refusing the page.
+
+
+def page_language(tag: str) -> str:
+    return tag if LANGUAGE_TAG.fullmatch(tag := tag.strip().replace("_", "-")) else ""
+
+
+def page_keywords(tags: list[str]) -> list[str]:
+    spellings = {}
+    for tag in map(tidy_line, tags):
+        spellings.setdefault(tag.casefold(), tag)
+    return [tag for tag in spellings.values() if tag and len(tag) <= MAX_TAG_CHARS][:MAX_TAGS]
+
+
+def page_url(url: str) -> str:
+    """The page's canonical URL, when it gives a full one (a relative one says nothing alone)."""
+    return url if url.lower().startswith(("http://", "https://")) else ""
