@@ -164,4 +164,4 @@ def test_a_signed_in_readers_page_from_cached_fragments_costs_four_queries(
     client.get(article.get_absolute_url())
     with django_assert_num_queries(4):
         page = client.get(article.get_absolute_url())
-    assert "Other coverage of this story" in page.text and "Report" in page.text
+    assert "Other coverage of this event" in page.text and "Report" in page.text

@@ -448,7 +448,6 @@ def article_reading(reading: ArticleAnnotations) -> dict:
     article = reading.article
     return {
         "article": article,
-        "related": article.story.articles.for_listing().exclude(pk=article.pk) if article.story else [],
         "tag": reading.filters.tag,
         "reading": reading,
     }

@@ -1,10 +1,12 @@
 """Stories, outlets and their articles: lists, side-by-side columns and the coverage table."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Prefetch
+from django.shortcuts import get_object_or_404
 
 from articles.models import Article, Outlet, Story, StoryComparison
 from articles.queries.reading import (
@@ -21,13 +23,62 @@ from articles.text.comparison import ComparedArticle, Comparison
 STORIES_PER_PAGE = 20
 ARTICLES_PER_PAGE = 50
 ARTICLES_PER_OUTLET_ON_HOME = 8
+ARTICLES_PER_STORY_ON_HOME = 8
+OTHER_COVERAGE_SHOWN = 10
 COMPARE_MIN, COMPARE_MAX = 2, 5
 
 
 def story_page(page_number) -> Page:
-    """A page of stories, newest first, each with its articles and their outlets."""
-    stories = Story.objects.prefetch_related(Prefetch("articles", queryset=Article.objects.for_listing()))
+    """A page of the stories readers see, newest first, each with its first articles (a story may
+    have a thousand) and their outlets, and its article count."""
+    first = Article.objects.for_listing()[:ARTICLES_PER_STORY_ON_HOME]
+    stories = (
+        Story.objects.confirmed()
+        .annotate(article_count=Count("articles"))
+        .order_by(*Story._meta.ordering, "pk")  # an aggregate drops Meta.ordering
+        .prefetch_related(Prefetch("articles", queryset=first, to_attr="first_articles"))
+    )
     return Paginator(stories, STORIES_PER_PAGE).get_page(page_number)
+
+
+def confirmed_story(slug: str) -> Story:
+    """A story readers see, or 404: proposals and dismissed stories are as missing to them."""
+    return get_object_or_404(Story.objects.confirmed(), slug=slug)
+
+
+def shown_story(article: Article) -> Story | None:
+    """The article's story as readers see it: none while it is a proposal, or dismissed."""
+    story = article.story
+    return story if story is not None and story.status == Story.Status.CONFIRMED else None
+
+
+class OtherCoverage:
+    """ "Other coverage of this event" on an article's page: the other articles of its story, or,
+    while it has none that readers see, the most similar articles from other outlets in the days
+    around it, as story grouping found them (SimilarArticle). Loaded on first use, inside the
+    page's cached block, and bounded: a story may have a thousand articles."""
+
+    def __init__(self, article: Article):
+        self.article = article
+        self.story = shown_story(article)
+
+    @cached_property
+    def articles(self) -> list[Article]:
+        if self.story is None:
+            similar = self.article.similar.select_related("other__outlet").defer("other__body")
+            return [row.other for row in similar.order_by("-similarity", "other_id")[:OTHER_COVERAGE_SHOWN]]
+        others = self.story.articles.for_listing().exclude(pk=self.article.pk)
+        return list(others[: OTHER_COVERAGE_SHOWN + 1])
+
+    @cached_property
+    def more(self) -> int:
+        """How many of the story's other articles are not listed."""
+        if self.story is None or len(self.articles) <= OTHER_COVERAGE_SHOWN:
+            return 0
+        return self.story.articles.count() - 1 - OTHER_COVERAGE_SHOWN
+
+    def shown(self) -> list[Article]:
+        return self.articles[:OTHER_COVERAGE_SHOWN]
 
 
 def outlets_with_latest_articles():
@@ -67,8 +118,10 @@ def compare_selection(story: Story, raw_ids: list[str]) -> tuple[list[Article], 
 
 
 def stories_to_compare():
-    """Stories whose comparison is missing, stale, or stored by another version of the code."""
-    return Story.objects.exclude(comparison__in=StoryComparison.objects.current().filter(is_stale=False))
+    """Stories readers see whose comparison is missing, stale, or stored by another version of the
+    code (proposals are compared once confirmed)."""
+    current = StoryComparison.objects.current().filter(is_stale=False)
+    return Story.objects.confirmed().exclude(comparison__in=current)
 
 
 def current_comparison(story: Story) -> Comparison | None:
@@ -151,7 +204,8 @@ def fragments_reading(user, article: Article, query) -> ArticleAnnotations | Non
     filters = reading_filters(user, query)
     if not (raw_columns := query.getlist("columns")):
         return ArticleAnnotations(user, article, filters=filters)
-    articles, error = compare_selection(article.story, raw_columns) if article.story else ([], "no story")
+    story = shown_story(article)
+    articles, error = compare_selection(story, raw_columns) if story else ([], "no story")
     if error or article not in articles:
         return None
-    return compare_columns(user, article.story, articles, filters)[articles.index(article)]
+    return compare_columns(user, story, articles, filters)[articles.index(article)]

@@ -9,14 +9,14 @@ from django.views.decorators.http import require_POST
 
 from articles.forms import AnnotationEditForm, error_text
 from articles.models import Story, StoryComparison
-from articles.queries.stories import coverage_table
+from articles.queries.stories import confirmed_story, coverage_table
 from articles.services.annotations import ClusterError, annotate_cluster
 from articles.services.coverage import comparison_in_progress
 from newsroom.limits import rate_limited
 
 
 def story_coverage(request, slug):
-    story = get_object_or_404(Story, slug=slug)
+    story = confirmed_story(slug)
     return render(request, "articles/story_coverage.html", coverage_context(story, request.user))
 
 
@@ -35,7 +35,8 @@ def coverage_context(story: Story, user, refused: dict | None = None) -> dict:
 
 def story_comparison_json(request, slug):
     """The stored record (its shape: text.comparison, with its version) and when it was made."""
-    comparison = get_object_or_404(StoryComparison.objects.current(), story__slug=slug)
+    stories = Story.objects.confirmed()
+    comparison = get_object_or_404(StoryComparison.objects.current(), story__in=stories, story__slug=slug)
     return JsonResponse(
         {
             **comparison.record.to_json(),
@@ -49,7 +50,7 @@ def story_comparison_json(request, slug):
 @require_POST
 @rate_limited("write")
 def cluster_annotate(request, slug, cluster_id):
-    story = get_object_or_404(Story, slug=slug)
+    story = confirmed_story(slug)
     form = AnnotationEditForm(request.POST, auto_id=False, author=request.user)
     error = "" if form.is_valid() else error_text(form)
     if not error:

@@ -5,15 +5,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from articles.forms import AnnotationEditForm
-from articles.models import Article, Outlet, Story
+from articles.models import Article, Outlet
 from articles.queries.reading import ArticleAnnotations, article_reading, reading_filters, undoable_annotation
 from articles.queries.stories import (
+    OtherCoverage,
     articles_without_outlet,
     compare_columns,
     compare_selection,
+    confirmed_story,
     fragments_reading,
     outlet_article_page,
     outlets_with_latest_articles,
+    shown_story,
     story_articles,
     story_page,
 )
@@ -33,7 +36,7 @@ def home(request):
 
 
 def story_detail(request, slug):
-    story = get_object_or_404(Story, slug=slug)
+    story = confirmed_story(slug)
     return render(request, "articles/story_detail.html", {"story": story, "articles": story_articles(story)})
 
 
@@ -60,13 +63,16 @@ def article_detail(request, pk, slug):
 
     def render_page():  # only on a cache miss
         context = article_reading(reading) | reading_context(request, reading.page_url)
+        context |= {"story": story, "other_coverage": OtherCoverage(article)}
         return render(request, "articles/article_detail.html", context)
 
-    return cached_page(request, page_key("article", reading.cache_key), render_page)
+    # Its story's confirmation or dismissal changes what the page shows (kicker, other coverage).
+    story = shown_story(article)
+    return cached_page(request, page_key("article", reading.cache_key, story and story.pk), render_page)
 
 
 def compare(request, slug):
-    story = get_object_or_404(Story, slug=slug)
+    story = confirmed_story(slug)
     articles, error = compare_selection(story, request.GET.getlist("a"))
     if error:
         context = {"story": story, "articles": story_articles(story), "error": error}

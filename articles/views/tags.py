@@ -14,7 +14,8 @@ def tag_suggestions(request):
 
 
 def tag_index(request):
-    story = get_object_or_404(Story, slug=request.GET["story"]) if request.GET.get("story") else None
+    slug = request.GET.get("story")
+    story = get_object_or_404(Story.objects.confirmed(), slug=slug) if slug else None
     return render(
         request,
         "articles/tag_index.html",

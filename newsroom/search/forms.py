@@ -15,7 +15,9 @@ class SearchForm(forms.Form):
     kind = forms.ChoiceField(
         label="Results", choices=[("articles", "Articles"), ("annotations", "Annotations")], required=False
     )
-    story = forms.ModelChoiceField(Story.objects.all(), label="Story", to_field_name="slug", required=False)
+    story = forms.ModelChoiceField(
+        Story.objects.confirmed(), label="Story", to_field_name="slug", required=False
+    )
     outlet = forms.ModelChoiceField(Outlet.objects.all(), to_field_name="slug", required=False)
     tag = forms.SlugField(max_length=100, allow_unicode=True, required=False)
     author = forms.CharField(label="By", max_length=150, required=False)

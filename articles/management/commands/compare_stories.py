@@ -12,7 +12,8 @@ from articles.services.coverage import compare_story
 class Command(BaseCommand):
     help = (
         "Find what the articles of each story share (passages, quotes, numeric facts) and store it. "
-        "By default only the stories whose comparison is missing or stale."
+        "By default only the stories whose comparison is missing or stale; proposed and dismissed stories "
+        "only when named."
     )
 
     def add_arguments(self, parser):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             if missing := set(story) - set(stories.values_list("slug", flat=True)):
                 raise CommandError(f"No story with the slug {', '.join(sorted(missing))}.")
         else:
-            stories = Story.objects.all() if every else stories_to_compare()
+            stories = Story.objects.confirmed() if every else stories_to_compare()
         comparisons = [compare_story(one) for one in tqdm(stories, unit=" stories", delay=1, disable=None)]
         if as_json:
             self.stdout.write(

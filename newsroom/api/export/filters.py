@@ -69,7 +69,7 @@ class ExportForm(forms.Form):
 
     format = forms.ChoiceField(choices=FORMATS, required=False, initial="jsonld")
     story = SlugChoiceField(
-        Story.objects.all(), to_field_name="slug", required=False, empty_label="All stories"
+        Story.objects.confirmed(), to_field_name="slug", required=False, empty_label="All stories"
     )
     article = forms.IntegerField(
         required=False,
@@ -130,7 +130,8 @@ def exported_annotations(user, filters: ExportFilters):
     """The annotations the user may see that the filters keep, in the order they were made."""
     annotations = Annotation.objects.visible_to(user)
     if filters.story:
-        annotations = annotations.filter(article__story__slug=filters.story)
+        stories = Story.objects.confirmed()
+        annotations = annotations.filter(article__story__in=stories, article__story__slug=filters.story)
     if filters.article:
         annotations = annotations.filter(article_id=filters.article)
     if filters.group:  # visible_to() keeps only the groups of the user's

@@ -228,7 +228,7 @@ def cluster_annotate(request, slug: str, cluster_id: int, payload: AnnotationIn)
     target is not needed. Answers an AnnotationPage of the new annotations."""
     limits.check(request, "write")
     require_object(request)
-    story = get_object_or_404(Story, slug=slug)
+    story = get_object_or_404(Story.objects.confirmed(), slug=slug)
     data = valid(AnnotationEditForm(edit_data(request.user, payload), author=request.user))
     try:
         annotations = annotate_cluster(story=story, cluster_id=cluster_id, author=request.user, **data)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from ninja import Query, Router, Schema
 
 from articles.models import Article, Outlet, Story, StoryComparison
+from articles.queries.stories import confirmed_story, shown_story
 from newsroom.api.errors import ApiError
 from newsroom.api.responses import base_of
 
@@ -91,11 +92,12 @@ def outlet_out(base: str, outlet: Outlet) -> dict:
 
 
 def article_summary(base: str, article: Article) -> dict:
+    story = shown_story(article)
     return {
         "id": article.pk,
         "title": article.title,
         "outlet": article.outlet.slug if article.outlet else None,
-        "story": article.story.slug if article.story else None,
+        "story": story.slug if story else None,
         "byline": article.byline,
         "published_on": article.published_on,
         "source_url": article.source_url,
@@ -131,14 +133,14 @@ def outlet(request, slug: str):
 
 @router.get("/stories", response=StoryPage, url_name="stories")
 def stories(request, page: int = 1):
-    paginator, current = page_of(Story.objects.all(), page)
+    paginator, current = page_of(Story.objects.confirmed(), page)
     items = [story_out(base_of(request), story) for story in current]
     return {"count": paginator.count, "page": page, "pages": paginator.num_pages, "items": items}
 
 
 @router.get("/stories/{slug}", response=StoryDetailOut, url_name="story")
 def story(request, slug: str):
-    found = get_object_or_404(Story, slug=slug)
+    found = confirmed_story(slug)
     base = base_of(request)
     articles = [article_summary(base, article) for article in listed(found.articles.all())]
     return story_out(base, found) | {"articles": articles}
@@ -147,7 +149,8 @@ def story(request, slug: str):
 @router.get("/stories/{slug}/comparison", url_name="story_comparison")
 def story_comparison(request, slug: str):
     """The story's comparison: shared passages, quotes, facts (their shape is its `version`'s)."""
-    comparison = get_object_or_404(StoryComparison.objects.current(), story__slug=slug)
+    stories = Story.objects.confirmed()
+    comparison = get_object_or_404(StoryComparison.objects.current(), story__in=stories, story__slug=slug)
     return {
         **comparison.record.to_json(),
         "computed_at": comparison.computed_at,
@@ -160,7 +163,7 @@ def articles(request, filters: Query[ArticleFilters]):
     """Articles, newest first; ?story= and ?outlet= (slugs) narrow them."""
     found = listed(Article.objects.all())
     if filters.story:
-        found = found.filter(story__slug=filters.story)
+        found = found.filter(story__in=Story.objects.confirmed(), story__slug=filters.story)
     if filters.outlet:
         found = found.filter(outlet__slug=filters.outlet)
     paginator, current = page_of(found.order_by("-published_on", "-pk"), filters.page)
