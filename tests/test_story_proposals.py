@@ -210,3 +210,30 @@ def test_other_coverage_follows_the_article_to_a_new_story(client, confirmed):
     make_article(story=elsewhere, title="The other article elsewhere")
     move_articles(Article.objects.filter(pk=article.pk), elsewhere)
     assert "The other article elsewhere" in other_coverage(client, Article.objects.get(pk=article.pk))
+
+
+# Passages of a tag, and their export, name confirmed stories only.
+
+
+@pytest.fixture
+def tagged(confirmed, hidden):
+    user = User.objects.create_user("reader", password="pw")
+    for story in (confirmed, hidden):
+        annotate(story.articles.first(), user, "harbour bridge", tags=["bridges"])
+    return user
+
+
+def test_a_tags_passages_are_grouped_by_confirmed_stories_only(client, tagged, confirmed, hidden):
+    page = client.get(reverse("articles:tag_detail", args=["bridges"]))
+    assert page.status_code == 200 and page.text.count("harbour bridge") >= 2
+    assert confirmed.get_absolute_url() in page.text
+    assert hidden.get_absolute_url() not in page.text and "Articles without a story" in page.text
+
+
+def test_the_csv_export_and_report_name_confirmed_stories_only(client, tagged, confirmed, hidden):
+    client.force_login(tagged)
+    response = client.get(reverse("api:export"), {"format": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "Seen story" in text and "Unseen story," not in text and "Unseen story: report 0" in text
+    report = client.get(reverse("export_report"), {"tag": "bridges"}).content.decode()
+    assert "(Seen story)" in report and "(Unseen story)" not in report

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Sum
+from django.db.models import Case, Count, F, Sum, When
 from django.urls import NoReverseMatch, reverse
 
 from articles.models import Annotation, Article, Outlet, Story, Tag, TaggedAnnotation
@@ -40,7 +40,9 @@ def tag_suggestions(user, prefix: str, limit: int = 10) -> list[str]:
 
 
 def tagged_passages_page(user, tag: Tag, page_number) -> Page:
-    """Every passage with a tag, ordered so that the page groups them by story and outlet."""
+    """Every passage with a tag, ordered so that the page groups them by story (`shown_story`: none
+    for a proposal, which readers do not see) and outlet."""
+    confirmed = {"article__story__status": Story.Status.CONFIRMED}
     annotations = (
         Annotation.objects.visible_to(user)
         .shown_in_full_to(user)
@@ -50,8 +52,8 @@ def tagged_passages_page(user, tag: Tag, page_number) -> Page:
         .defer("article__body")
         # Ties broken by ids, so that {% regroup %} and the pages are the same on every database.
         .order_by(
-            F("article__story__title").asc(nulls_last=True),
-            "article__story_id",
+            Case(When(**confirmed, then=F("article__story__title"))).asc(nulls_last=True),
+            Case(When(**confirmed, then=F("article__story_id"))).asc(nulls_last=True),
             F("article__outlet__name").asc(nulls_last=True),
             "article__outlet_id",
             "article_id",
@@ -59,7 +61,12 @@ def tagged_passages_page(user, tag: Tag, page_number) -> Page:
             "pk",
         )
     )
-    return Paginator(annotations, PASSAGES_PER_PAGE).get_page(page_number)
+    page = Paginator(annotations, PASSAGES_PER_PAGE).get_page(page_number)
+    page.object_list = list(page.object_list)
+    for annotation in page.object_list:
+        story = annotation.article.story
+        annotation.shown_story = story if story and story.status == Story.Status.CONFIRMED else None
+    return page
 
 
 @dataclass

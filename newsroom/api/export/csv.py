@@ -5,6 +5,7 @@ from collections.abc import Iterable, Iterator
 
 from articles.models import Annotation
 from articles.models.annotations import Reply
+from articles.queries.stories import shown_story
 from newsroom.api.export.filters import ExportFilters
 from newsroom.api.export.threads import Thread, exported_threads, joined
 from newsroom.api.w3c import annotation_iri, article_source, reply_iri, timestamp
@@ -64,9 +65,9 @@ def csv_lines(base: str, filters: ExportFilters, threads: Iterable[Thread]) -> I
 
 def thread_cells(base: str, annotation: Annotation) -> list:
     """Where an annotation and its replies are: story, outlet, article and its URL."""
-    article = annotation.article
+    article, story = annotation.article, shown_story(annotation.article)
     return [
-        article.story.title if article.story else "",
+        story.title if story else "",
         article.outlet.name if article.outlet else "",
         article.title,
         article_source(base, article),
