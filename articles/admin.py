@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from taggit.models import Tag as UnusedTaggitTag
 
 from articles.forms import TagsField
-from articles.models import Annotation, Article, Outlet, Story, Tag
+from articles.models import Annotation, Article, DuplicateArticle, Outlet, Story, Tag
 from articles.models.annotations import Flag, Reply
 from articles.permissions import can_hide
 from articles.queries.reading import parse_id
@@ -35,7 +35,7 @@ from newsroom.jobs.services import start_job
 
 # Edits to these change what a story's comparison shows.
 COMPARED_FIELDS = {"body", "story", "title", "outlet"}
-IMPORT_FIELDS = ["content_hash", "source_file", "source_hash", "imported_at", "updated_at"]
+IMPORT_FIELDS = ["content_hash", "source_file", "source_hash", "text_damaged", "imported_at", "updated_at"]
 # A URL typed without a scheme is taken as https:// (Django 6's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 # An action's intermediate page names this many of the selected items, then counts the others.
@@ -233,25 +233,64 @@ class ArticleAdminForm(forms.ModelForm):
 
 class ArticleUploadForm(forms.Form):
     file = forms.FileField(
-        help_text="A bulk JSON file (a list of articles), or a zip of a folder of text files "
-        "with its manifest.json, as `manage.py import_corpus` reads them."
+        help_text="A bulk JSON file (a list of articles), JSON Lines (.jsonl), CSV with a header row, "
+        "a saved web page of an article (.html), or a zip of a folder of text files and web pages "
+        "with or without its manifest.json, as `manage.py import_corpus` reads them."
+    )
+    skip_invalid = forms.BooleanField(
+        required=False,
+        label="Skip invalid records",
+        help_text="Import the good records and report the bad ones. Unticked, a bad record stops the "
+        "import and nothing is written; the report lists every bad record either way.",
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in UPLOAD_SUFFIXES:
-            raise forms.ValidationError("Choose a .json or a .zip file.")
+            allowed = ", ".join(sorted(UPLOAD_SUFFIXES))
+            raise forms.ValidationError(f"Choose a file of one of these kinds: {allowed}.")
         if upload.size > settings.IMPORT_UPLOAD_MAX_BYTES:
             limit = filesizeformat(settings.IMPORT_UPLOAD_MAX_BYTES)
             raise forms.ValidationError(f"The file is larger than {limit}: import it in parts.")
         return upload
 
 
+class DuplicateArticleInline(admin.TabularInline):
+    """The records imported with exactly this article's text: kept as records, not articles."""
+
+    model = DuplicateArticle
+    fields = ["source_file", "title", "outlet_name", "source_url", "published_on", "recorded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = "duplicate record (the same text, imported under another name)"
+
+    def has_add_permission(self, request, obj=None):
+        return False  # recorded by imports
+
+
+@admin.register(DuplicateArticle)
+class DuplicateArticleAdmin(admin.ModelAdmin):
+    """Every record an import found to be exactly the text of an article it kept."""
+
+    list_display = ["source_file", "title", "outlet_name", "published_on", "article", "recorded_at"]
+    list_select_related = ["article"]
+    search_fields = ["source_file", "title", "outlet_name", "article__title"]
+    date_hierarchy = "recorded_at"
+    fields = readonly_fields = list_display[:-2] + ["source_url", "article", "recorded_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # written by imports only
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "outlet", "story", "published_on", "byline", "updated_at"]
-    list_filter = ["outlet", "story", "published_on"]
+    list_display = ["title", "outlet", "story", "published_on", "byline", "text_damaged", "updated_at"]
+    list_filter = ["outlet", "story", "published_on", "text_damaged"]
     list_select_related = ["outlet", "story"]
     search_fields = ["title", "byline", "source_file"]
     date_hierarchy = "published_on"
@@ -259,7 +298,24 @@ class ArticleAdmin(admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     readonly_fields = IMPORT_FIELDS
     fieldsets = [
-        (None, {"fields": ["title", "slug", "outlet", "story", "byline", "published_on", "source_url"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "subtitle",
+                    "slug",
+                    "outlet",
+                    "story",
+                    "byline",
+                    "published_on",
+                    "source_url",
+                    "language",
+                    "keywords",
+                    "wire_agencies",
+                ]
+            },
+        ),
         (
             "Text",
             {
@@ -271,6 +327,10 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Import", {"fields": IMPORT_FIELDS, "classes": ["collapse"]}),
     ]
     actions = ["assign_to_story", "new_story_from_selection"]
+
+    def get_inlines(self, request, obj):
+        """Its duplicate records, when an import found any (no empty section otherwise)."""
+        return [DuplicateArticleInline] if obj is not None and obj.duplicates.exists() else []
 
     def save_model(self, request, obj, form, change):
         if not (change and "body" in form.changed_data):
@@ -369,7 +429,11 @@ class ArticleAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             job = start_job(
-                Job.Kind.IMPORT_ARTICLES, owner=request.user, file=store_upload(upload), name=upload.name
+                Job.Kind.IMPORT_ARTICLES,
+                owner=request.user,
+                file=store_upload(upload),
+                name=upload.name,
+                skip_invalid=form.cleaned_data["skip_invalid"],
             )
             self.message_user(request, f"“{upload.name}” is being imported: its report shows here when done.")
             return redirect("admin:jobs_job_change", job.pk)

@@ -22,7 +22,8 @@ def apply_article_text(job: Job) -> dict:
 
 
 def import_articles(job: Job) -> dict:
-    return {"report": uploads.import_upload(job.file, job.arguments["name"])}
+    skip_invalid = job.arguments.get("skip_invalid", False)
+    return uploads.import_upload(job.file, job.arguments["name"], skip_invalid=skip_invalid)
 
 
 def group_stories(job: Job) -> dict:

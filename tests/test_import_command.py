@@ -208,7 +208,6 @@ BAD_FILES = {
     "empty": (b"", "the file is empty"),
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "NUL bytes"),
     "not UTF-8": ("A title\nCaf\u00e9 society.".encode("latin-1"), "not valid UTF-8"),
-    "duplicate": (fixture_text("000"), "the same text as"),
     "no title": (b"Watch LIVE\n{mosads}\nMost recent\n", "missing title"),
     "blank title line": (b" \t\nThe first paragraph.\nThe second.\n", "missing title"),
     "absurdly long title": (b"word " * 200 + b"\nText.", "the limit is 500"),
@@ -258,20 +257,19 @@ def test_it_leaves_an_earlier_import_as_it_was_when_a_later_one_fails(tmp_path):
     assert article("003").body.startswith("About 100")
 
 
-def test_it_refuses_the_text_of_an_imported_article_under_another_name(tmp_path):
+def test_it_records_the_text_of_an_imported_article_under_another_name_as_its_duplicate(tmp_path):
     import_corpus(FIXTURES)
     corpus = write_corpus(tmp_path / "more", {"copy.txt": fixture_text("000")})
 
-    message = import_error(corpus)
-
-    assert "copy.txt: the same text as the already imported 000_b1f23161f98b6f38.txt" in message
+    assert import_corpus(corpus) == "Imported: 0 new, 0 changed, 0 unchanged, 1 duplicate recorded"
     assert row_counts() == (5, 2, 1)
+    assert article("000").duplicates.get().source_file == "copy.txt"
 
 
 def test_it_refuses_the_same_name_twice_in_one_import(tmp_path):
     corpus = write_corpus(tmp_path / "bulk", {"wire.json": [BULK[0], {**BULK[1], "source_file": "wire-1"}]})
 
-    assert "wire-1: the name appears twice in this import" in import_error(corpus)
+    assert "wire.json #2 (wire-1): the name appears twice in this import" in import_error(corpus)
     assert row_counts() == (0, 0, 0)
 
 

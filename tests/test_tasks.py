@@ -265,7 +265,7 @@ def test_uploads_too_large_or_of_another_kind_are_refused_at_once(client, editor
     other_kind = upload(client, SimpleUploadedFile("notes.txt", b"A title\n\nText."))
 
     assert "The file is larger than 1000" in too_large.text
-    assert "Choose a .json or a .zip file." in other_kind.text
+    assert "Choose a file of one of these kinds: .csv, .htm, .html, .json, .jsonl, .zip." in other_kind.text
     assert not Job.objects.exists()
 
 

@@ -1,4 +1,10 @@
-"""Importing articles: validated, batched, all-or-nothing writes of parsed records."""
+"""Importing articles: validated, batched writes of parsed records, all or nothing by default.
+
+Every bad record of a run goes to its report (importer.ImportReport). By default a run with any
+imports nothing (InvalidRecords); with skip_invalid it imports the good records. A record with
+exactly the text of an article kept before (in this import or the database) is not a second
+article: it is recorded as a DuplicateArticle of that one.
+"""
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
@@ -6,17 +12,32 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils.text import slugify
 
-from articles.importer import ImportProblem
-from articles.models import Article, Outlet, Story
+from articles.importer import ImportProblem, ImportReport, InvalidRecords
+from articles.models import Article, DuplicateArticle, Outlet, Story
 from articles.services.articles import update_article_text
 from articles.services.coverage import compare_story, mark_stale
 from articles.text.canonical import content_hash
 from newsroom.database import one_at_a_time
 
-ARTICLE_FIELDS = ["title", "body", "byline", "published_on", "source_url"]
+ARTICLE_FIELDS = [
+    "title",
+    "subtitle",
+    "body",
+    "byline",
+    "language",
+    "keywords",
+    "wire_agencies",
+    "published_on",
+    "source_url",
+]
+# Fields the importer learnt later: left out of a record's fingerprint while empty, so that files
+# imported before them are still unchanged when imported again.
+LATER_FIELDS = {"subtitle", "language", "keywords", "wire_agencies"}
+# Where the record was read (file, number): not part of the article.
+NOT_HASHED = {"origin"}
 # An import holds its lock throughout (all or nothing), for minutes when huge: another one waits
 # that long for its turn rather than failing with "database is locked" (SQLite).
 WAIT_FOR_OTHER_IMPORTS_SECONDS = 30 * 60
@@ -42,15 +63,26 @@ class ImportSummary:
     created: int = 0
     changed: int = 0
     unchanged: int = 0
+    duplicates: int = 0  # duplicate records newly recorded (or whose facts changed)
+    skipped: int = 0  # bad records left out (skip_invalid)
     story_ids: set = field(default_factory=set)  # stories whose articles were added or changed
 
     def __str__(self):
-        return f"{self.created} new, {self.changed} changed, {self.unchanged} unchanged"
+        counts = [f"{self.created} new, {self.changed} changed, {self.unchanged} unchanged"]
+        if self.duplicates:
+            counts.append(f"{self.duplicates} duplicate{'s' if self.duplicates != 1 else ''} recorded")
+        if self.skipped:
+            counts.append(f"{self.skipped} bad record{'s' if self.skipped != 1 else ''} skipped")
+        return ", ".join(counts)
 
 
 def record_hash(record: dict, body_hash: str) -> str:
     """A fingerprint of everything imported for an article (the body by its own hash)."""
-    fields = {**record, "body": body_hash}
+    fields = {
+        name: value
+        for name, value in {**record, "body": body_hash}.items()
+        if name not in NOT_HASHED and (value or name not in LATER_FIELDS)
+    }
     return hashlib.sha256(repr(sorted(fields.items())).encode()).hexdigest()
 
 
@@ -71,28 +103,26 @@ def validated(instance, source: str, exclude: list[str] | None = None):
 
 
 class RelatedRows:
-    """Outlets or stories by slug: found by any of their unique fields, or created, a batch at a time."""
+    """Outlets or stories by slug: found by any of their unique fields, or new. A new row is checked
+    when a record names it, and saved only once an article that passed its checks uses it."""
 
     def __init__(self, model, unique_fields: list[str]):
         self.model = model
         self.unique_fields = unique_fields
         self.by_slug = {}
+        self.problems: dict[str, ImportProblem | None] = {}  # of new rows, by slug, once checked
 
-    def add_batch(self, named: list[tuple[str, dict | None]]) -> None:
-        """Load or create every row that the batch's records (source, record) name."""
-        missing = {record["slug"]: (source, record) for source, record in named if record}
-        missing = {slug: item for slug, item in missing.items() if slug not in self.by_slug}
-        found = self.existing([record for _, record in missing.values()]) if missing else {}
-        new_rows = []
-        for slug, (source, record) in missing.items():
+    def add_batch(self, records: list[dict | None]) -> None:
+        """Find (or prepare) every row that the batch's records name."""
+        missing = {
+            record["slug"]: record for record in records if record and record["slug"] not in self.by_slug
+        }
+        found = self.existing(list(missing.values())) if missing else {}
+        for slug, record in missing.items():
             row = next(
                 filter(None, (found.get((field, record[field])) for field in self.unique_fields)), None
             )
-            if row is None:
-                row = validated(self.model(**record), source)
-                new_rows.append(row)
-            self.by_slug[slug] = row
-        self.model.objects.bulk_create(new_rows)
+            self.by_slug[slug] = row if row is not None else self.model(**record)
 
     def existing(self, records: list[dict]) -> dict:
         """The rows that have any record's value in one of the unique fields, by (field, value)."""
@@ -106,83 +136,194 @@ class RelatedRows:
             for field in self.unique_fields
         }
 
-    def get(self, record: dict | None):
-        return self.by_slug[record["slug"]] if record else None
+    def get(self, source: str, record: dict | None):
+        """The row a record names; raises the problem of a new row that is not valid."""
+        if not record:
+            return None
+        row = self.by_slug[record["slug"]]
+        if row.pk is None:
+            if record["slug"] not in self.problems:
+                try:
+                    validated(row, source)
+                    self.problems[record["slug"]] = None
+                except ImportProblem as problem:
+                    self.problems[record["slug"]] = problem
+            if problem := self.problems[record["slug"]]:
+                raise problem
+        return row
+
+    def save_new(self, rows: Iterable) -> None:
+        new = {id(row): row for row in rows if row is not None and row.pk is None}
+        self.model.objects.bulk_create(new.values())
+
+
+@dataclass
+class Batch:
+    """What one batch of records writes."""
+
+    new: list[Article] = field(default_factory=list)
+    changed: list[tuple[Article, int | None, int | None]] = field(
+        default_factory=list
+    )  # with outlet, story before
+    duplicates: list[DuplicateArticle] = field(default_factory=list)
+    not_duplicates: list[int] = field(default_factory=list)  # recorded duplicates whose text is now their own
+
+    def articles(self) -> list[Article]:
+        return self.new + [article for article, _, _ in self.changed]
 
 
 class ArticleImport:
-    """One all-or-nothing import: checks every record, then writes it with its batch."""
+    """One import: checks every record, then writes the good ones with their batch."""
 
-    def __init__(self):
+    def __init__(self, report: ImportReport | None = None):
         self.summary = ImportSummary()
+        self.report = report
         self.outlets = RelatedRows(Outlet, ["slug", "name"])
         self.stories = RelatedRows(Story, ["slug"])
-        self.source_by_hash: dict[str, str] = {}
+        # The article kept for each text: the Article until it is written, then its pk.
+        self.kept: dict[str, Article | int] = {}
         self.seen_sources: set[str] = set()
 
     def write_batch(self, records: list[dict]) -> None:
         sources = [record["source_file"] for record in records]
         existing = Article.objects.filter(source_file__in=sources).in_bulk(field_name="source_file")
+        recorded = DuplicateArticle.objects.filter(source_file__in=sources).in_bulk(field_name="source_file")
         body_hashes = [content_hash(record["body"]) for record in records]
-        self.outlets.add_batch([(record["source_file"], record["outlet"]) for record in records])
-        self.stories.add_batch([(record["source_file"], record["story"]) for record in records])
-        new_articles, changed_articles = self.check_batch(records, body_hashes, existing)
-        self.check_not_in_database(dict(zip(body_hashes, sources, strict=True)))
-        # A changed article keeps its slug (and URL) unless it moved to another outlet.
-        self.assign_unique_slugs(new_articles + [article for article, moved in changed_articles if moved])
-        for article, _ in changed_articles:
-            update_article_text(article)
-        Article.objects.bulk_create(new_articles)
-        self.summary.created += len(new_articles)
-        self.summary.changed += len(changed_articles)
-
-    def check_batch(self, records: list[dict], body_hashes: list[str], existing: dict) -> tuple[list, list]:
-        """The batch's new articles, and its changed ones with whether they moved to another outlet."""
-        new_articles, changed_articles = [], []
+        self.remember_texts_in_database(body_hashes)
+        self.outlets.add_batch([record["outlet"] for record in records])
+        self.stories.add_batch([record["story"] for record in records])
+        batch = Batch()
         for record, body_hash in zip(records, body_hashes, strict=True):
-            previous = existing.get(record["source_file"])
-            before = (previous.outlet_id, previous.story_id) if previous else (None, None)
-            article = self.check_record(record, body_hash, previous)
-            if article is None:
-                self.summary.unchanged += 1
-                continue
-            if article.pk is None:
-                new_articles.append(article)
-            else:
-                changed_articles.append((article, article.outlet_id != before[0]))
-            self.summary.story_ids.update({article.story_id, before[1]} - {None})
-        return new_articles, changed_articles
+            source = record["source_file"]
+            try:
+                self.check_record(record, body_hash, existing.get(source), recorded.get(source), batch)
+            except ImportProblem as problem:
+                self.refuse(record, problem)
+        self.write(batch)
 
-    def check_record(self, record: dict, body_hash: str, article: Article | None) -> Article | None:
-        """The article to write for a record (None if unchanged); raises on bad input."""
+    def remember_texts_in_database(self, body_hashes: list[str]) -> None:
+        """The articles already imported with the batch's texts (the oldest, where several have one)."""
+        unknown = set(body_hashes) - set(self.kept)
+        if unknown:
+            rows = (
+                Article.objects.filter(content_hash__in=unknown)
+                .values("content_hash")
+                .annotate(first=Min("pk"))
+                .values_list("content_hash", "first")
+            )
+            self.kept.update(rows)
+
+    def refuse(self, record: dict, problem: ImportProblem) -> None:
+        """A bad record: to the report, located where it was read; without a report, raised."""
+        file, index = record.get("origin") or (record["source_file"], None)
+        located = problem.at(file, index, record["source_file"])
+        if self.report is None:
+            raise located
+        self.report.add(located)
+
+    def check_record(
+        self,
+        record: dict,
+        body_hash: str,
+        article: Article | None,
+        recorded: DuplicateArticle | None,
+        batch: Batch,
+    ) -> None:
+        """Add what a record writes to the batch (nothing if unchanged); raises on bad input."""
         source = record["source_file"]
         if source in self.seen_sources:
             raise ImportProblem(source, "the name appears twice in this import")
         self.seen_sources.add(source)
-        first_source = self.source_by_hash.setdefault(body_hash, source)
-        if first_source != source:
-            raise ImportProblem(source, f"the same text as {first_source}")
+        kept = self.kept.get(body_hash)
+        if kept is not None and (article is None or kept not in (article, article.pk)):
+            if article is None:
+                return self.check_duplicate(record, kept, recorded, batch)
+            if article.source_hash != record_hash(record, body_hash):
+                raise ImportProblem(
+                    source,
+                    f"its new text is exactly the text of {self.label(kept)}: an imported article "
+                    "cannot become a duplicate (delete it first)",
+                )
         new_hash = record_hash(record, body_hash)
         if article is not None and article.source_hash == new_hash:
+            self.kept.setdefault(body_hash, article.pk)
+            self.summary.unchanged += 1
             return None
+        before = (article.outlet_id, article.story_id) if article else (None, None)
         article = article or Article(source_file=source, slug=slugify(record["title"])[:180] or "article")
         for name in ARTICLE_FIELDS:
             setattr(article, name, record[name])
-        article.outlet = self.outlets.get(record["outlet"])
-        article.story = self.stories.get(record["story"])
+        article.outlet = self.outlets.get(source, record["outlet"])
+        article.story = self.stories.get(source, record["story"])
         article.source_hash = new_hash
         article.content_hash = body_hash  # the record's body is canonical: see Article.clean()
-        return validated(article, source, exclude=NOT_FROM_THE_FILE)
+        validated(article, source, exclude=NOT_FROM_THE_FILE)
+        if article.pk is None:
+            batch.new.append(article)
+            self.kept[body_hash] = article
+        else:
+            batch.changed.append((article, *before))
+            self.kept.setdefault(body_hash, article.pk)
+        if recorded is not None:
+            batch.not_duplicates.append(recorded.pk)
+        return None
 
-    def check_not_in_database(self, by_hash: dict[str, str]) -> None:
-        """A text already imported under another name (source by body hash) is a duplicate file."""
-        clashes = (
-            Article.objects.filter(content_hash__in=by_hash)
-            .exclude(source_file__in=by_hash.values())
-            .values_list("content_hash", "source_file")
-        )
-        for body_hash, other in clashes[:1]:
-            raise ImportProblem(by_hash[body_hash], f"the same text as the already imported {other}")
+    def check_duplicate(
+        self, record: dict, kept: Article | int, recorded: DuplicateArticle | None, batch: Batch
+    ) -> None:
+        """Record a record whose text an article kept already has (unless recorded so already)."""
+        kept_pk = kept if isinstance(kept, int) else kept.pk
+        facts = {
+            "title": record["title"],
+            "outlet_name": record["outlet"]["name"] if record["outlet"] else "",
+            "source_url": record["source_url"],
+            "published_on": record["published_on"],
+        }
+        if (
+            recorded
+            and recorded.article_id == kept_pk
+            and all(getattr(recorded, name) == value for name, value in facts.items())
+        ):
+            self.summary.unchanged += 1
+            return
+        duplicate = recorded or DuplicateArticle(source_file=record["source_file"])
+        for name, value in facts.items():
+            setattr(duplicate, name, value)
+        if isinstance(kept, int):
+            duplicate.article_id = kept
+        else:
+            duplicate.article = kept  # written just before its duplicates
+        batch.duplicates.append(validated(duplicate, record["source_file"], exclude=["article"]))
+
+    def label(self, kept: Article | int) -> str:
+        if isinstance(kept, Article):
+            return kept.source_file
+        source = Article.objects.filter(pk=kept).values_list("source_file", flat=True).first()
+        return source or f"article #{kept}"
+
+    def write(self, batch: Batch) -> None:
+        articles = batch.articles()
+        self.outlets.save_new(article.outlet for article in articles)
+        self.stories.save_new(article.story for article in articles)
+        for article in articles:
+            article.outlet, article.story = article.outlet, article.story  # their ids, now saved
+        # A changed article keeps its slug (and URL) unless it moved to another outlet.
+        moved = [article for article, outlet_id, _ in batch.changed if article.outlet_id != outlet_id]
+        self.assign_unique_slugs(batch.new + moved)
+        for article, _, story_id in batch.changed:
+            update_article_text(article)
+            self.summary.story_ids.update({article.story_id, story_id} - {None})
+        Article.objects.bulk_create(batch.new)
+        self.summary.story_ids.update(article.story_id for article in batch.new if article.story_id)
+        DuplicateArticle.objects.filter(pk__in=batch.not_duplicates).delete()
+        DuplicateArticle.objects.bulk_create([row for row in batch.duplicates if row.pk is None])
+        for duplicate in (row for row in batch.duplicates if row.pk is not None):
+            duplicate.save()
+        for article in batch.new:
+            self.kept[article.content_hash] = article.pk  # no longer the article: memory stays small
+        self.summary.created += len(batch.new)
+        self.summary.changed += len(batch.changed)
+        self.summary.duplicates += len(batch.duplicates)
 
     def assign_unique_slugs(self, articles: list[Article]) -> None:
         taken = set(
@@ -209,17 +350,25 @@ def import_articles(
     batch_size: int = 1000,
     progress: Callable[[int], object] = lambda n: None,
     compare: bool = True,
+    report: ImportReport | None = None,
+    skip_invalid: bool = False,
 ) -> ImportSummary:
-    """Write imported records, all or nothing: any ImportProblem rolls the whole import back.
+    """Write imported records in one transaction.
 
+    Without a report, the first bad record rolls the whole import back (its ImportProblem is
+    raised). With one, every bad record goes to it (the importer adds those it could not parse):
+    then any rolls the import back (InvalidRecords), unless skip_invalid, which imports the rest.
     Then the stories that changed are compared again, or with compare=False marked stale for
     `manage.py compare_stories` (comparing thousands of stories takes longer than importing).
     """
-    run = ArticleImport()
+    run = ArticleImport(report)
     with one_at_a_time("article import", wait_seconds=WAIT_FOR_OTHER_IMPORTS_SECONDS):
         for batch in batched(records, batch_size):
             run.write_batch(batch)
             progress(len(batch))
+        if report and not skip_invalid:
+            raise InvalidRecords(report)
+        run.summary.skipped = report.count if report else 0
         if compare:
             for story in Story.objects.filter(pk__in=run.summary.story_ids):
                 compare_story(story)

@@ -1,6 +1,7 @@
-"""Articles imported from a file that staff upload in the admin: a bulk JSON file, or a zip of a
-folder in the format `import_corpus` reads (text files and their manifest.json). The upload is kept
-in the jobs' storage and imported by the task worker, through the importer's public entry points."""
+"""Articles imported from a file that staff upload in the admin: a bulk JSON, JSON Lines or CSV file,
+a saved web page, or a zip of a folder in the format `import_corpus` reads (text files, web pages
+and their manifest.json). The upload is kept in the jobs' storage and imported by the task worker,
+through the importer's public entry points."""
 
 import shutil
 import stat
@@ -13,12 +14,13 @@ from django.conf import settings
 from django.utils.text import get_valid_filename
 from django.utils.translation import ngettext
 
-from articles.importer import ImportProblem, iter_records
+from articles.importer import SUFFIXES, ImportProblem, ImportReport, InvalidRecords, iter_records
 from articles.services.coverage import compare_later
+from articles.services.grouping import group_later
 from articles.services.imports import import_articles
 from newsroom.jobs.models import job_files
 
-UPLOAD_SUFFIXES = {".json", ".zip"}
+UPLOAD_SUFFIXES = (SUFFIXES - {".txt"}) | {".zip"}  # a lone text file has no manifest: zip its folder
 # A zip holds at most this many files, unpacked to at most this many times the upload limit: a
 # small zip cannot fill the disk.
 MAX_ZIP_MEMBERS = 100_000
@@ -32,18 +34,45 @@ def store_upload(upload) -> str:
     return job_files().save(f"imports/{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}", upload)
 
 
-def import_upload(file_name: str, original_name: str) -> str:
-    """Import the stored upload, all or nothing, and queue the comparisons of the stories that
-    changed: the import's report. Imported again, the same file changes nothing."""
+def import_upload(file_name: str, original_name: str, *, skip_invalid: bool = False) -> dict:
+    """Import the stored upload and queue the comparisons of the stories that changed, and the
+    grouping of new articles into stories: the job's result, with the import's report and its bad
+    records. Every bad record is reported; then by default nothing is imported, with skip_invalid
+    the good records are. Imported again, the same file changes nothing."""
+    problems = ImportReport()
     with tempfile.TemporaryDirectory() as folder:
         try:
             path = unpacked(file_name, get_valid_filename(Path(original_name).name), Path(folder))
-            summary = import_articles(records=iter_records([path]), compare=False)
+            summary = import_articles(
+                records=iter_records([path], report=problems),
+                compare=False,
+                report=problems,
+                skip_invalid=skip_invalid,
+            )
+        except InvalidRecords:
+            return upload_result(refusal(problems), problems)
         except ImportProblem as problem:
-            return f"Nothing was imported. {problem}"
+            return upload_result(f"Nothing was imported. {problem}", problems)
     compare_later(summary.story_ids)
+    if summary.created:
+        group_later()
     stories = len(summary.story_ids)
-    return f"Imported: {summary}. {stories} {ngettext('story', 'stories', stories)} to compare again."
+    report = f"Imported: {summary}. {stories} {ngettext('story', 'stories', stories)} to compare again."
+    return upload_result(report, problems)
+
+
+def refusal(problems: ImportReport) -> str:
+    if problems.count == 1:
+        return f"Nothing was imported. {problems.problems[0]}"
+    return (
+        f"Nothing was imported: {problems.count:,} bad records, listed below. Fix them, or import "
+        "again with “Skip invalid records” to import the others."
+    )
+
+
+def upload_result(report: str, problems: ImportReport) -> dict:
+    """A job's result: its report, and the bad records (file, index, name, reason) listed."""
+    return {"report": report, "bad_records": problems.count, "problems": problems.rows()}
 
 
 def unpacked(file_name: str, name: str, folder: Path) -> Path:

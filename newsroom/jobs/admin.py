@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from newsroom.jobs.models import Job
 from newsroom.jobs.services import try_again
@@ -59,7 +59,30 @@ class JobAdmin(admin.ModelAdmin):
 
     @admin.display(description="result")
     def report(self, job):
-        return (job.result or {}).get("report", "")
+        """The job's report, and the records it could not take (an import's bad records) listed."""
+        result = job.result or {}
+        problems = result.get("problems") or []
+        if not problems:
+            return result.get("report", "")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (row["file"], "" if row["index"] is None else row["index"], row["name"], row["reason"])
+                for row in problems
+            ),
+        )
+        unlisted = result.get("bad_records", len(problems)) - len(problems)
+        more = format_html("<p>… and {} more.</p>", unlisted) if unlisted > 0 else ""
+        return format_html(
+            '<p>{}</p><table><caption>Bad records ({})</caption><thead><tr><th scope="col">File</th>'
+            '<th scope="col">Record</th><th scope="col">Name</th><th scope="col">Reason</th>'
+            "</tr></thead><tbody>{}</tbody></table>{}",
+            result.get("report", ""),
+            result.get("bad_records", len(problems)),
+            rows,
+            more,
+        )
 
     @admin.display(description="latest task")
     def latest_task(self, job):

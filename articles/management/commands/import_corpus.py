@@ -1,17 +1,23 @@
+import csv
+import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import ngettext
 from tqdm import tqdm
 
-from articles.importer import ImportProblem, iter_records
+from articles.importer import ImportProblem, ImportReport, InvalidRecords, iter_records
+from articles.services.grouping import group_later
 from articles.services.imports import import_articles
+
+REPORT_FORMATS = {".csv", ".json"}
 
 
 class Command(BaseCommand):
     help = (
-        "Import articles from text files (with the folder's manifest.json) and bulk JSON files. "
-        "All or nothing: any bad file stops the import and nothing is written."
+        "Import articles from text files (with the folder's manifest.json), bulk JSON, JSON Lines, CSV "
+        "and saved web pages. Every bad record is reported; by default nothing is then imported, "
+        "with --skip-invalid the good records are."
     )
 
     def add_arguments(self, parser):
@@ -20,20 +26,83 @@ class Command(BaseCommand):
             "--manifest", type=Path, help="manifest to use instead of the folder's manifest.json"
         )
         parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="import the good records and report the bad ones (by default a bad record stops it all)",
+        )
+        parser.add_argument(
+            "--report", type=Path, help="also write the bad records to this file (.csv or .json)"
+        )
+        parser.add_argument(
             "--defer-comparison",
             action="store_true",
             help="mark changed stories for `compare_stories` instead of comparing them now (huge imports)",
         )
+        parser.add_argument(
+            "--no-grouping",
+            action="store_true",
+            help="do not queue the grouping of new articles into proposed stories",
+        )
 
-    def handle(self, *, paths, manifest, defer_comparison, **options):
+    def handle(self, *, paths, manifest, skip_invalid, report, defer_comparison, no_grouping, **options):
+        if report and report.suffix.lower() not in REPORT_FORMATS:
+            raise CommandError("--report must name a .csv or .json file.")
+        problems = ImportReport()
         # The bar shows only on a terminal and only once an import takes more than a second.
         with tqdm(unit=" articles", delay=1, disable=None, file=self.stderr._out) as bar:
             try:
-                records = iter_records(paths, manifest)
-                summary = import_articles(records=records, progress=bar.update, compare=not defer_comparison)
+                summary = import_articles(
+                    records=iter_records(paths, manifest, problems),
+                    progress=bar.update,
+                    compare=not defer_comparison,
+                    report=problems,
+                    skip_invalid=skip_invalid,
+                )
+            except InvalidRecords:
+                self.write_report(problems, report, refused=True)
+                raise CommandError(refusal(problems)) from None
             except ImportProblem as problem:
                 raise CommandError(f"Nothing was imported. {problem}") from None
+        self.write_report(problems, report)
         self.stdout.write(f"Imported: {summary}")
         verb = "Marked for comparison" if defer_comparison else "Compared"
         stories = len(summary.story_ids)
         self.stdout.write(f"{verb}: {stories} {ngettext('story', 'stories', stories)}")
+        if summary.created and not no_grouping:
+            group_later()
+            self.stdout.write("Grouping of the new articles into proposed stories: queued")
+
+    def write_report(self, problems: ImportReport, path: Path | None, *, refused: bool = False) -> None:
+        """The bad records on stderr (when the import was refused for one, the error says it), and
+        in the report file if asked."""
+        if problems.count > (1 if refused else 0):
+            self.stderr.write(f"Bad records ({problems.count:,}):")
+            for line in problems.lines():
+                self.stderr.write(f"  {line}")
+        if path:
+            write_report_file(problems, path)
+            self.stderr.write(f"Report written to {path}")
+
+
+def refusal(problems: ImportReport) -> str:
+    if problems.count == 1:
+        return f"Nothing was imported. {problems.problems[0]}"
+    return (
+        f"Nothing was imported: {problems.count:,} bad records (listed above; "
+        "--skip-invalid imports the others)."
+    )
+
+
+def write_report_file(problems: ImportReport, path: Path) -> None:
+    rows = problems.rows()
+    with path.open("w", encoding="utf-8", newline="") as file:
+        if path.suffix.lower() == ".json":
+            json.dump({"bad_records": problems.count, "listed": rows}, file, ensure_ascii=False, indent=1)
+            return
+        writer = csv.DictWriter(file, fieldnames=["file", "index", "name", "reason"])
+        writer.writeheader()
+        writer.writerows(rows)
+        if problems.unlisted:
+            writer.writerow(
+                {"file": f"... and {problems.unlisted:,} more", "index": "", "name": "", "reason": ""}
+            )
