@@ -332,3 +332,11 @@ def test_article_actions_need_both_permissions(client, action, permissions):
     }
     client.post(ARTICLES, data)
     assert Story.objects.count() == 2 and Article.objects.get(pk=article.pk).story == source
+
+
+def test_the_autocomplete_finds_stories_by_title(client, editor):
+    wanted, other = make_story("Harbour bridge reopens"), make_story("Election results")
+    params = {"app_label": "articles", "model_name": "article", "field_name": "story", "term": "harbour"}
+    found = client.get(reverse("admin:autocomplete"), params).json()["results"]
+    assert found == [{"id": str(wanted.pk), "text": "Harbour bridge reopens"}]
+    assert other.title not in str(found)
