@@ -93,7 +93,7 @@ def page_language(tag: str) -> str:
 
 def page_keywords(tags: list[str]) -> list[str]:
     spellings = {}
-    for tag in map(tidy_line, tags):
+    for tag in (tidy_line(part) for given in tags for part in given.split(",")):  # meta keywords: "a, b"
         spellings.setdefault(tag.casefold(), tag)
     return [tag for tag in spellings.values() if tag and len(tag) <= MAX_TAG_CHARS][:MAX_TAGS]
 
