@@ -263,7 +263,8 @@ class DuplicateArticleInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
-    verbose_name = "duplicate record (the same text, imported under another name)"
+    verbose_name = "duplicate record"
+    verbose_name_plural = "duplicate records (the same text, imported under other names)"
 
     def has_add_permission(self, request, obj=None):
         return False  # recorded by imports
