@@ -60,6 +60,8 @@ INLINE_EXAMPLES = [
     "To get the best stories in your inbox every morning, sign up here.",
     "Subscribe to our free e-mail alerts!",
     "Get the news that matters delivered to your inbox.",
+    "Want the best of our reporting in your inbox?",
+    "For the latest news in your inbox every morning, sign up here.",
     "Sign up here.",
     "Follow us on Twitter.",
     "Follow Jane Doe on Twitter @janedoe for more.",
