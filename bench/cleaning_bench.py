@@ -79,7 +79,8 @@ def main() -> None:
 
     per_100k = seconds * 100_000 / args.count
     print(
-        f"{args.count:,} bodies, {megabytes:.1f} MB: {seconds:.2f} s ({seconds / args.count * 1e6:.0f} µs a body)"
+        f"{args.count:,} bodies, {megabytes:.1f} MB: {seconds:.2f} s "
+        f"({seconds / args.count * 1e6:.0f} µs a body)"
     )
     print(f"per 100,000 bodies: {per_100k:.1f} s (target {TARGET_SECONDS} s); damaged: {damaged:,}")
 
