@@ -87,6 +87,7 @@ _INVERTED = re.compile(rf"[\s,—–-]*(?:{_INVERTIBLE})\s+(?P<subject>[^,;:()]+
 _ADVERBS = frozenset("also later then further previously once again had has have".split())
 _ACCORDING_TO = re.compile(r"\b[Aa]ccording to (?P<subject>[^,;:“”\"‘’]+)")
 _TITLE_BEFORE = re.compile(rf"\b(?:{'|'.join(TITLE_WORDS)})[\s,:]*$", re.IGNORECASE)
+_END_MARK = re.compile(r"[.!?][”\"’)]*(?=\s)")
 # Where a subject before its verb starts: after a quotation mark, a colon, a dash or a bracket.
 _CLAUSE_START = re.compile(r"[“”\"‘’:;(—–]")
 # Words that end a clause: a subject starts after the last of them ("... and police said").
@@ -239,7 +240,7 @@ def _attribution(paragraph: str, sentence_start: int, open_at: int, close_at: in
 
 def _attribution_after(paragraph: str, at: int) -> str | None:
     """The subject of an attribution right after a quote: “...,” Smith said / “...,” said Smith."""
-    rest = split_sentences(paragraph[at : at + ATTRIBUTION_CHARS])[0]
+    rest = _first_sentence(paragraph[at : at + ATTRIBUTION_CHARS])
     verb = _VERB.search(rest)
     if verb is None or _ANY_MARK.search(rest, 0, verb.start()):
         return None
@@ -253,8 +254,16 @@ def _inverted_subject(text: str, at: int) -> str | None:
     if (inverted := _INVERTED.match(text, at)) is None:
         return None
     subject = _INVERTED_ENDS.split(inverted["subject"], maxsplit=1)[0].strip()
-    subject = split_sentences(subject)[0].rstrip(".!? ")
+    subject = _first_sentence(subject).rstrip(".!? ")
     return subject if subject and count_alphanumeric_words(subject) <= SUBJECT_MAX_WORDS else None
+
+
+def _first_sentence(text: str) -> str:
+    """The text up to the end of its first sentence: not at the dot of "Sen." or "F."."""
+    for end in _END_MARK.finditer(text):
+        if not is_abbreviation(text[: end.start() + 1].rsplit(None, 1)[-1]):
+            return text[: end.start() + 1]
+    return text
 
 
 def _subject_before(text: str, start: int, verb: re.Match) -> str | None:
