@@ -291,7 +291,15 @@ class DuplicateArticleAdmin(admin.ModelAdmin):
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["title", "outlet", "story", "published_on", "byline", "text_damaged", "updated_at"]
-    list_filter = ["outlet", "story", "published_on", "text_damaged"]
+    # Not a link per story (there are thousands): with a story or none, and its status. A story's
+    # articles are listed from its page (?story__id__exact=).
+    list_filter = [
+        "outlet",
+        ("story", admin.EmptyFieldListFilter),
+        "story__status",
+        "published_on",
+        "text_damaged",
+    ]
     list_select_related = ["outlet", "story"]
     search_fields = ["title", "byline", "source_file"]
     date_hierarchy = "published_on"

@@ -340,3 +340,18 @@ def test_the_autocomplete_finds_stories_by_title(client, editor):
     found = client.get(reverse("admin:autocomplete"), params).json()["results"]
     assert found == [{"id": str(wanted.pk), "text": "Harbour bridge reopens"}]
     assert other.title not in str(found)
+
+
+def test_the_article_list_filters_by_story_status_and_lists_one_storys_articles(client, editor):
+    waiting = proposal("Waiting")
+    confirmed = make_story("Confirmed")
+    seen = make_article(story=confirmed, title="Seen article")
+    alone = make_article(title="Alone article")
+    response = client.get(ARTICLES, {"story__status__exact": "proposed"})
+    assert "Waiting, 0" in response.text and "Seen article" not in response.text
+    response = client.get(ARTICLES, {"story__isempty": "1"})
+    assert "Alone article" in response.text and "Seen article" not in response.text
+    response = client.get(ARTICLES, {"story__id__exact": confirmed.pk})  # the story page's link
+    assert response.status_code == 200 and list(response.context["cl"].result_list) == [seen]
+    assert f"story__id__exact={waiting.pk}" not in response.text  # no filter link per story
+    assert alone.title not in response.text
