@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles.text.alignment import SHARED_MIN_WORDS
+from articles.text.comparison import ArticleText, Comparison, compare_articles
 from articles.text.near_duplicates import near_duplicates, shingle_hashes
 from articles.text.passages import Cluster, find_shared_passages, unshared_share
 from articles.text.words import normalize_word, normalized_text, normalized_words
@@ -498,3 +499,53 @@ class TestShingleHashes:
     def test_it_hashes_a_text_shorter_than_a_shingle_whole(self):
         assert len(shingle_hashes("two words")) == 1
         assert len(shingle_hashes("")) == 0
+
+
+# Wire copy and reported speech in a story's comparison -----------------------------------------
+
+WIRE = (
+    "LONDON (Reuters) - The central bank raised its main interest rate by half a point to a "
+    "fifteen-year high on Thursday in a move that surprised markets and pushed the pound higher."
+)
+DEMANDS = (
+    "The union demanded higher pay for all nurses, shorter hours on night shifts and an end to "
+    "the use of agency staff in every hospital of the region."
+)
+
+
+def compared(*articles: tuple[str, tuple[str, ...]]):
+    texts = [
+        ArticleText(n, f"t{n}", f"Outlet {n}", f"/a/{n}", body, agencies)
+        for n, (body, agencies) in enumerate(articles)
+    ]
+    return {article.id: article for article in compare_articles("story", texts).articles}
+
+
+class TestWireAndReportedSpeech:
+    def test_it_labels_text_shared_by_articles_crediting_one_agency_as_wire_copy(self):
+        articles = compared(
+            (WIRE + " Other words here.", ("Reuters",)),
+            ("Markets moved. " + WIRE, ("Reuters", "AFP")),
+        )
+        for article, other in ((0, 1), (1, 0)):
+            assert not articles[article].repeats_others
+            assert articles[article].wire_share > 0.5
+            (wire,) = articles[article].wire
+            assert (wire.agency, wire.articles, wire.labels) == ("Reuters", [other], [f"Outlet {other}"])
+
+    def test_it_flags_an_article_repeating_wire_text_it_does_not_credit(self):
+        articles = compared((WIRE, ("Reuters",)), ("Markets moved. " + WIRE, ()))
+        assert articles[1].repeats_others and articles[1].wire == []
+        assert articles[0].repeats_others  # nothing tells it had the text first
+
+    def test_it_does_not_take_reported_speech_for_copying(self):
+        articles = compared((DEMANDS + " Talks resume.", ()), ("Nurses marched. " + DEMANDS, ()))
+        assert [article.copied_share for article in articles.values()] == [0.0, 0.0]
+
+    def test_it_reads_its_own_record_back(self):
+        texts = [
+            ArticleText(0, "a", "A", "/a", WIRE, ("Reuters",)),
+            ArticleText(1, "b", "B", "/b", WIRE, ("Reuters",)),
+        ]
+        record = compare_articles("story", texts)
+        assert Comparison.from_json(record.to_json()) == record

@@ -1,8 +1,11 @@
 """Agency credits in raw wire copy (articles.text.wire): credits count, mentions do not."""
 
 import pytest
+from django.urls import reverse
 
+from articles.services.coverage import compare_story
 from articles.text.wire import AGENCIES, agency_credits
+from tests.base import make_article, make_outlet, make_story
 
 CREDITED = {
     "dateline": ("LONDON (Reuters) - Britain said on Monday it would act.", "", ["Reuters"]),
@@ -54,3 +57,26 @@ def test_it_answers_in_a_fixed_order_each_agency_once():
 
 def test_it_finds_nothing_in_nothing():
     assert agency_credits("") == []
+
+
+# The label on a story's coverage page --------------------------------------------------------------
+
+WIRE_TEXT = (
+    "The central bank raised its main interest rate by half a point to a fifteen-year high on Thursday "
+    "in a move that surprised markets and pushed the pound higher against the dollar."
+)
+
+
+@pytest.mark.django_db
+def test_the_coverage_page_labels_text_shared_with_the_same_agency_as_wire_copy(client):
+    story = make_story("Rates rise")
+    for name, agencies in (("Daily Post", ["Reuters"]), ("Evening Star", ["Reuters"]), ("Copycat", [])):
+        make_article(
+            story=story, outlet=make_outlet(name), body=f"{name} reports. {WIRE_TEXT}", wire_agencies=agencies
+        )
+    compare_story(story)
+    page = client.get(reverse("articles:story_coverage", args=[story.slug])).text
+    assert "shares wire text with Evening Star (Reuters)" in page
+    assert "shares wire text with Daily Post (Reuters)" in page
+    assert page.count("repeats text found elsewhere") == 1  # Copycat's, which credits no agency
+    assert page.index("Copycat") < page.index("repeats text found elsewhere")

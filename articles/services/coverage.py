@@ -12,10 +12,23 @@ from newsroom.jobs.services import pending_job, start_job_once
 
 def compare_story(story: Story) -> StoryComparison:
     """Compute and store what the story's articles share, quote and state differently."""
-    articles = story.articles.select_related("outlet").only("pk", "title", "slug", "body", "outlet__name")
+    articles = story.articles.select_related("outlet").only(
+        "pk", "title", "slug", "body", "outlet__name", "wire_agencies", "published_on"
+    )
     record = compare_articles(
         story.slug,
-        [ArticleText(a.pk, a.title, a.short_label, a.get_absolute_url(), a.body) for a in articles],
+        [
+            ArticleText(
+                a.pk,
+                a.title,
+                a.short_label,
+                a.get_absolute_url(),
+                a.body,
+                tuple(a.wire_agencies),
+                a.published_on,
+            )
+            for a in articles
+        ],
     )
     comparison, _ = StoryComparison.objects.update_or_create(
         story=story, defaults={"data": record.to_json(), "computed_at": timezone.now(), "is_stale": False}

@@ -6,18 +6,29 @@ Its `version` changes whenever its shape does: a stored record of another versio
 recomputed, never read (`from_json` refuses it).
 """
 
+import datetime
+import re
 from dataclasses import asdict, dataclass, field
 
-from articles.text.facts import align_facts, differs, find_facts
+from articles.text.facts import align_facts, differs, find_facts, group_subject
 from articles.text.passages import find_shared_passages, unshared_share
 from articles.text.quotes import find_quotes, group_quotes, statement_texts
+from articles.text.words import Sentences
 
-VERSION = 1
+VERSION = 2  # 2: wire text apart from copied text; facts with their unit
 
-# From this share of its text found in other articles OUTSIDE its quotation marks, an article is
-# flagged as repeating others: quoting the same letter is journalism, repeating another's
-# sentences is not.
+# From this share of its text found in other articles OUTSIDE its quotation marks, reported speech
+# and wire copy, an article is flagged as repeating others: quoting the same letter, reporting
+# what a union demanded and printing the agency copy one pays for are journalism; repeating
+# another's sentences is not.
 REPEATS_FROM = 0.1
+
+# A sentence that says whose words or claims it gives, without quotation marks: reported speech.
+_ATTRIBUTED = re.compile(
+    r"\baccording to\b|\b(?:said|says|demanded|demands|demanding|called for|calls for|calling for|urged|"
+    r"urges|insisted|insists|argued|argues|claimed|claims|warned|warns|told|announced|stated|wrote|"
+    r"asked|accused|denied|denies|alleged|alleges|added|noted|pledged|promised|vowed)\b"
+)
 
 
 class OutdatedComparison(ValueError):
@@ -33,6 +44,17 @@ class ArticleText:
     label: str  # short: the outlet's name
     url: str
     body: str
+    agencies: tuple[str, ...] = ()  # the news agencies it credits (wire.agency_credits)
+    published: datetime.date | None = None  # dates the weekdays and year-less dates of its facts
+
+
+@dataclass(frozen=True)
+class WireShare:
+    """Text an article shares with others that credit the same agency: the agency's copy."""
+
+    agency: str
+    articles: list[int]
+    labels: list[str]
 
 
 @dataclass(frozen=True)
@@ -42,7 +64,9 @@ class ComparedArticle:
     label: str
     title: str
     unshared_share: float  # of its text found in no other article
-    copied_share: float  # of its text found in others, outside its own quotation marks
+    copied_share: float  # of its text found in others, outside its quotes, reported speech and wire copy
+    wire_share: float = 0.0  # of its text found in others that credit an agency it credits
+    wire: list[WireShare] = field(default_factory=list)
 
     @property
     def repeats_others(self) -> bool:
@@ -100,6 +124,7 @@ class AlignedFact:
     subject: str
     differs: bool  # the articles state it differently
     occurrences: list[FactOccurrence]
+    unit: str = ""  # a currency ("EUR"), "GBP per week", "of GDP"...
 
 
 @dataclass(frozen=True)
@@ -127,7 +152,10 @@ class Comparison:
 
         return cls(
             story=data["story"],
-            articles=[ComparedArticle(**article) for article in data["articles"]],
+            articles=[
+                ComparedArticle(**{**article, "wire": [WireShare(**wire) for wire in article["wire"]]})
+                for article in data["articles"]
+            ],
             passages=groups(SharedPassage, PassageOccurrence, "passages"),
             quotes=groups(QuotedStatement, QuoteOccurrence, "quotes"),
             facts=groups(AlignedFact, FactOccurrence, "facts"),
@@ -142,15 +170,38 @@ def compare_articles(story: str, articles: list[ArticleText]) -> Comparison:
     texts = {article.id: article.body for article in articles}
     clusters = find_shared_passages(texts)
     quotes = [quote for article in articles for quote in find_quotes(article.id, article.body)]
-    shared = spans_by_article(texts, [o for cluster in clusters for o in cluster.occurrences])
     quoted = spans_by_article(texts, quotes)
+    shared, wire = shared_and_wire(articles, clusters)
     return Comparison(
         story=story,
-        articles=[compared_article(article, shared[article.id], quoted[article.id]) for article in articles],
+        articles=[
+            compared_article(article, shared[article.id], wire[article.id], quoted[article.id], articles)
+            for article in articles
+        ],
         passages=[shared_passage(number, cluster, texts) for number, cluster in enumerate(clusters, start=1)],
         quotes=quoted_statements(quotes),
-        facts=aligned_facts(texts),
+        facts=aligned_facts(texts, {article.id: article.published for article in articles}),
     )
+
+
+def shared_and_wire(articles: list[ArticleText], clusters) -> tuple[dict, dict]:
+    """Per article, the spans it shares with others: copied, and wire copy (as (span, agency, other
+    article) triples) where another article of the cluster credits an agency it credits too."""
+    agencies = {article.id: set(article.agencies) for article in articles}
+    shared = {article.id: [] for article in articles}
+    wire = {article.id: [] for article in articles}
+    for cluster in clusters:
+        for occurrence in cluster.occurrences:
+            span = (occurrence.start, occurrence.end)
+            common = [
+                (agency, other.article)
+                for other in cluster.occurrences
+                if other.article != occurrence.article
+                for agency in sorted(agencies[occurrence.article] & agencies[other.article])
+            ]
+            shared[occurrence.article].append(span)
+            wire[occurrence.article].extend((span, agency, other) for agency, other in common)
+    return shared, wire
 
 
 def shared_passage(number: int, cluster, texts: dict[int, str]) -> SharedPassage:
@@ -171,15 +222,47 @@ def shared_passage(number: int, cluster, texts: dict[int, str]) -> SharedPassage
     )
 
 
-def compared_article(article: ArticleText, shared: list, quoted: list) -> ComparedArticle:
+def compared_article(
+    article: ArticleText, shared: list, wire: list, quoted: list, articles: list[ArticleText]
+) -> ComparedArticle:
+    wire_spans = [span for span, _, _ in wire]
+    explained = quoted + attributed_spans(article.body) + wire_spans  # not copying
     return ComparedArticle(
         id=article.id,
         url=article.url,
         label=article.label,
         title=article.title,
         unshared_share=round(unshared_share(article.body, shared), 3),
-        copied_share=round(copied_share(article.body, shared, quoted), 3),
+        copied_share=round(copied_share(article.body, shared, explained), 3),
+        wire_share=round(1 - unshared_share(article.body, wire_spans), 3) if wire_spans else 0.0,
+        wire=wire_shares(wire, articles),
     )
+
+
+def wire_shares(wire: list, articles: list[ArticleText]) -> list[WireShare]:
+    """Whom an article shares wire text with, per agency, in the order of the articles."""
+    labels = {article.id: article.label for article in articles}
+    order = {article.id: number for number, article in enumerate(articles)}
+    others: dict[str, set[int]] = {}
+    for _, agency, other in wire:
+        others.setdefault(agency, set()).add(other)
+    return [
+        WireShare(agency, ids, [labels[pk] for pk in ids])
+        for agency in sorted(others)
+        for ids in [sorted(others[agency], key=order.__getitem__)]
+    ]
+
+
+def attributed_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences that attribute what they say: "The union demanded higher pay, shorter hours
+    and ...", "According to the statement, ...". Repeating them is reporting, not copying."""
+    sentences = Sentences(text)
+    bounds = [*sentences.starts, len(text)]
+    return [
+        (start, end)
+        for start, end in zip(bounds, bounds[1:], strict=False)
+        if start < end and _ATTRIBUTED.search(text, start, end)
+    ]
 
 
 def quoted_statements(quotes: list) -> list[QuotedStatement]:
@@ -195,13 +278,17 @@ def quoted_statements(quotes: list) -> list[QuotedStatement]:
     ]
 
 
-def aligned_facts(texts: dict[int, str]) -> list[AlignedFact]:
-    """The numbers the articles give, aligned across articles by kind, subject and value."""
-    facts = [fact for article, text in texts.items() for fact in find_facts(article, text)]
+def aligned_facts(texts: dict[int, str], published: dict | None = None) -> list[AlignedFact]:
+    """The numbers the articles give, aligned across articles by kind, unit, subject and time."""
+    published = published or {}
+    facts = [
+        fact for article, text in texts.items() for fact in find_facts(article, text, published.get(article))
+    ]
     return [
         AlignedFact(
             kind=group[0].kind,
-            subject=group[0].subject,
+            subject=group_subject(group),
+            unit=group[0].unit,
             differs=differs(group),
             occurrences=[
                 FactOccurrence(
@@ -222,7 +309,8 @@ def spans_by_article(texts: dict[int, str], found) -> dict[int, list[tuple[int, 
     return spans
 
 
-def copied_share(text: str, shared: list[tuple[int, int]], quoted: list[tuple[int, int]]) -> float:
-    """Share of the text's non-space characters that other articles also have, outside its quotes."""
-    # What shared and quoted text cover together, less what the quotes cover alone.
-    return unshared_share(text, quoted) - unshared_share(text, shared + quoted)
+def copied_share(text: str, shared: list[tuple[int, int]], explained: list[tuple[int, int]]) -> float:
+    """Share of the text's non-space characters that other articles also have, outside what
+    explains sharing it (its quotes, reported speech, wire copy)."""
+    # What shared and explained text cover together, less what the explained text covers alone.
+    return unshared_share(text, explained) - unshared_share(text, shared + explained)
