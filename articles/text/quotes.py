@@ -83,7 +83,7 @@ _VERBS = (
 )
 _PARTICIPLES = {"adding", "saying", "insisting", "warning", "noting", "calling", "describing", "arguing"}
 _VERB = re.compile(rf"\b(?:{_VERBS})\b")
-_INVERTED = re.compile(rf"[\s,—–-]*(?:{_INVERTIBLE})\s+(?P<subject>[^,;:()]+)")
+_INVERTED = re.compile(rf"[\s,—–-]*(?:{_INVERTIBLE})\s+(?P<subject>[^;:()]+)")
 _ADVERBS = frozenset("also later then further previously once again had has have".split())
 _ACCORDING_TO = re.compile(r"\b[Aa]ccording to (?P<subject>[^,;:“”\"‘’]+)")
 _TITLE_BEFORE = re.compile(rf"\b(?:{'|'.join(TITLE_WORDS)})[\s,:]*$", re.IGNORECASE)
@@ -367,26 +367,27 @@ class _Speakers:
             self.genders.setdefault(speaker.name, speaker.gender)
 
     def _bind(self, position: int, gender: str | None, kinds: set[str]) -> Speaker | None:
-        """The last mention before position, within PRONOUN_SENTENCES, of a fitting kind and gender."""
+        """The last mention before position, within PRONOUN_SENTENCES, of a fitting kind and gender.
+
+        A bare proper name ("Okafor said", "Greenpeace said") may be a person or an organisation.
+        """
         starts = self.sentences.starts
         sentence = bisect_right(starts, position) - 1
         window_start = starts[max(0, sentence - PRONOUN_SENTENCES)]
-        index = bisect_left(self.mentions, position, key=itemgetter(0)) - 1
-        while index >= 0 and self.mentions[index][0] >= window_start:
-            speaker = self.mentions[index][1]
-            if _fits(speaker, kinds) and self.genders.get(speaker.name, gender) == gender:
+        first = bisect_left(self.mentions, window_start, key=itemgetter(0))
+        last = bisect_left(self.mentions, position, key=itemgetter(0))
+        for _, speaker in reversed(self.mentions[first:last]):
+            fits = speaker.kind in kinds or (_bare_name(speaker) and kinds & {"person", "organisation"})
+            if fits and self.genders.get(speaker.name, gender) == gender:
                 if gender:
-                    self.genders[speaker.name] = gender  # learnt: "Doyle said ... he said"
+                    self.genders[speaker.name] = gender  # learnt: "Okafor said ... she said"
                 return speaker
-            index -= 1
         return None
 
 
-def _fits(speaker: Speaker, kinds: set[str]) -> bool:
-    """Whether a pronoun for these kinds may stand for the speaker: a bare proper name may be either."""
-    if speaker.kind in kinds:
-        return True
-    return speaker.kind == "other" and speaker.name[:1].isupper() and bool(kinds & {"person", "organisation"})
+def _bare_name(speaker: Speaker) -> bool:
+    """A proper name the text does not tell a person's or an organisation's: "Okafor", "Greenpeace"."""
+    return speaker.kind == "other" and speaker.name[:1].isupper()
 
 
 def _named_people(
