@@ -355,3 +355,13 @@ def test_the_article_list_filters_by_story_status_and_lists_one_storys_articles(
     assert response.status_code == 200 and list(response.context["cl"].result_list) == [seen]
     assert f"story__id__exact={waiting.pk}" not in response.text  # no filter link per story
     assert alone.title not in response.text
+
+
+def test_the_merge_page_names_its_choices_for_assistive_technology(client, editor):
+    first, second = proposal("First"), proposal("Second")
+    page = client.post(STORIES, {"action": "merge_selected", "_selected_action": [first.pk, second.pk]})
+    assert "<legend>The story that stays:</legend>" in page.text
+    for number, story in enumerate(page.context["form"].fields["keep"].queryset):
+        assert (
+            f'<label for="id_keep_{number}"><input type="radio" name="keep" value="{story.pk}"' in page.text
+        )
