@@ -140,6 +140,11 @@ def test_an_age_or_a_relative_clause_between_commas_is_no_speaker():
     assert speaker(text) == "the engineer"
 
 
+def test_a_conjunction_opening_the_sentence_is_not_part_of_the_subject():
+    assert speaker("But the union said its members “have been left with no choice”.") == "the union"
+    assert speaker("The fire spread and police said it was “started deliberately by someone”.") == "police"
+
+
 def test_a_weekday_or_a_phrase_after_the_noun_is_not_the_name():
     assert speaker("“We will appeal the ruling,” said Doyle on Friday.") == "Doyle"
     text = "Nadella in a statement released late Tuesday said it was “dismayed by the forcible separation”."

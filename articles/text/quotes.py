@@ -308,7 +308,7 @@ def _ends_clause(words: list[str], k: int) -> bool:
     """Whether words[k] ends a clause before the subject: a conjunction not inside a name, an end mark."""
     if words[k].endswith((".", "!", "?")) and k < len(words) - 1 and not is_abbreviation(words[k]):
         return True
-    if words[k] not in _CONJUNCTIONS:
+    if words[k].lower() not in _CONJUNCTIONS:  # "But the union said"
         return False
     return not (0 < k < len(words) - 1 and words[k - 1][:1].isupper() and words[k + 1][:1].isupper())
 
