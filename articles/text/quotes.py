@@ -8,10 +8,17 @@ closing ’ followed by a letter is an apostrophe (don’t, Microsoft’s), and 
 is never closed in its paragraph (‘Merica) is slang, so neither starts a quote. Single quotes
 inside a double quote belong to it. Quotes of fewer than QUOTE_MIN_WORDS words are scare
 quotes or names (“zero tolerance”) and quotes introduced by TITLE_WORDS are titles; neither is
-kept. The speaker comes from the attribution after the quote (“...,” Smith wrote), else
-from one just before it in the same sentence (Microsoft said in a statement it was “...”),
-else from the previous quote of the paragraph that it continues; pronouns are resolved only
-to a person the text introduces with a title (CEO Satya Nadella) or to a group noun nearby.
+kept.
+
+A speaker is given only when the text supports it, else None. It comes from the attribution
+after the quote (“...,” Smith wrote / “...,” said Smith), else from one just before it in the
+same sentence (Microsoft said in a statement it was “...”; according to police, “...”), else
+from the previous quote of the paragraph when nothing but its attribution lies between them.
+An attribution never runs across the end of a sentence, and its subject phrase is read by
+speakers.py (the person's surname, a bare title, an organisation). Pronouns bind to the
+nearest mention of a fitting kind and gender in the quote's sentence and the PRONOUN_SENTENCES
+before it: "he" and "she" to a person (named with a title, an honorific or a known first name,
+or the subject of a reporting verb), "it" to an organisation, "they" to a group noun.
 """
 
 import re
