@@ -10,6 +10,8 @@ def compare_story(job: Job) -> dict:
     story = Story.objects.filter(pk=job.arguments["story_id"]).first()
     if story is None:
         return {"report": "The story was deleted."}
+    if story.status != Story.Status.CONFIRMED:  # compared when an editor confirms it
+        return {"report": f"Not compared: the story is {story.get_status_display().lower()}."}
     record = coverage.compare_story(story).record
     counts = f"{len(record.passages)} shared passages, {len(record.quotes)} quotes, {len(record.facts)} facts"
     return {"report": f"Compared: {counts}."}

@@ -11,9 +11,10 @@ from django.urls import reverse
 
 from articles.models import Article, SimilarArticle, Story, StoryComparison
 from articles.queries.stories import OTHER_COVERAGE_SHOWN, stories_to_compare
-from articles.services.coverage import compare_story
+from articles.services.coverage import compare_later, compare_story
 from articles.services.stories import move_articles
 from tests.base import annotate, make_article, make_outlet, make_story
+from tests.tasking import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +238,14 @@ def test_the_csv_export_and_report_name_confirmed_stories_only(client, tagged, c
     assert "Seen story" in text and "Unseen story," not in text and "Unseen story: report 0" in text
     report = client.get(reverse("export_report"), {"tag": "bridges"}).content.decode()
     assert "(Seen story)" in report and "(Unseen story)" not in report
+
+
+def test_the_worker_compares_a_story_only_once_confirmed(hidden):
+    StoryComparison.objects.all().delete()
+    compare_later([hidden.pk])  # as an import of its articles would
+    run_queued_tasks()
+    assert not StoryComparison.objects.exists()
+    Story.objects.filter(pk=hidden.pk).update(status=Story.Status.CONFIRMED)
+    compare_later([hidden.pk])
+    run_queued_tasks()
+    assert StoryComparison.objects.filter(story=hidden).exists()
