@@ -157,6 +157,7 @@ _MONEY_AFTER = re.compile(
     rf"(?<![\w.,$£€¥#-])(?:(?P<number>{_NUMBER})|{_WORD_NUMBER}){_SCALE}?"
     rf"\s(?:(?P<code>EUR|USD|GBP|JPY|CHF)\b|(?P<currency>(?i:{_CURRENCY_WORD}))\b)"
 )
+_ANY_CURRENCY_AFTER = re.compile(rf"\s(?:EUR|USD|GBP|JPY|CHF|(?i:{_CURRENCY_WORD}))\b")
 _PERCENT = re.compile(
     rf"(?<![\w.,$-])(?P<number>{_NUMBER})\s?(?:%|(?i:percent|per cent|pct)\b)"
     r"(?P<points>\s(?i:percentage\s)?points?\b)?"
@@ -350,6 +351,8 @@ def _money(article: int, text: str, sentences: Sentences) -> list[Fact]:
     for match in _MONEY_BEFORE.finditer(text):
         currency = CURRENCY_SIGNS[match["sign"].lower()]
         facts.append(_amount(article, text, sentences, match, currency))
+    if not _ANY_CURRENCY_AFTER.search(text):  # most texts name none: one quick scan, not a slow one
+        return facts
     taken = covered(len(text), [(fact.start, fact.end) for fact in facts])
     for match in _MONEY_AFTER.finditer(text):
         if taken[match.start()] or (match["word"] and not match["scale"]):
