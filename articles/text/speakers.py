@@ -22,6 +22,7 @@ from honorifics, gendered titles and nouns, and a short list of common first nam
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from articles.text.words import without_possessive
 
@@ -187,6 +188,7 @@ class Speaker:
     gender: str | None = None
 
 
+@lru_cache(maxsize=65_536)  # wire copy repeats its attributions across a story's articles
 def read_subject(phrase: str, persons: frozenset[str] = frozenset()) -> Speaker | None:
     """The speaker an attribution's subject phrase names; None for a pronoun or no noun phrase.
 
