@@ -481,3 +481,19 @@ def test_a_page_keeps_no_relative_canonical_url_and_no_malformed_language(tmp_pa
     (record,) = iter_records([write(tmp_path, "a.html", page)])
 
     assert record["source_url"] == "" and record["language"] == ""
+
+
+def test_a_page_in_the_encoding_its_charset_declares_is_read(tmp_path):
+    page = PAGE.replace('charset="utf-8"', 'charset="iso-8859-1"').replace("Markets had", "Café owners had")
+    (record,) = iter_records(
+        [write(tmp_path, "a.html", page.replace("“", '"').replace("”", '"').encode("latin-1"))]
+    )
+
+    assert "Café owners had expected the decision" in record["body"]
+
+
+def test_a_page_without_a_site_name_is_from_its_host(tmp_path):
+    page = PAGE.replace('<meta property="og:site_name" content="The Daily">', "").replace(" | The Daily", "")
+    (record,) = iter_records([write(tmp_path, "a.html", page)])
+
+    assert record["outlet"]["name"] == "daily.example"  # trafilatura's stand-in, from the canonical URL
