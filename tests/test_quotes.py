@@ -117,6 +117,8 @@ def test_a_title_without_a_name_is_the_title():
         ("a Foreign Ministry spokesman", "Foreign Ministry"),
         ("a spokeswoman for the Department of Health", "the Department of Health"),
         ("a spokeswoman", "a spokeswoman"),
+        ("a senior U.S. official", "a senior U.S. official"),
+        ("a Russian official", "a Russian official"),
         ("a doctor with the Red Crescent", "a doctor"),
         ("one worker", "one worker"),
     ],

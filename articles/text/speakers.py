@@ -177,6 +177,8 @@ GROUP_NOUNS = (
     "lawmakers executives organizers organisers engineers researchers members students residents"
 ).split()
 
+# Adjectives of nationality: "a Russian official" speaks for no organisation the text names.
+_NATIONALITY = re.compile(r"[A-Z][a-z]+(?:ian|ean|ese|ish|can|ch|i)")
 _WORD = re.compile(r"[^\s,;:()]+")
 _CAPITALISED = re.compile(r"(?:[A-Z][\w’'-]*|(?:[A-Z]\.){2,})$")
 
@@ -357,7 +359,10 @@ def _organisation_around(words: list[str], spokes: int) -> str | None:
     """The organisation a spokesperson speaks for: "a Northgrid spokesman", "an official of the UN"."""
     before = words[:spokes]
     if before and before[-1][:1].isupper():
-        return " ".join(before[_run_start(before) :])
+        run = before[_run_start(before) :]
+        # "a senior U.S. official", "a Russian official": a description, not the organisation's name
+        described = len(run) < len(before) or (len(run) == 1 and _NATIONALITY.fullmatch(run[0]))
+        return None if described else " ".join(run)
     after = words[spokes + 1 :]
     if len(after) >= 2 and after[0].lower() in {"for", "of", "at", "with", "from"}:
         rest = after[1:]
