@@ -87,7 +87,11 @@ def group_articles(
     nearest articles from other outlets."""
     if not 0 < threshold <= 1:
         raise ValueError("the threshold is a similarity between 0 and 1")
-    items = sorted(items, key=lambda item: (day_number(item.date), item.id))
+    # Only the lede's first LEDE_CHARS are kept: memory grows with articles, not with their length.
+    items = sorted(
+        (Item(item.id, item.outlet, item.date, item.title, lede_of(item.lede)) for item in items),
+        key=lambda item: (day_number(item.date), item.id),
+    )
     if len({item.id for item in items}) != len(items):
         raise ValueError("an article is given twice")
     if len(items) < 2:
@@ -137,14 +141,16 @@ def vectorize(items: list[Item]):
     from sklearn.preprocessing import normalize
 
     titles = [item.title for item in items]
-    ledes = [lede_of(item.lede) for item in items]
+    ledes = [item.lede for item in items]
     tfidf = TfidfVectorizer(
         sublinear_tf=True,
         stop_words="english",
         strip_accents="unicode",
         token_pattern=TOKENS,
         dtype=np.float32,
-        max_df=0.5,
+        # Words in more than half the articles tell nothing apart, but in a handful of articles
+        # (a small import) that would be every word two of them share.
+        max_df=0.5 if len(items) >= 50 else 1.0,
     )
     try:
         tfidf.fit(title + "\n" + lede for title, lede in zip(titles, ledes, strict=True))
