@@ -321,7 +321,7 @@ IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("IMPORT_UPLOAD_MAX_BYTES", 100_000_
 # Story grouping's granularity (articles.text.grouping): the cosine similarity of title and lede at
 # which two articles are one event. Higher: smaller, surer proposals; lower: bigger ones that mix
 # events more often (bench/grouping_eval.py prints both for several values).
-STORY_GROUPING_THRESHOLD = float(os.environ.get("STORY_GROUPING_THRESHOLD", "0.35"))
+STORY_GROUPING_THRESHOLD = float(os.environ.get("STORY_GROUPING_THRESHOLD", "0.4"))
 
 
 # Abuse limits (newsroom/limits.py): token buckets in the cache, per user (per address when signed

@@ -28,7 +28,7 @@ import numpy as np
 GROUPING_DAYS = 3
 # The granularity: the cosine similarity at which two articles are linked. The setting
 # STORY_GROUPING_THRESHOLD overrides it; bench/grouping_eval.py prints the figures for a few values.
-DEFAULT_THRESHOLD = 0.35
+DEFAULT_THRESHOLD = 0.4
 # The lede: the first characters of the body, where a news article says what happened.
 LEDE_CHARS = 600
 # How much more the title weighs than the lede in an article's vector.

@@ -707,6 +707,8 @@ def own_article(kind: str, facts: dict, rng: random.Random) -> list[str]:
         sentences.insert(rng.randint(1, len(sentences)), fill(rng.choice(FILLER), facts))
     for angle in rng.sample(ANGLES, rng.randint(1, 3)):
         sentences.insert(rng.randint(1, len(sentences)), fill(angle, facts))
+    if rng.random() < 0.3:  # a feature lede: an angle and a later fact before what happened
+        sentences[:0] = [fill(rng.choice(ANGLES), facts), sentences.pop(rng.randint(1, len(sentences) - 1))]
     return sentences
 
 
