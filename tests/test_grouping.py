@@ -154,6 +154,11 @@ def test_undated_articles_are_grouped_with_undated_articles_only():
     assert 1 not in group_articles(dated + undated).similar
 
 
+def test_articles_of_unknown_outlets_count_as_outlets_of_their_own():
+    unknown = [Item(key, None, DAY, title, lede) for key, (title, lede) in enumerate(STORM_TAIPEI)]
+    assert clusters_of(group_articles(unknown)) == [{0, 1}]
+
+
 def test_a_proposal_is_named_after_its_most_central_article_and_lists_it_first():
     grouping = group_articles(items([STORM_LISBON]))
     (cluster,) = grouping.clusters
@@ -295,6 +300,7 @@ def test_since_leaves_older_articles_alone():
 
     assert summary.proposed == 1 and proposals() == [{a.pk for a in new[0]}]
     assert not Article.objects.filter(pk__in=[a.pk for a in old[0]], story__isnull=False).exists()
+    assert not SimilarArticle.objects.filter(article__in=old[0]).exists()
 
 
 @pytest.mark.django_db

@@ -51,7 +51,16 @@ class ArticleRow:
     published_on: datetime.date | None
     story_id: int | None
     story_status: str | None
-    may_move: bool  # no story, published since the date asked for
+    is_asked_for: bool  # published since the date asked for (the days before are only compared with)
+
+    @property
+    def may_move(self) -> bool:
+        return self.is_asked_for and self.story_id is None
+
+    @property
+    def is_looked_at(self) -> bool:
+        """Its similar articles are replaced: it has no story, or only a proposed one."""
+        return self.is_asked_for and self.story_status in (None, Story.Status.PROPOSED)
 
 
 def group_stories(*, since: datetime.date | None = None, threshold: float | None = None) -> GroupingSummary:
@@ -61,7 +70,7 @@ def group_stories(*, since: datetime.date | None = None, threshold: float | None
     found = grouping.group_articles(items, threshold=threshold)
     del items
     summary = GroupingSummary()
-    looked_at = [pk for pk, row in rows.items() if row.may_move or row.story_status == Story.Status.PROPOSED]
+    looked_at = [pk for pk, row in rows.items() if row.is_looked_at]
     with transaction.atomic():
         for cluster in found.clusters:
             place_cluster(cluster, rows, summary)
@@ -88,10 +97,8 @@ def read_articles(since: datetime.date | None) -> tuple[dict[int, ArticleRow], l
     )
     rows, items = {}, []
     for pk, outlet, published_on, title, subtitle, lede, story_id, status in values.iterator(READ_CHUNK):
-        may_move = story_id is None and (
-            since is None or (published_on is not None and published_on >= since)
-        )
-        rows[pk] = ArticleRow(published_on, story_id, status, may_move)
+        is_asked_for = since is None or (published_on is not None and published_on >= since)
+        rows[pk] = ArticleRow(published_on, story_id, status, is_asked_for)
         items.append(
             grouping.Item(pk, outlet, published_on, title, f"{subtitle}\n{lede}" if subtitle else lede)
         )
