@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from articles.models import Article, SimilarArticle, Story
 from articles.services.grouping import group_later, group_stories
+from articles.text import grouping
 from articles.text.grouping import DEFAULT_THRESHOLD, GROUPING_DAYS, Item, group_articles, vectorize
 from newsroom.jobs.models import Job
 from tests.base import make_article, make_outlet, make_story
@@ -180,6 +181,19 @@ def test_each_article_lists_its_nearest_articles_from_other_outlets_most_similar
     assert {other for other, _ in similar[1]} == {2, 3}  # not #20, from its own outlet
     assert all(score >= 0.2 for others in similar.values() for _, score in others)
     assert dict(similar[2])[1] == dict(similar[1])[2]
+
+
+def test_syndicated_copy_in_many_outlets_is_one_story_within_bounded_memory(monkeypatch):
+    monkeypatch.setattr(grouping, "MOST_PAIRS", 5)  # pairs kept per article
+    monkeypatch.setattr(grouping, "LARGEST_LINKED", 20)  # beyond: cut stricter, then kept whole
+    title, lede = STORM_LISBON[0]
+    copies = [Item(key, f"outlet-{key}", DAY, title, lede) for key in range(60)]
+    other = items([RULING_WARSAW], first_id=100)
+
+    found = group_articles(copies + other)
+
+    assert clusters_of(found) == [set(range(60)), {100, 101}]
+    assert all(len(others) <= grouping.SIMILAR_COUNT for others in found.similar.values())
 
 
 def test_it_refuses_an_article_given_twice_or_a_threshold_out_of_range():

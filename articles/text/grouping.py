@@ -1,10 +1,11 @@
 """Articles grouped into stories by their text and dates, without comparing all pairs. Pure: no Django.
 
-Each article becomes a TF-IDF vector of its title and lede (title weighted above the lede, sublinear
-term frequencies, English stop words dropped), normalised, so that a dot product is a cosine
-similarity. Articles are sorted by date and each is compared only with the articles published
-within GROUPING_DAYS of it, a block of rows at a time (a sparse matrix product per block), so that
-the work grows with the articles of a few days, not with the square of the corpus.
+Each article becomes a TF-IDF vector of its title and lede (title weighted above the lede, names
+and numbers counted again, sublinear term frequencies, English stop words dropped), normalised, so
+that a dot product is a cosine similarity. Articles are sorted by date and each is compared only
+with the articles published within GROUPING_DAYS of it, a block of rows at a time (a sparse matrix
+product per block), so that the work grows with the articles of a few days, not with the square of
+the corpus.
 
 Clustering: the pairs at or above the threshold link articles; each linked group is then split by
 average linkage (two groups merge only when their articles are similar on average, with articles
@@ -45,10 +46,14 @@ TOKENS = r"(?u)\b(?:\d+(?:[.,]\d+)+|\w\w+)\b"
 SIMILAR_COUNT = 5
 SIMILAR_FLOOR = 0.2
 # Memory bound of one block of the similarity product (rows x columns compared at once).
-BLOCK_CELLS = 4_000_000
+BLOCK_CELLS = 1_000_000
+# Each article keeps its pairs with this many later articles at most, the most similar: memory
+# stays bounded when thousands of near-identical articles (syndicated copy, boilerplate) share days.
+MOST_PAIRS = 100
 # Linked groups larger than this are first cut at higher thresholds: average linkage holds a
 # dense matrix of the group's pairs.
 LARGEST_LINKED = 1500
+STRICTER = 0.05
 # The day number of undated articles: far from every date, all on one day.
 UNDATED_DAY = 10**8
 
@@ -148,9 +153,7 @@ def vectorize(items: list[Item]):
         strip_accents="unicode",
         token_pattern=TOKENS,
         dtype=np.float32,
-        # Words in more than half the articles tell nothing apart, but in a handful of articles
-        # (a small import) that would be every word two of them share.
-        max_df=0.5 if len(items) >= 50 else 1.0,
+        # No max_df: in a folder of articles about one event, its words are in most of them.
     )
     try:
         tfidf.fit(title + "\n" + lede for title, lede in zip(titles, ledes, strict=True))
@@ -184,11 +187,22 @@ def similar_pairs(vectors, day: np.ndarray, days: int, floor: float):
         i = product.row.astype(np.int64) + start
         j = product.col.astype(np.int64) + start
         keep = (j > i) & (product.data >= floor) & (day[j] - day[i] <= days)
-        found.append((i[keep], j[keep], product.data[keep]))
+        found.append(most_similar_of_each(i[keep], j[keep], product.data[keep]))
         start = end
     if not found:
         return np.array([], dtype=np.int64), np.array([], dtype=np.int64), np.array([], dtype=np.float32)
     return tuple(np.concatenate(parts) for parts in zip(*found, strict=True))
+
+
+def most_similar_of_each(first: np.ndarray, second: np.ndarray, similarity: np.ndarray):
+    """The pairs, at most MOST_PAIRS for each first article: its most similar."""
+    if len(first) == 0 or np.bincount(first - first.min()).max() <= MOST_PAIRS:
+        return first, second, similarity
+    order = np.lexsort((-similarity, first))
+    first, second, similarity = first[order], second[order], similarity[order]
+    rank = np.arange(len(first)) - np.searchsorted(first, first)  # place among its article's pairs
+    keep = rank < MOST_PAIRS
+    return first[keep], second[keep], similarity[keep]
 
 
 def nearest_of_other_outlets(ids, outlet, first, second, similarity) -> dict[int, list[tuple[int, float]]]:
@@ -208,31 +222,36 @@ def nearest_of_other_outlets(ids, outlet, first, second, similarity) -> dict[int
 
 def linked_groups(count, first, second, similarity, threshold) -> list[np.ndarray]:
     """The groups of articles linked by the pairs (connected components) of two articles or more;
-    a group too large for average linkage is cut again at a higher threshold."""
+    a group too large for average linkage is cut again at higher thresholds (the groups there lie
+    within it), unless nothing would be left of it (its articles are all alike: one group)."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    graph = coo_matrix((np.ones(len(first)), (first, second)), shape=(count, count))
-    _, labels = connected_components(graph, directed=False)
-    groups = []
-    order = np.argsort(labels, kind="stable")
-    bounds = np.flatnonzero(np.diff(labels[order])) + 1
-    for members in np.split(order, bounds):
-        if len(members) < 2:
-            continue
-        if len(members) <= LARGEST_LINKED or threshold >= 0.95:
-            groups.append(members)
-            continue
-        inside = np.isin(first, members) & np.isin(second, members)
-        stricter = similarity[inside] >= threshold + 0.05
-        groups += linked_groups(
-            count,
-            first[inside][stricter],
-            second[inside][stricter],
-            similarity[inside][stricter],
-            threshold + 0.05,
-        )
-    return groups
+    levels: dict[int, np.ndarray] = {}  # each article's group at threshold + level * STRICTER
+
+    def labels_at(level: int) -> np.ndarray:
+        if level not in levels:
+            keep = similarity >= threshold + level * STRICTER
+            graph = coo_matrix(
+                (np.ones(np.count_nonzero(keep), np.int8), (first[keep], second[keep])), (count, count)
+            )
+            levels[level] = connected_components(graph, directed=False)[1]
+        return levels[level]
+
+    def groups_in(members: np.ndarray, level: int) -> list[np.ndarray]:
+        labels = labels_at(level)[members]
+        order = np.argsort(labels, kind="stable")
+        found = []
+        for part in np.split(members[order], np.flatnonzero(np.diff(labels[order])) + 1):
+            if len(part) < 2:
+                continue
+            if len(part) <= LARGEST_LINKED or threshold + level * STRICTER >= 0.95:
+                found.append(part)
+            else:
+                found += groups_in(part, level + 1) or [part]
+        return found
+
+    return groups_in(np.arange(count), 0)
 
 
 def split(members: np.ndarray, vectors, day: np.ndarray, days: int, average: float) -> list[list[int]]:
@@ -241,6 +260,9 @@ def split(members: np.ndarray, vectors, day: np.ndarray, days: int, average: flo
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
+    if len(members) > LARGEST_LINKED:  # alike even at the strictest threshold: kept as one
+        centrality = np.asarray(vectors[members] @ vectors[members].sum(axis=0).T).ravel()
+        return [[int(k) for k in members[np.argsort(-centrality, kind="stable")]]]
     similarity = (vectors[members] @ vectors[members].T).toarray()
     similarity[np.abs(day[members][:, None] - day[members][None, :]) > days] = 0  # never the same event
     np.fill_diagonal(similarity, 1)
