@@ -14,7 +14,8 @@ and C together. A cluster is proposed only when it holds articles from at least 
 outlet's articles alone are a series or its own follow-ups, not evidence of one event covered.
 
 Undated articles are compared with each other only: without a date, the days around an article
-are unknown. An article whose outlet is unknown counts as an outlet of its own.
+are unknown. (Articles of one day, or all undated ones, are compared all with all: 20,000 of them
+take about a minute.) An article whose outlet is unknown counts as an outlet of its own.
 """
 
 import datetime
