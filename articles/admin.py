@@ -399,6 +399,9 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="New story from selection", permissions=["split"])
     def new_story_from_selection(self, request, queryset):
         first = queryset.order_by(F("published_on").asc(nulls_last=True), "pk").first()
+        if first is None:  # deleted meanwhile, or "select all" over an empty list
+            messages.error(request, "None of the selected articles exists any more.")
+            return None
         form = NewStoryForm(request.POST if answered(request) else None, initial={"title": first.title})
         if not form.is_valid():
             intro = "A new confirmed story of these articles, taken from the stories they are in."

@@ -302,6 +302,13 @@ def test_new_story_with_a_bad_title_changes_nothing(client, editor, title, error
     assert Story.objects.count() == 1 and source.articles.count() == 2
 
 
+def test_new_story_from_articles_deleted_meanwhile_changes_nothing(client, editor):
+    data = {"action": "new_story_from_selection", "_selected_action": [999999], "title": "Gone"}
+    response = client.post(ARTICLES, data | {"apply": "1"}, follow=True)
+    assert "None of the selected articles exists any more." in messages_of(response)
+    assert not Story.objects.exists()
+
+
 def test_a_new_storys_address_is_unique(client, editor):
     make_story("Taken").__class__.objects.filter(title="Taken").update(slug="taken")
     article = make_article()
