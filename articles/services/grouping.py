@@ -19,14 +19,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models.functions import Substr
-from django.utils.text import slugify
 
 from articles.models import Article, SimilarArticle, Story
+from articles.services.stories import unique_slug
 from articles.text import grouping
 from newsroom.jobs.models import Job
 from newsroom.jobs.services import start_job_once
 
 READ_CHUNK = 2000
+TITLE_MAX = Story._meta.get_field("title").max_length
 WRITE_BATCH = 1000
 
 
@@ -120,7 +121,7 @@ def place_cluster(cluster: grouping.Cluster, rows: dict[int, ArticleRow], summar
         return
     dates = [rows[pk].published_on for pk in movable if rows[pk].published_on is not None]
     story = Story.objects.create(
-        title=cluster.title[:500],
+        title=cluster.title[:TITLE_MAX],
         slug=unique_slug(cluster.title),
         date=min(dates, default=None),
         status=Story.Status.PROPOSED,
@@ -135,16 +136,6 @@ def place_cluster(cluster: grouping.Cluster, rows: dict[int, ArticleRow], summar
 def assign(pks: list[int], story: Story) -> int:
     """Put the articles that still have no story into the story; how many were."""
     return Article.objects.filter(pk__in=pks, story__isnull=True).update(story=story)
-
-
-def unique_slug(title: str) -> str:
-    base = slugify(title)[:180] or "story"
-    taken = set(Story.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, number = base, 1
-    while slug in taken:
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
 
 
 def replace_similar(pks: list[int], similar: dict[int, list[tuple[int, float]]]) -> None:
