@@ -55,6 +55,13 @@ class ImportReport:
         more = [f"... and {self.unlisted:,} more"] if self.unlisted else []
         return [str(problem) for problem in self.problems] + more
 
+    def refusal(self, listed_and_next: str) -> str:
+        """Why nothing was imported: the one bad record, or how many there are followed by
+        `listed_and_next` (where they are listed and what to do), which the caller words."""
+        if self.count == 1:
+            return f"Nothing was imported. {self.problems[0]}"
+        return f"Nothing was imported: {self.count:,} bad records{listed_and_next}"
+
     def __bool__(self) -> bool:
         return self.count > 0
 

@@ -27,6 +27,7 @@ MAX_ZIP_MEMBERS = 100_000
 MAX_UNPACKED_RATIO = 5
 # Folders that zip tools add beside the content.
 ZIP_LITTER = ("__MACOSX/",)
+REFUSED = ", listed below. Fix them, or import again with “Skip invalid records” to import the others."
 
 
 def store_upload(upload) -> str:
@@ -50,7 +51,7 @@ def import_upload(file_name: str, original_name: str, *, skip_invalid: bool = Fa
                 skip_invalid=skip_invalid,
             )
         except InvalidRecords:
-            return upload_result(refusal(problems), problems)
+            return upload_result(problems.refusal(REFUSED), problems)
         except ImportProblem as problem:
             return upload_result(f"Nothing was imported. {problem}", problems)
     compare_later(summary.story_ids)
@@ -59,15 +60,6 @@ def import_upload(file_name: str, original_name: str, *, skip_invalid: bool = Fa
     stories = len(summary.story_ids)
     report = f"Imported: {summary}. {stories} {ngettext('story', 'stories', stories)} to compare again."
     return upload_result(report, problems)
-
-
-def refusal(problems: ImportReport) -> str:
-    if problems.count == 1:
-        return f"Nothing was imported. {problems.problems[0]}"
-    return (
-        f"Nothing was imported: {problems.count:,} bad records, listed below. Fix them, or import "
-        "again with “Skip invalid records” to import the others."
-    )
 
 
 def upload_result(report: str, problems: ImportReport) -> dict:

@@ -11,6 +11,7 @@ from articles.services.grouping import group_later
 from articles.services.imports import import_articles
 
 REPORT_FORMATS = {".csv", ".json"}
+REFUSED = " (listed above; --skip-invalid imports the others)."
 
 
 class Command(BaseCommand):
@@ -60,7 +61,7 @@ class Command(BaseCommand):
                 )
             except InvalidRecords:
                 self.write_report(problems, report, refused=True)
-                raise CommandError(refusal(problems)) from None
+                raise CommandError(problems.refusal(REFUSED)) from None
             except ImportProblem as problem:
                 raise CommandError(f"Nothing was imported. {problem}") from None
         self.write_report(problems, report)
@@ -82,15 +83,6 @@ class Command(BaseCommand):
         if path:
             write_report_file(problems, path)
             self.stderr.write(f"Report written to {path}")
-
-
-def refusal(problems: ImportReport) -> str:
-    if problems.count == 1:
-        return f"Nothing was imported. {problems.problems[0]}"
-    return (
-        f"Nothing was imported: {problems.count:,} bad records (listed above; "
-        "--skip-invalid imports the others)."
-    )
 
 
 def write_report_file(problems: ImportReport, path: Path) -> None:
