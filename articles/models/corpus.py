@@ -137,6 +137,12 @@ class Article(models.Model):
         self.text_damaged = is_damaged(self.body)
 
     @property
+    def shown_story(self) -> "Story | None":
+        """Its story as readers see it: none while the story is a proposal, or dismissed."""
+        story = self.story
+        return story if story is not None and story.status == Story.Status.CONFIRMED else None
+
+    @property
     def short_label(self) -> str:
         """Outlet name, or the title's first words where the outlet is not known."""
         return self.outlet.name if self.outlet else Truncator(self.title).words(4)

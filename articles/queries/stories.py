@@ -46,12 +46,6 @@ def confirmed_story(slug: str) -> Story:
     return get_object_or_404(Story.objects.confirmed(), slug=slug)
 
 
-def shown_story(article: Article) -> Story | None:
-    """The article's story as readers see it: none while it is a proposal, or dismissed."""
-    story = article.story
-    return story if story is not None and story.status == Story.Status.CONFIRMED else None
-
-
 class OtherCoverage:
     """ "Other coverage of this event" on an article's page: the other articles of its story, or,
     while it has none that readers see, the most similar articles from other outlets in the days
@@ -60,7 +54,7 @@ class OtherCoverage:
 
     def __init__(self, article: Article):
         self.article = article
-        self.story = shown_story(article)
+        self.story = article.shown_story
 
     @cached_property
     def articles(self) -> list[Article]:
@@ -204,7 +198,7 @@ def fragments_reading(user, article: Article, query) -> ArticleAnnotations | Non
     filters = reading_filters(user, query)
     if not (raw_columns := query.getlist("columns")):
         return ArticleAnnotations(user, article, filters=filters)
-    story = shown_story(article)
+    story = article.shown_story
     articles, error = compare_selection(story, raw_columns) if story else ([], "no story")
     if error or article not in articles:
         return None

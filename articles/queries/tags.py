@@ -40,8 +40,8 @@ def tag_suggestions(user, prefix: str, limit: int = 10) -> list[str]:
 
 
 def tagged_passages_page(user, tag: Tag, page_number) -> Page:
-    """Every passage with a tag, ordered so that the page groups them by story (`shown_story`: none
-    for a proposal, which readers do not see) and outlet."""
+    """Every passage with a tag, ordered so that the page groups them by story (`Article.shown_story`:
+    none for a proposal, which readers do not see) and outlet."""
     confirmed = {"article__story__status": Story.Status.CONFIRMED}
     annotations = (
         Annotation.objects.visible_to(user)
@@ -61,12 +61,7 @@ def tagged_passages_page(user, tag: Tag, page_number) -> Page:
             "pk",
         )
     )
-    page = Paginator(annotations, PASSAGES_PER_PAGE).get_page(page_number)
-    page.object_list = list(page.object_list)
-    for annotation in page.object_list:
-        story = annotation.article.story
-        annotation.shown_story = story if story and story.status == Story.Status.CONFIRMED else None
-    return page
+    return Paginator(annotations, PASSAGES_PER_PAGE).get_page(page_number)
 
 
 @dataclass

@@ -16,7 +16,6 @@ from articles.queries.stories import (
     fragments_reading,
     outlet_article_page,
     outlets_with_latest_articles,
-    shown_story,
     story_articles,
     story_page,
 )
@@ -67,7 +66,7 @@ def article_detail(request, pk, slug):
         return render(request, "articles/article_detail.html", context)
 
     # Its story's confirmation or dismissal changes what the page shows (kicker, other coverage).
-    story = shown_story(article)
+    story = article.shown_story
     return cached_page(request, page_key("article", reading.cache_key, story and story.pk), render_page)
 
 

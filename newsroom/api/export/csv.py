@@ -5,7 +5,6 @@ from collections.abc import Iterable, Iterator
 
 from articles.models import Annotation
 from articles.models.annotations import Reply
-from articles.queries.stories import shown_story
 from newsroom.api.export.filters import ExportFilters
 from newsroom.api.export.threads import Thread, exported_threads, joined
 from newsroom.api.w3c import annotation_iri, article_source, reply_iri, timestamp
@@ -65,7 +64,7 @@ def csv_lines(base: str, filters: ExportFilters, threads: Iterable[Thread]) -> I
 
 def thread_cells(base: str, annotation: Annotation) -> list:
     """Where an annotation and its replies are: story, outlet, article and its URL."""
-    article, story = annotation.article, shown_story(annotation.article)
+    article, story = annotation.article, annotation.article.shown_story
     return [
         story.title if story else "",
         article.outlet.name if article.outlet else "",

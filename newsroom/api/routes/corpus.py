@@ -9,7 +9,7 @@ from django.urls import reverse
 from ninja import Query, Router, Schema
 
 from articles.models import Article, Outlet, Story, StoryComparison
-from articles.queries.stories import confirmed_story, shown_story
+from articles.queries.stories import confirmed_story
 from newsroom.api.errors import ApiError
 from newsroom.api.responses import base_of
 
@@ -92,7 +92,7 @@ def outlet_out(base: str, outlet: Outlet) -> dict:
 
 
 def article_summary(base: str, article: Article) -> dict:
-    story = shown_story(article)
+    story = article.shown_story
     return {
         "id": article.pk,
         "title": article.title,
