@@ -123,14 +123,19 @@ def byline_of(authors: list[str]) -> str:
     return " and ".join(filter(None, [", ".join(authors[:-1]), *authors[-1:]]))
 
 
-def decode(source: str, raw: bytes, limit: int = MAX_FILE_BYTES) -> str:
-    """Bytes to text, refusing what is not a UTF-8 text file."""
+def check_text_bytes(source: str, raw: bytes, limit: int) -> None:
+    """Refuse a file that is empty, larger than the limit or binary (text files and web pages)."""
     if not raw.strip():
         raise ImportProblem(source, "the file is empty")
     if len(raw) > limit:
         raise ImportProblem(source, f"the file is {len(raw):,} bytes; the limit is {limit:,}")
     if b"\x00" in raw:
         raise ImportProblem(source, "the file contains NUL bytes (is it a binary file?)")
+
+
+def decode(source: str, raw: bytes, limit: int = MAX_FILE_BYTES) -> str:
+    """Bytes to text, refusing what is not a UTF-8 text file."""
+    check_text_bytes(source, raw, limit)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -15,6 +15,7 @@ from articles.importer.checks import (
     byline_of,
     check_body,
     check_date,
+    check_text_bytes,
     check_title,
     check_url,
     clean_lines,
@@ -35,19 +36,9 @@ MAX_OUTLET_CHARS = 200  # Outlet.name
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
-def check_page_bytes(source: str, raw: bytes) -> None:
-    """Refuse what is no web page; its encoding is the page's to say (trafilatura reads its charset)."""
-    if not raw.strip():
-        raise ImportProblem(source, "the file is empty")
-    if len(raw) > MAX_PAGE_BYTES:
-        raise ImportProblem(source, f"the file is {len(raw):,} bytes; the limit is {MAX_PAGE_BYTES:,}")
-    if b"\x00" in raw:
-        raise ImportProblem(source, "the file contains NUL bytes (is it a binary file?)")
-
-
 def extract(source: str, raw: bytes):
     """trafilatura's Document for the page (text and metadata), and the page's declared language."""
-    check_page_bytes(source, raw)
+    check_text_bytes(source, raw, MAX_PAGE_BYTES)  # its encoding is the page's to say (its charset)
     import trafilatura  # noqa: PLC0415 (here: 0.2 s and 28 MB that only imports of web pages need)
 
     tree = trafilatura.load_html(raw)
