@@ -180,19 +180,20 @@ class StoryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Confirm: readers see the selected stories", permissions=["change"])
     def confirm_selected(self, request, queryset):
-        confirmed = list(queryset.exclude(status=Story.Status.CONFIRMED))
-        stories.confirm(queryset)
-        for story in confirmed:
-            self.log_change(request, story, "Confirmed.")
-        messages.success(request, f"{len(confirmed)} {plural(len(confirmed), 'story')} confirmed.")
+        self.change_status(request, queryset, Story.Status.CONFIRMED, stories.confirm)
 
     @admin.action(description="Dismiss: readers no longer see the selected stories", permissions=["change"])
     def dismiss_selected(self, request, queryset):
-        dismissed = list(queryset.exclude(status=Story.Status.DISMISSED))
-        stories.dismiss(queryset)
-        for story in dismissed:
-            self.log_change(request, story, "Dismissed.")
-        messages.success(request, f"{len(dismissed)} {plural(len(dismissed), 'story')} dismissed.")
+        self.change_status(request, queryset, Story.Status.DISMISSED, stories.dismiss)
+
+    def change_status(self, request, queryset, status: Story.Status, change) -> None:
+        """Give the selected stories the status through the service, logging each that changes."""
+        changed = list(queryset.exclude(status=status))
+        change(queryset)
+        for story in changed:
+            self.log_change(request, story, f"{status.label}.")
+        count = len(changed)
+        messages.success(request, f"{count} {plural(count, 'story')} {status.label.lower()}.")
 
     @admin.action(description="Merge the selected stories", permissions=["merge"])
     def merge_selected(self, request, queryset):
