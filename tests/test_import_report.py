@@ -140,6 +140,13 @@ def test_a_report_file_of_another_kind_is_refused_before_importing(messy, tmp_pa
     assert row_counts() == (0, 0, 0)
 
 
+def test_a_report_file_in_a_missing_folder_is_refused_before_importing(messy, tmp_path):
+    message, _ = refusal(messy, "--skip-invalid", "--report", tmp_path / "missing" / "report.csv")
+
+    assert message == f"--report names a file in {tmp_path / 'missing'}, which is no folder."
+    assert row_counts() == (0, 0, 0)
+
+
 def test_one_bad_record_is_named_in_the_error_itself(tmp_path):
     corpus = write_corpus(tmp_path / "c", {"a.json": [article(1), article(2, url="ftp://x")]})
 

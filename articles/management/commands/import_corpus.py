@@ -48,6 +48,8 @@ class Command(BaseCommand):
     def handle(self, *, paths, manifest, skip_invalid, report, defer_comparison, no_grouping, **options):
         if report and report.suffix.lower() not in REPORT_FORMATS:
             raise CommandError("--report must name a .csv or .json file.")
+        if report and not report.parent.is_dir():
+            raise CommandError(f"--report names a file in {report.parent}, which is no folder.")
         problems = ImportReport()
         # The bar shows only on a terminal and only once an import takes more than a second.
         with tqdm(unit=" articles", delay=1, disable=None, file=self.stderr._out) as bar:
