@@ -12,6 +12,7 @@ from django.urls import reverse
 from articles.models import Article, SimilarArticle, Story, StoryComparison
 from articles.queries.stories import OTHER_COVERAGE_SHOWN, stories_to_compare
 from articles.services.coverage import compare_later, compare_story
+from articles.services.imports import import_articles
 from articles.services.stories import move_articles
 from tests.base import annotate, make_article, make_outlet, make_story
 from tests.tasking import run_queued_tasks
@@ -103,6 +104,31 @@ def test_the_tag_overview_of_a_hidden_story_is_missing(client, hidden):
 def test_only_confirmed_stories_are_compared_by_the_command(confirmed, hidden):
     StoryComparison.objects.update(is_stale=True)
     assert list(stories_to_compare()) == [confirmed]
+
+
+def test_an_import_compares_the_confirmed_stories_it_changes_only(confirmed, hidden):
+    StoryComparison.objects.all().delete()
+    records = [
+        {**record(story, f"imported-{story.pk}.txt"), "story": {"title": story.title, "slug": story.slug}}
+        for story in (confirmed, hidden)
+    ]
+    summary = import_articles(records=records)
+    assert summary.story_ids == {confirmed.pk, hidden.pk}
+    assert list(StoryComparison.objects.values_list("story", flat=True)) == [confirmed.pk]
+
+
+def record(story: Story, source_file: str) -> dict:
+    """An imported record of a new article about the story."""
+    fields = dict.fromkeys(["subtitle", "byline", "language", "source_url"], "")
+    return fields | {
+        "source_file": source_file,
+        "title": f"More on {story.title}",
+        "body": f"The harbour bridge stayed open on Tuesday ({story.title}).",
+        "keywords": [],
+        "wire_agencies": [],
+        "published_on": None,
+        "outlet": None,
+    }
 
 
 # The API.

@@ -358,8 +358,9 @@ def import_articles(
     Without a report, the first bad record rolls the whole import back (its ImportProblem is
     raised). With one, every bad record goes to it (the importer adds those it could not parse):
     then any rolls the import back (InvalidRecords), unless skip_invalid, which imports the rest.
-    Then the stories that changed are compared again, or with compare=False marked stale for
-    `manage.py compare_stories` (comparing thousands of stories takes longer than importing).
+    Then the confirmed stories that changed are compared again (readers see no others), or with
+    compare=False marked stale for `manage.py compare_stories` (comparing thousands of stories
+    takes longer than importing).
     """
     run = ArticleImport(report)
     with one_at_a_time("article import", wait_seconds=WAIT_FOR_OTHER_IMPORTS_SECONDS):
@@ -370,7 +371,7 @@ def import_articles(
             raise InvalidRecords(report)
         run.summary.skipped = report.count if report else 0
         if compare:
-            for story in Story.objects.filter(pk__in=run.summary.story_ids):
+            for story in Story.objects.confirmed().filter(pk__in=run.summary.story_ids):
                 compare_story(story)
         else:
             mark_stale(run.summary.story_ids)
