@@ -33,7 +33,7 @@ def report_title(filters: ExportFilters) -> str:
         name = Tag.objects.filter(slug=filters.tag).values_list("name", flat=True).first()
         parts.append(f"Passages tagged “{name or filters.tag}”")
     if filters.story:
-        title = Story.objects.filter(slug=filters.story).values_list("title", flat=True).first()
+        title = Story.objects.confirmed().filter(slug=filters.story).values_list("title", flat=True).first()
         parts.append(f"{'in' if parts else 'Passages of'} the story “{title or filters.story}”")
     return " ".join(parts)
 
