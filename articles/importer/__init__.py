@@ -111,7 +111,7 @@ def file_records(source: str, file: Path, manifest: Manifest) -> Iterator[dict |
         raise ImportProblem(source, f"unsupported file type: use {', '.join(sorted(SUFFIXES))}")
 
 
-def path_records(path: Path, manifest_path: Path | None) -> Iterator[dict | ImportProblem | Exception]:
+def path_records(path: Path, manifest_path: Path | None) -> Iterator[dict | ImportProblem]:
     """The records of a file or folder given to import, with the problems of its bad records and
     files (each an ImportProblem as a value). A problem that stops the path (no such path, a bad
     manifest) is raised."""

@@ -343,7 +343,8 @@ class _Speakers:
         self.sentences = sentences
         runs = [(run.start(), run[0], run[0].split()) for run in _NAME_RUN.finditer(masked)]
         self.persons = frozenset(speaker.name for _, speaker in _named_people(runs, frozenset()))
-        named = _named_people(runs, self.persons)  # and now "Nadella in a statement" too
+        # A second pass: a surname named in full elsewhere is a person alone ("Nadella in a statement").
+        named = _named_people(runs, self.persons)
         self.genders: dict[str, str] = {}
         self.mentions: list[tuple[int, Speaker]] = []
         groups = [
