@@ -47,7 +47,7 @@ test: $(VENV)/.test-installed chromium lint
 	DATABASE_URL= $(PYTEST)
 	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
 		echo "PostgreSQL answers on 127.0.0.1:5432: running the suite on it too"; \
-		DATABASE_URL=$(POSTGRES_TEST_URL) $(PYTEST); \
+		DATABASE_URL=$(POSTGRES_TEST_URL) $(PYTEST) --database-tests-only; \
 	else \
 		echo "PostgreSQL does not answer on 127.0.0.1:5432: ran on SQLite only"; \
 	fi

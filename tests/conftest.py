@@ -17,6 +17,39 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.load_profile("suite")
 
+# Through these fixtures or the django_db mark a test reaches the database; pytest-django refuses
+# it to any other test.
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+    "admin_user",
+    "admin_client",
+}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that reach the database (make test's second run, on PostgreSQL: "
+        "the others already gave their answer on SQLite)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--database-tests-only"):
+        return
+    reach, other = [], []
+    for item in items:
+        touches = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames)
+        (reach if touches else other).append(item)
+    config.hook.pytest_deselected(items=other)
+    items[:] = reach
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
