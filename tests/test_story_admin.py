@@ -293,6 +293,18 @@ def test_new_story_from_selection_splits_a_story(client, editor):
     assert comparisons_queued(source, new) == {f"story:{source.pk}", f"story:{new.pk}"}
 
 
+def test_a_story_split_takes_the_date_of_the_articles_it_keeps(client, editor):
+    source = make_story("Two events")
+    early = make_article(story=source, title="The first event", published_on=datetime.date(2024, 1, 2))
+    make_article(story=source, title="The second event", published_on=datetime.date(2024, 1, 9))
+    source.date = datetime.date(2024, 1, 2)
+    source.save()
+    data = {"action": "new_story_from_selection", "_selected_action": [early.pk]}
+    client.post(ARTICLES, data | {"title": "The first event", "apply": "1"})
+    source.refresh_from_db()
+    assert source.date == datetime.date(2024, 1, 9)
+
+
 @pytest.mark.parametrize("title, error", [("", "Give the new story a title."), ("x" * 2000, "at most 500")])
 def test_new_story_with_a_bad_title_changes_nothing(client, editor, title, error):
     source = proposal("Source")

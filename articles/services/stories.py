@@ -77,8 +77,8 @@ def merge(stories, keep: Story) -> Moved:
     moved = Article.objects.filter(story__in=others).update(story=keep, updated_at=timezone.now())
     others.delete()
     keep.status = Story.Status.CONFIRMED if Story.Status.CONFIRMED in statuses else Story.Status.PROPOSED
-    keep.date = earliest_date(keep) or keep.date
-    keep.save(update_fields=["status", "date"])
+    keep.save(update_fields=["status"])
+    date_from_articles(keep)
     compare_confirmed([keep.pk])
     return Moved(keep, moved)
 
@@ -86,7 +86,8 @@ def merge(stories, keep: Story) -> Moved:
 @transaction.atomic
 def move_articles(articles, story: Story) -> Moved:
     """Put these articles in the story. Proposals they leave empty are deleted (nothing is left of
-    them); the confirmed stories they leave and the story they join are compared again."""
+    them); the confirmed stories they leave and the story they join are compared again and dated
+    by the articles they now have."""
     articles = Article.objects.filter(pk__in=ids_of(articles.exclude(story=story)))
     left = set(articles.values_list("story_id", flat=True)) - {None}
     moved = articles.update(story=story, updated_at=timezone.now())
@@ -94,8 +95,8 @@ def move_articles(articles, story: Story) -> Moved:
     emptied_titles = list(emptied.values_list("title", flat=True))
     emptied.delete()
     if moved:
-        story.date = earliest_date(story) or story.date
-        story.save(update_fields=["date"])
+        for changed in [story, *Story.objects.filter(pk__in=left)]:
+            date_from_articles(changed)
     compare_confirmed(left | {story.pk})
     return Moved(story, moved, emptied_titles)
 
@@ -113,5 +114,7 @@ def ids_of(queryset) -> list[int]:
     return list(queryset.values_list("pk", flat=True))
 
 
-def earliest_date(story: Story):
-    return story.articles.aggregate(date=Min("published_on"))["date"]
+def date_from_articles(story: Story) -> None:
+    """A story's date is its earliest article's (kept when none of them has a date)."""
+    story.date = story.articles.aggregate(date=Min("published_on"))["date"] or story.date
+    story.save(update_fields=["date"])
