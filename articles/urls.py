@@ -27,6 +27,8 @@ urlpatterns = [
     path("outlets/<slug:slug>/", reading.outlet_detail, name="outlet_detail"),
     path("articles/<int:pk>/fragments/", reading.article_fragments, name="article_fragments"),
     path("articles/<int:pk>/<slug:slug>/", reading.article_detail, name="article_detail"),
+    # A link shortened to the article's id: redirected to its address with the slug.
+    path("articles/<int:pk>/", reading.article_detail, {"slug": ""}, name="article_by_id"),
     path("annotations/<int:pk>/edit/", annotations.annotation_update, name="annotation_update"),
     path("annotations/<int:pk>/delete/", annotations.annotation_delete, name="annotation_delete"),
     path("annotations/<int:pk>/restore/", annotations.annotation_restore, name="annotation_restore"),

@@ -58,6 +58,14 @@ def test_it_redirects_an_old_slug_to_the_article(client):
     assert response["Location"] == article.get_absolute_url()
 
 
+def test_it_redirects_an_address_without_its_slug_to_the_article(client):
+    article = make_article()
+    response = client.get(reverse("articles:article_by_id", args=[article.pk]))
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+    assert client.get(reverse("articles:article_by_id", args=[article.pk + 1])).status_code == 404
+
+
 def test_it_answers_404_for_unknown_pages(client):
     assert client.get(reverse("articles:article_detail", args=[999, "nope"])).status_code == 404
     assert client.get(reverse("articles:story_detail", args=["nope"])).status_code == 404
