@@ -6,4 +6,5 @@ class AccountsConfig(AppConfig):
 
     name = "newsroom.accounts"
     label = "accounts"
+    verbose_name = "People and groups"  # allauth's own app is "Accounts" in the admin too
     default_auto_field = "django.db.models.BigAutoField"
