@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles.text.alignment import SHARED_MIN_WORDS
-from articles.text.comparison import ArticleText, Comparison, compare_articles
+from articles.text.comparison import (
+    REPEATS_FROM,
+    REPEATS_MIN_WORDS,
+    ArticleText,
+    Comparison,
+    compare_articles,
+    paired_quotes,
+)
 from articles.text.near_duplicates import near_duplicates, shingle_hashes
 from articles.text.passages import Cluster, find_shared_passages, unshared_share
 from articles.text.words import normalize_word, normalized_text, normalized_words
@@ -549,3 +556,38 @@ class TestWireAndReportedSpeech:
         ]
         record = compare_articles("story", texts)
         assert Comparison.from_json(record.to_json()) == record
+
+
+# Copying needs an amount of text; passages cut inside a quotation --------------------------------
+
+OPENING = "The city council has approved a new budget"  # 8 words, as many outlets open
+
+
+class TestCopyingAndQuotedPassages:
+    def test_it_does_not_flag_a_short_article_for_one_common_opening(self):
+        articles = compared(
+            (OPENING + " after a long night of debate. Critics called it rushed and unfair to renters.", ()),
+            (OPENING + ". The vote was close, with seven members in favour and six against it.", ()),
+        )
+        assert articles[1].copied_share >= REPEATS_FROM
+        assert articles[1].copied_words < REPEATS_MIN_WORDS
+        assert not articles[1].repeats_others
+
+    def test_it_flags_a_short_article_that_repeats_a_whole_sentence(self):
+        articles = compared((WIRE + " Other words here.", ()), ("Markets moved. " + WIRE, ()))
+        assert articles[1].copied_words >= REPEATS_MIN_WORDS and articles[1].repeats_others
+
+    def test_it_shows_a_passage_cut_inside_a_quotation_with_its_quotation_marks_paired(self):
+        spoken = "We will not stop until every family has a home again,"
+        texts = [
+            ArticleText(0, "a", "A", "/a", f'"{spoken}" Mayor Anna Berg told reporters on Monday.'),
+            ArticleText(1, "b", "B", "/b", f'Crews worked late. "{spoken}" Mayor Anna Berg said later.'),
+        ]
+        (passage,) = compare_articles("story", texts).passages
+        assert passage.text.startswith("We will") and passage.text.count('"') == 1  # the record as found
+        assert passage.shown_text == '"' + passage.text
+
+    def test_it_pairs_quotation_marks_where_a_passage_starts_or_ends_inside_a_quotation(self):
+        assert paired_quotes("the road,” she said") == "“the road,” she said"
+        assert paired_quotes('she said: "We go on') == 'she said: "We go on"'
+        assert paired_quotes('He said "no" twice') == 'He said "no" twice'

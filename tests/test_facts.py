@@ -196,3 +196,46 @@ def test_it_names_a_group_by_the_subject_most_of_its_facts_give():
     facts = find_facts(1, "The vote on 6 March.", MARCH_7) + find_facts(2, "On 6 March, it ended.", MARCH_7)
     (group,) = align_facts(facts)
     assert group_subject(group) == "vote"
+
+
+# Rates, outcomes without their noun, and one subject at one time -----------------------------------
+
+
+def test_it_reads_the_rate_a_bank_moved_past_the_step_and_the_level():
+    texts = [
+        "The Bank of Canada lifted its benchmark rate by half a percentage point to 5.25% on Wednesday.",
+        "Canada's central bank raised interest rates to a 22-year high of 5.25 percent.",
+        "The central bank increased its policy rate by 50 basis points to 5.25%, the bank said.",
+    ]
+    assert [subject for text in texts for _, kind, _, subject, _ in found(text) if kind == "percent"] == [
+        "interest"
+    ] * 3
+    assert aligned(*texts) == [["5.25%", "5.25 percent", "5.25%"]]
+
+
+def test_it_reads_the_subject_before_a_relative_clause():
+    assert found("Unemployment in the 27 nations that form the bloc was 6.1% last month.")[-1][3] == (
+        "unemployment"
+    )
+
+
+def test_it_counts_those_an_event_befell_with_the_noun_implied_or_named_by_others():
+    texts = [
+        "Floods forced the evacuation of some 12,000 people in the valley. Two died and 15 were injured.",
+        "About 12,000 were evacuated overnight. Two people died and some 15 others were injured.",
+        "Nearly 12,000 residents were evacuated as the river rose, and 15 people were injured.",
+    ]
+    subjects = {subject for text in texts for _, kind, _, subject, _ in found(text) if kind == "count"}
+    assert subjects == {"evacuated", "killed", "injured"}
+    groups = aligned(*texts)
+    assert ["some 12,000 people", "About 12,000", "Nearly 12,000 residents"] in groups
+    assert ["15", "some 15 others", "15 people"] in groups
+
+
+def test_it_flags_one_subject_at_one_time_given_as_two_values_as_stated_differently():
+    texts = [
+        "Inflation in the 19 countries that share the currency was 5% in May.",
+        "Euro area inflation was 4.9% in May, the statistics office said.",
+    ]
+    assert aligned(*texts) == [["5%", "4.9%"]]
+    assert flagged(*texts) == [True]

@@ -13,22 +13,42 @@ from dataclasses import asdict, dataclass, field
 from articles.text.facts import align_facts, differs, find_facts, group_subject
 from articles.text.passages import find_shared_passages, unshared_share
 from articles.text.quotes import find_quotes, group_quotes, statement_texts
+from articles.text.segments import covered
 from articles.text.words import Sentences
 
-VERSION = 2  # 2: wire text apart from copied text; facts with their unit
+VERSION = 3  # 2: wire text apart from copied text; facts with their unit. 3: copied words
 
 # From this share of its text found in other articles OUTSIDE its quotation marks, reported speech
 # and wire copy, an article is flagged as repeating others: quoting the same letter, reporting
 # what a union demanded and printing the agency copy one pays for are journalism; repeating
 # another's sentences is not.
 REPEATS_FROM = 0.1
+# ... and only with at least this many words of such text: a short article sharing one common
+# opening ("The European Central Bank has raised interest rates", 8 words) has a large share of
+# very little; a copied sentence of news runs to 20 words and more.
+REPEATS_MIN_WORDS = 15
 
 # A sentence that says whose words or claims it gives, without quotation marks: reported speech.
+_WORD = re.compile(r"\w+")
 _ATTRIBUTED = re.compile(
     r"\baccording to\b|\b(?:said|says|demanded|demands|demanding|called for|calls for|calling for|urged|"
     r"urges|insisted|insists|argued|argues|claimed|claims|warned|warns|told|announced|stated|wrote|"
     r"asked|accused|denied|denies|alleged|alleges|added|noted|pledged|promised|vowed)\b"
 )
+
+
+def paired_quotes(text: str) -> str:
+    """A passage with the quotation mark it lacks where it starts or ends inside a quotation:
+    'the road," ECB President Christine Lagarde' -> '"the road," ECB President ...'."""
+    if "”" in text.partition("“")[0]:
+        text = "“" + text
+    if text.count("“") > text.count("”"):
+        text += "”"
+    if text.count('"') % 2:
+        first = text.index('"')
+        opens = first == 0 or text[first - 1].isspace() or text[first - 1] in "([—–-"
+        text = text + '"' if opens else '"' + text
+    return text
 
 
 class OutdatedComparison(ValueError):
@@ -67,10 +87,11 @@ class ComparedArticle:
     copied_share: float  # of its text found in others, outside its quotes, reported speech and wire copy
     wire_share: float = 0.0  # of its text found in others that credit an agency it credits
     wire: list[WireShare] = field(default_factory=list)
+    copied_words: int = 0  # the words of its copied share
 
     @property
     def repeats_others(self) -> bool:
-        return self.copied_share >= REPEATS_FROM
+        return self.copied_share >= REPEATS_FROM and self.copied_words >= REPEATS_MIN_WORDS
 
 
 @dataclass(frozen=True)
@@ -109,6 +130,11 @@ class SharedPassage:
     id: int  # 1, 2, ...: the number pages show
     text: str
     occurrences: list[PassageOccurrence]
+
+    @property
+    def shown_text(self) -> str:
+        """The text as pages show it, its quotation marks paired (see paired_quotes)."""
+        return paired_quotes(self.text)
 
 
 @dataclass(frozen=True)
@@ -236,6 +262,7 @@ def compared_article(
         copied_share=round(copied_share(article.body, shared, explained), 3),
         wire_share=round(1 - unshared_share(article.body, wire_spans), 3) if wire_spans else 0.0,
         wire=wire_shares(wire, articles),
+        copied_words=copied_words(article.body, shared, explained),
     )
 
 
@@ -314,3 +341,12 @@ def copied_share(text: str, shared: list[tuple[int, int]], explained: list[tuple
     explains sharing it (its quotes, reported speech, wire copy)."""
     # What shared and explained text cover together, less what the explained text covers alone.
     return unshared_share(text, explained) - unshared_share(text, shared + explained)
+
+
+def copied_words(text: str, shared: list[tuple[int, int]], explained: list[tuple[int, int]]) -> int:
+    """The words of the text that other articles also have, outside what explains sharing them."""
+    in_shared = covered(len(text), shared)
+    in_explained = covered(len(text), explained)
+    return sum(
+        1 for word in _WORD.finditer(text) if in_shared[word.start()] and not in_explained[word.start()]
+    )

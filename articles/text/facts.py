@@ -78,7 +78,21 @@ OUTCOMES = {
     "affected": "affected",
 }
 _OUTCOME_OF = {word: outcome for outcome, words in OUTCOMES.items() for word in words.split()}
+# The same outcomes named by a noun before "of": "forced the evacuation of about 3,000 people".
+_OUTCOME_NOUNS = {
+    "evacuation": "evacuated",
+    "evacuations": "evacuated",
+    "deaths": "killed",
+    "arrest": "arrested",
+    "arrests": "arrested",
+    "detention": "arrested",
+    "rescue": "rescued",
+    "displacement": "displaced",
+}
 GENERIC_NOUNS = {"people", "persons", "individuals"}
+# Counted with an outcome, these are about the outcome alone too: "About 40 others were injured"
+# beside "more than 40 were injured", "Some 52,000 residents were evacuated" beside "52,000 people".
+_OUTCOME_ALONE = GENERIC_NOUNS | {"others", "residents", "inhabitants"}
 # Nouns that name one thing two ways, as subjects: -> the one form compared.
 SUBJECT_SYNONYMS = {"infections": "cases", "protestors": "protesters", "demonstrators": "protesters"}
 TIME_UNITS = set("seconds minutes hours days weeks months years decades centuries".split())
@@ -241,6 +255,26 @@ _ENDS_PHRASE = STOP_WORDS | (
 )
 # Subjects that are times, not things: "6.7% in the year", "0.6% for the month".
 _TIMES = TIME_UNITS | {unit[:-1] for unit in TIME_UNITS} | {"quarter", "quarters", "period", "row"}
+# Between a rate and its new level, what is not its subject: "raised its rate by 25 basis points to
+# 4%", "lifted rates to a record high of 4%"; read from before it.
+_CHANGE_BEFORE = re.compile(
+    r"(?:\bby\s+(?:[^,;:.!?()\"“”]|\.\d){1,40}?\s+)?\bto\s+(?:(?:a|an|the|its|their)\s+)?"
+    r"(?:(?:new|fresh|record|all-time|historic|\d+-year)\s+)*(?:(?:high|low|peak|level)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+# The names of a central bank's rate before "rate": all are what outlets call "interest rates".
+_POLICY_RATES = {
+    "interest",
+    "deposit",
+    "benchmark",
+    "policy",
+    "base",
+    "key",
+    "lending",
+    "refinancing",
+    "repo",
+}
+_RELATIVES = {"that", "which", "who"}
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "those"}
 _COMPLEMENTS = {"with", "for", "to", "by", "from"}
 _CHAIN = {"of", "in", "from"}  # "Turnout in the first round of the election was": the first head
@@ -411,7 +445,7 @@ def _counts(article: int, text: str, sentences: Sentences, taken_facts: list[Fac
         outcome = _outcome(text, sentences, start, end)
         if noun is None and outcome is None:
             continue  # "20-year", "six months", "World War II" and bare numbers are not counts
-        if noun in GENERIC_NOUNS and outcome:
+        if noun in _OUTCOME_ALONE and outcome:
             subject = outcome
         else:
             subject = " ".join(filter(None, (noun, outcome)))
@@ -485,6 +519,8 @@ def _outcome(text: str, sentences: Sentences, start: int, end: int) -> str | Non
         before.pop()
     if before and before[-1].lower() in _OUTCOME_OF and before[-1].lower() != "toll":
         return _OUTCOME_OF[before[-1].lower()]
+    if len(before) > 1 and before[-1] == "of" and before[-2].lower() in _OUTCOME_NOUNS:
+        return _OUTCOME_NOUNS[before[-2].lower()]
     return "killed" if _subject_before(text, sentences, start) == "toll" else None
 
 
@@ -517,19 +553,34 @@ def _subject_before(text: str, sentences: Sentences, start: int) -> str:
     """The subject a number is stated of, read backwards in its clause: "turnout was 78%" ->
     turnout, "Turnout in the first round of the election was 73.7%" -> turnout; "" if none."""
     sentence_start = sentences.bounds(start)[0]
-    tokens = _TOKEN.findall(text[max(sentence_start, start - SUBJECT_CHARS) : start])
+    window_start = max(sentence_start, start - SUBJECT_CHARS)
     if _QUALIFIER_BEFORE.search(text, max(0, start - 20), start):
         return ""  # the qualifier is the number's own: read from it instead
+    if (change := _CHANGE_BEFORE.search(text, window_start, start)) and change.start() > window_start:
+        start = change.start()
+    tokens = _TOKEN.findall(text[window_start:start])
     stepped = 0
     while tokens and stepped < 6 and _steps_over(tokens[-1]):
         tokens.pop()
         stepped += 1
     head = _phrase_before(tokens)
+    if head and _relative_clause(tokens):
+        head = _phrase_before(tokens) or head  # "Inflation in the 20 countries that use the euro was"
+        while tokens and (tokens[-1][0].isdigit() or tokens[-1].lower() in _DETERMINERS):
+            tokens.pop()
     # "The toll from the quake in Turkey", not "the Bank of England's rate": chains of names end
     while head and len(tokens) > 1 and tokens[-1].lower() in _CHAIN and not _names(tokens[:-1]):
         tokens.pop()
         head = _phrase_before(tokens) or head
     return head or ""
+
+
+def _relative_clause(tokens: list[str]) -> bool:
+    """Pop a relative pronoun and its verb that end the tokens ("countries that use"): whether there were."""
+    if len(tokens) > 2 and tokens[-2].lower() in _RELATIVES and tokens[-1].isalpha() and tokens[-1].islower():
+        del tokens[-2:]
+        return True
+    return False
 
 
 def _names(tokens: list[str]) -> bool:
@@ -571,6 +622,8 @@ def _noun_phrase_before(tokens: list[str]) -> tuple[str, bool] | None:
 def _head(words: list[str]) -> str:
     """The head of a noun phrase, its last word: "unemployment rate" -> unemployment, though."""
     if words[-1] in _VAGUE_HEADS and len(words) > 1:
+        if words[-1] in ("rate", "rates") and words[-2] in _POLICY_RATES:
+            return "interest"
         return SUBJECT_SYNONYMS.get(words[-2], words[-2])
     return SUBJECT_SYNONYMS.get(words[-1], words[-1])
 
