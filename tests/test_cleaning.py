@@ -43,6 +43,11 @@ TRAILER_EXAMPLES = [
     "Additional reporting by Jean Dupont in Paris and J. Smith in Berlin.",
     "The Associated Press contributed to this report.",
     "CNN's Jane Doe and John Roe contributed reporting to this story.",
+    "Associated Press writer Colleen Barry contributed to this report from Milan.",
+    "Jane Doe contributed reporting from Washington, D.C.",
+    "Reuters' Jean Dupont contributed to this story from the United Nations.",
+    "Jane Doe contributed additional reporting.",
+    "Associated Press writers Frances D'Emilio in Rome and Nicole Winfield in Vatican City contributed.",
     "This story has been corrected to show that the vote was on Tuesday, not Monday.",
     "• This article was amended on 6 March 2018 to correct the spelling of a name.",
     "An earlier version of this story misstated the date of the vote.",
@@ -95,6 +100,10 @@ KEPT_SENTENCES = [
     "The company, which makes the PlayStation, said sales fell.",
     'The footer of the deleted post read "All rights reserved."',
     "He quoted the ad: (c) 2018 was printed on it.",
+    "Readers contributed to this report from the start.",
+    "Reporters Without Borders said local journalists contributed.",
+    "She contributed to this report's findings in 2019.",
+    "Donors contributed reporting money in Milan and Rome, St. Louis said.",
 ]
 
 
@@ -183,6 +192,8 @@ def test_it_removes_a_link_at_the_end_of_a_line(link):
 def test_it_removes_a_link_whose_headline_runs_into_the_next_paragraph():
     body = f"{LEDE} READ MORE: Brexit news: May faces fresh revoltThe vote is on Tuesday, he said."
     assert clean(body) == f"{LEDE} The vote is on Tuesday, he said."
+    body = f'{LEDE} READ MORE: May says "we will win"The vote is on Tuesday, he said.'
+    assert clean(body) == f"{LEDE} The vote is on Tuesday, he said."
 
 
 def test_it_removes_a_link_whose_headline_ends_with_its_question():
@@ -201,6 +212,57 @@ def test_it_removes_a_link_whose_headline_ends_with_its_question():
 )
 def test_it_keeps_a_link_rather_than_eat_the_article(body):
     assert clean(body) == body
+
+
+# A link run into an article sentence (no "READ MORE" headline ends with a full stop) and then a
+# trailer: the trailer goes, the link and the sentence stay, whatever starts the trailer or the sentence.
+HEADLINE = "READ MORE: Brits stranded as flights cancelled"
+
+
+@pytest.mark.parametrize(
+    "trailer",
+    [
+        "© Associated Newspapers Ltd 2024",
+        "(Reporting by Jane Doe; Editing by John Roe)",
+        "Copyright 2024 The Associated Press. All rights reserved.",
+        "— Reuters",
+        "The Associated Press contributed to this report.",
+    ],
+)
+def test_it_keeps_a_sentence_after_a_link_when_a_trailer_ends_the_line(trailer):
+    kept = f"{LEDE} {HEADLINE} Some 1.3 million homes were left without power."
+    assert clean(f"{kept} {trailer}") == kept
+    assert clean(f"{kept} {trailer}", "Daily Mail") == kept
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # The sentence after the headline starts with no capital letter, or ends with a quote.
+        "Some homes lost power. 1.3 million people were affected",
+        'Some homes lost power. "It was terrible," she said',
+        "Some homes lost power. © photos of the damage were shared online",
+        "Some homes lost power. (The storm moved north on Friday)",
+        'He said: "We are ready."',
+        "Officials said more storms were on the way…",
+    ],
+)
+def test_it_keeps_a_link_whose_headline_may_run_into_a_sentence(sentence):
+    body = f"{LEDE} {HEADLINE} {sentence}"
+    assert clean(body) == body
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "READ MORE: U.S. stocks fall as rates rise",  # an abbreviation's full stop ends no sentence
+        "READ MORE: Inflation hits 2.9% in the euro zone",
+        'READ MORE: Minister says "we will win"',
+    ],
+)
+def test_it_still_removes_a_link_that_ends_the_line(link):
+    assert clean(f"{LEDE} {link}") == LEDE
+    assert clean(f"{LEDE} {link} © Associated Newspapers Ltd 2024") == LEDE
 
 
 # Dateline and agency credits ------------------------------------------------------------------------

@@ -84,8 +84,15 @@ GENERAL = Patterns(
         r"(?:--|—|–)\s*(?i:(?:additional )?reporting by ).{1,300}",  # -- Reporting by X
         r"(?i:reporting by )[^.!?]{1,200}?; (?i:editing by )[^.!?]{1,200}",  # Reporting by X; Editing by Y
         r"Additional reporting (?:by|from) [^!?]{1,200}",
-        r"(?:[A-Z][^.!?]{0,150}? )?contributed (?:additional )?(?:reporting )?(?:to|for) this "
-        r"(?:report|story|article)\.?",  # The Associated Press contributed to this report.
+        # "The AP contributed to this report.", "Jane Doe contributed reporting from Milan.": a place may
+        # follow, named ("from Washington, D.C."; not "from the start", which an article may write).
+        r"(?:[A-Z][^.!?]{0,150}? )?contributed (?:additional )?(?:(?:reporting|research)(?: (?:to|for) this "
+        r"(?:report|story|article))?|(?:to|for) this (?:report|story|article))"
+        r"(?: (?:from|in) (?:the )?[A-Z](?:[^.!?]|\.(?=\S)){0,80})?\.?",
+        # "Associated Press writers Jane Doe in Rome and John Roe contributed.": names only, so that
+        # "Reporters Without Borders said journalists contributed." stays.
+        r"(?:[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3} )?(?i:writers?|reporters?|correspondents?)"
+        r"(?:,? (?:(?:and|in|from) )?[A-Z][\w'’-]*){1,24} contributed\.",
         r"(?:• ?)?(?i:this (?:story|article|report|piece|version)\b[^.!?]{0,40}?\b(?:has been|was|have been)"
         r" (?:corrected|updated|amended|refiled|edited|changed)\b).{0,400}",
         r"(?i:an? (?:earlier|previous) version of this (?:story|article|report)\b).{0,400}",
@@ -141,15 +148,20 @@ _LINK_MARKER = re.compile(
     r" ?: ?"
 )
 MAX_HEADLINE_WORDS = 30
-# Where a headline run into the article's next paragraph ends: "...fresh revoltThe minister said".
+# Where a headline run into the article's next paragraph ends: "...fresh revoltThe minister said". A
+# straight quote closes the headline only run into it ('win"The'): 'said: "We' opens a quotation.
 _HEADLINE_JUNCTION = re.compile(
-    r"(?<=[a-z0-9%’'\"”)])(?=(?:The|A|An|He|She|It|They|We|I|In|On|At|But|And|Mr|Mrs|Ms|Dr|This|That|His"
+    r"(?:(?<=[a-z0-9%’”)])|(?<=\S['\"]))(?=(?:The|A|An|He|She|It|They|We|I|In|On|At|But|And|Mr|Mrs|Ms|Dr|This|That|His"
     r"|Her|Their|Its|After|When|While|As|According|However|Meanwhile|Speaking|Earlier|Last|Police"
     r"|Officials)\b)"
 )
 # A headline's own question or exclamation, then the article's sentence: "...over? The minister".
 _HEADLINE_QUESTION = re.compile(r"[?!]+[\"”’']?(?= [A-Z\"“‘])")
-_SENTENCE_BREAK = re.compile(r"[.!?][\"”’']?\s+[A-Z\"“‘]")
+# A possible sentence break inside a headline: a sentence may start with anything but a lower-case
+# letter ("© Associated Newspapers", "1.3 million", '"We'); "U.S. stocks" holds none.
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"”’')\]]*\s+(?![a-z])")
+# A line that ends with a sentence's full stop ('he said."'): a headline has none (it may ask "?").
+_ENDS_WITH_STOP = re.compile(r"[.…][\"”’')\]]*\Z")
 # What may come right before a trailer or an inline sentence: the end of a sentence.
 # What ends a sentence: its mark, perhaps followed by a closing quote ('he said."'), or a closing
 # bracket. Not a quote alone: 'the post read "All rights reserved."' is a sentence of the article.
@@ -227,7 +239,12 @@ def _clean_inside(line: str, rules: _Rules) -> str:
     line = _without_dateline_credit(line, rules)
     if rules.inline is not None:
         line = _without_inline(line, rules.inline)
-    return _without_links(line)
+    if not _LINK_MARKER.search(line):
+        return line
+    # Links after the trailers are set aside: a headline read on into "... power. © Associated
+    # Newspapers Ltd 2024" would seem to end the line and take the article's sentence with it.
+    text = _without_trailers(line, rules)
+    return _join(_without_links(text), line[len(text) :]) if text else line
 
 
 def _without_dateline_credit(line: str, rules: _Rules) -> str:
@@ -274,7 +291,7 @@ def _headline_end(line: str, start: int) -> int | None:
     if not headline:
         return None
     stop = _SENTENCE_BREAK.search(headline)
-    if len(words) <= MAX_HEADLINE_WORDS and not stop and not headline.endswith("."):
+    if len(words) <= MAX_HEADLINE_WORDS and not stop and not _ENDS_WITH_STOP.search(headline):
         return len(line)
     for found in (_HEADLINE_JUNCTION.search(headline), _HEADLINE_QUESTION.search(headline)):
         if found and (not stop or found.start() <= stop.start()):
