@@ -29,7 +29,7 @@ from articles.services.articles import (
     update_article_text_later,
 )
 from articles.services.moderation import hide, resolve_flags, root_of, unhide
-from articles.services.uploads import UPLOAD_SUFFIXES, store_upload
+from articles.services.uploads import UPLOAD_SUFFIXES, store_upload, upload_subject
 from newsroom.jobs.models import Job
 from newsroom.jobs.services import start_job
 
@@ -441,8 +441,9 @@ class ArticleAdmin(admin.ModelAdmin):
         form = ArticleUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            job = start_job(
+            job = start_job(  # not start_job_once: each upload is imported, even of a name seen before
                 Job.Kind.IMPORT_ARTICLES,
+                subject=upload_subject(upload.name),  # the job's page and the job list name the file
                 owner=request.user,
                 file=store_upload(upload),
                 name=upload.name,

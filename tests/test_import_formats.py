@@ -225,10 +225,39 @@ def test_a_broken_line_in_the_middle_is_reported_by_its_number_and_the_rest_read
 
     assert [record["source_file"] for record in records] == ["a", "e"]
     assert problems(report) == [
-        "feed.jsonl #2: the line is not valid JSON: Invalid control character at (column 38)",
+        "feed.jsonl #2: the line is not valid JSON: it ends inside a quoted text "
+        "(is the line cut short?) (column 38)",
         "feed.jsonl #4: each article must be an object",
         "feed.jsonl #5 (d): missing title",
     ]
+
+
+@pytest.mark.parametrize(
+    "line, reason",
+    [
+        ('{"title": "Cut', "it ends inside a quoted text (is the line cut short?) (column 15)"),
+        ('{"title": "T", "body": ', "it ends before the article's object is closed (is the line cut short?)"),
+        ('{"title" "T"}', "a colon is missing after a field's name (column 10)"),
+        ('{"title": "T" "body": "B"}', "a comma is missing between two values (column 15)"),
+        ("{'title': 'T'}", "a field's name is missing or not in double quotes"),
+        ('{"title": "T"} {"title": "U"}', "something follows the article's object on the same line"),
+        ('{"title": "a\tb"}', "a text holds a tab or line break that is not written as \\t or \\n"),
+    ],
+)
+def test_a_line_that_is_not_json_is_reported_in_plain_words(tmp_path, line, reason):
+    _, report = read(write(tmp_path, "feed.jsonl", line + "\n"))
+
+    (problem,) = problems(report)
+    assert problem.startswith("feed.jsonl #1: the line is not valid JSON: ") and reason in problem
+
+
+def test_a_bad_record_without_a_source_file_is_named_by_its_title(tmp_path):
+    _, report = read(
+        write(tmp_path, "feed.jsonl", json_lines({"title": "Storm hits coast", "body": "B", "date": "May"}))
+    )
+
+    assert report.rows()[0]["name"] == "Storm hits coast"
+    assert problems(report)[0].startswith("feed.jsonl #1 (Storm hits coast): date 'May'")
 
 
 def test_json_lines_without_names_are_named_by_their_line(tmp_path):
@@ -320,9 +349,10 @@ def test_bad_csv_rows_are_reported_by_their_number_and_the_rest_read(tmp_path):
     assert [record["title"] for record in records] == ["Good", "Also good"]
     assert problems(report) == [
         "export.csv #2: missing title",
-        "export.csv #3: date '06/03/2024' is not a date like 2018-06-20",
-        "export.csv #5: the row has 4 cells; the header names 3",
+        "export.csv #3 (Bad date): date '06/03/2024' is not a date like 2018-06-20",
+        "export.csv #5 (Too many): the row has 4 cells; the header names 3",
     ]
+    assert [row["name"] for row in report.rows()] == ["", "Bad date", "Too many"]
 
 
 @pytest.mark.parametrize(
@@ -497,3 +527,72 @@ def test_a_page_without_a_site_name_is_from_its_host(tmp_path):
     (record,) = iter_records([write(tmp_path, "a.html", page)])
 
     assert record["outlet"]["name"] == "daily.example"  # trafilatura's stand-in, from the canonical URL
+
+
+# A page's chrome around no article: a menu, a few words, a notice.
+NO_ARTICLE_PAGES = {
+    "menu": '<nav><a href="/">Home</a> / <a href="/us">US</a> / <a href="/world">World</a></nav>',
+    "a few words": "<main><p>Live updates: storm latest</p></main>",
+    "an error page": "<main><h2>Page not found</h2><p>Sorry, this page has moved or been deleted.</p></main>",
+    "a list of links": "<main><ul>"
+    + "".join(f'<li><a href="/{n}">Storm news story number {n} from the coast</a></li>' for n in range(8))
+    + "</ul></main>",
+}
+
+
+@pytest.mark.parametrize("body", NO_ARTICLE_PAGES.values(), ids=NO_ARTICLE_PAGES.keys())
+def test_a_page_without_article_text_is_refused_for_that(tmp_path, body):
+    page = (
+        '<!DOCTYPE html><html><head><title>The Daily - Breaking News</title><meta property="og:site_name" '
+        f'content="The Daily"></head><body>{body}<footer>© 2024 The Daily</footer></body></html>'
+    )
+
+    records, report = read(write(tmp_path, "index.html", page))
+
+    assert records == [] and problems(report) == ["index.html: no article text found in the page"]
+
+
+def test_a_short_news_brief_is_article_text(tmp_path):
+    brief = (
+        "<article><h1>Storm hits coast</h1><p>MIAMI (AP) — A storm hit the Florida coast on Friday, "
+        "leaving about 40,000 homes without power and closing two airports, officials said.</p></article>"
+    )
+    page = f"<html><head><title>Storm hits coast</title></head><body>{brief}</body></html>"
+
+    (record,) = iter_records([write(tmp_path, "a.html", page)])
+
+    assert "A storm hit the Florida coast on Friday" in record["body"]
+
+
+def without_dates(page: str) -> str:
+    return page.replace('<meta property="article:published_time" content="2024-03-06T10:00:00Z">', "")
+
+
+def test_a_page_date_is_never_guessed_from_a_copyright_year(tmp_path):
+    (record,) = iter_records([write(tmp_path, "a.html", without_dates(PAGE))])
+
+    assert "Copyright 2024" in PAGE and record["published_on"] is None
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+        '"datePublished": "2024-03-07T08:00:00Z"}</script>',
+        '<meta itemprop="datePublished" content="2024-03-07">',
+    ],
+)
+def test_a_date_the_page_states_in_its_metadata_is_kept(tmp_path, statement):
+    page = without_dates(PAGE).replace("</head>", f"{statement}</head>")
+
+    (record,) = iter_records([write(tmp_path, "a.html", page)])
+
+    assert str(record["published_on"]) == "2024-03-07"
+
+
+def test_a_date_in_a_time_element_is_kept(tmp_path):
+    page = without_dates(PAGE).replace("<h1>", '<time datetime="2024-03-05">5 March</time><h1>')
+
+    (record,) = iter_records([write(tmp_path, "a.html", page)])
+
+    assert str(record["published_on"]) == "2024-03-05"

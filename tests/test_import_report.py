@@ -403,8 +403,32 @@ def test_an_upload_with_bad_records_imports_nothing_and_the_job_page_lists_them(
     page = editor.get(reverse("admin:jobs_job_change", args=[job.pk])).text
     assert "<caption>Bad records (2)</caption>" in page
     assert "<td>export.csv</td><td>2</td><td></td><td>missing title</td>" in page
-    assert "<td>export.csv</td><td>4</td><td></td><td>the row has 4 cells; the header names 3</td>" in page
+    assert (
+        "<td>export.csv</td><td>4</td><td>Bad &lt;b&gt;date&lt;/b&gt;</td>"
+        "<td>the row has 4 cells; the header names 3</td>" in page
+    )
     assert not Article.objects.exists()
+
+
+def test_the_job_of_an_upload_names_the_file_on_its_page_and_in_the_job_list(editor):
+    upload(editor, "export.csv", CSV_UPLOAD)
+    upload(editor, "export.csv", CSV_UPLOAD)  # the same name again: a second import, not the first one
+
+    jobs = Job.objects.filter(kind=Job.Kind.IMPORT_ARTICLES)
+    assert [job.subject for job in jobs] == ["export.csv", "export.csv"]
+    page = editor.get(reverse("admin:jobs_job_change", args=[jobs[0].pk])).text
+    assert '<div class="readonly">export.csv</div>' in page
+    assert "article import export.csv" in page
+    listing = editor.get(reverse("admin:jobs_job_changelist")).text
+    assert listing.count("article import export.csv") >= 2
+
+
+def test_a_long_upload_name_is_shortened_to_fit_the_subject(editor):
+    name = "x" * 150 + ".csv"
+    upload(editor, name, CSV_UPLOAD)
+
+    subject = Job.objects.get(kind=Job.Kind.IMPORT_ARTICLES).subject
+    assert len(subject) == Job._meta.get_field("subject").max_length and subject.startswith("xxx")
 
 
 def test_an_upload_with_skip_invalid_imports_the_good_records(editor):

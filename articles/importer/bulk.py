@@ -94,8 +94,14 @@ def record_or_problem(source: str, number: int, data, memo: dict) -> Record:
     try:
         return article_record(source, number, data, memo)
     except ImportProblem as problem:
-        name = data.get("source_file") if isinstance(data, dict) else ""
-        return problem.at(source, number, name if isinstance(name, str) else "")
+        return problem.at(source, number, record_name(data))
+
+
+def record_name(data) -> str:
+    """What names a bad record in the report: its source_file, else its title (a CSV row or an
+    article without a source_file is otherwise known by its number alone)."""
+    names = [data.get(key) for key in ("source_file", "title")] if isinstance(data, dict) else []
+    return next((one_line(name)[:200] for name in names if isinstance(name, str) and name.strip()), "")
 
 
 # Bulk JSON -------------------------------------------------------------------------------------
@@ -244,13 +250,39 @@ def json_line(source: str, line: bytes | None):
     except UnicodeDecodeError as error:
         raise ImportProblem(source, f"the line is not valid UTF-8 (byte {error.start})") from None
     except json.JSONDecodeError as error:
-        problem = f"the line is not valid JSON: {error.msg} (column {error.colno})"
+        problem = f"the line is not valid JSON: {json_line_problem(error)} (column {error.colno})"
         raise ImportProblem(source, problem) from None
     except RecursionError:
         raise ImportProblem(source, str(TOO_DEEP)) from None
     if depth_of(data) >= MAX_BULK_DEPTH:
         raise ImportProblem(source, str(TOO_DEEP))
     return data
+
+
+# The json module's messages in plain words (its message itself for any other).
+JSON_PROBLEMS = {
+    "Invalid control character at": "a text holds a tab or line break that is not written as \\t or \\n",
+    "Expecting value": "a value is missing or is not written as JSON (texts go in double quotes)",
+    "Expecting ',' delimiter": "a comma is missing between two values",
+    "Expecting ':' delimiter": "a colon is missing after a field's name",
+    "Expecting property name enclosed in double quotes": (
+        "a field's name is missing or not in double quotes (or a comma is left before a closing brace)"
+    ),
+    "Extra data": "something follows the article's object on the same line",
+    "Invalid \\escape": "a backslash starts no valid escape (write \\\\ for a backslash)",
+    "Invalid \\uXXXX escape": "a \\u escape needs four hexadecimal digits",
+}
+
+
+def json_line_problem(error: json.JSONDecodeError) -> str:
+    """Why a line is not JSON, for a person. A line cut short (a truncated export) says so: json
+    reports it as a control character (the line's own line break) or an unterminated string."""
+    cut_short = not error.doc[error.pos :].strip() or error.msg.startswith("Unterminated string")
+    if cut_short and error.msg.startswith(("Unterminated string", "Invalid control character")):
+        return "it ends inside a quoted text (is the line cut short?)"
+    if cut_short:
+        return "it ends before the article's object is closed (is the line cut short?)"
+    return JSON_PROBLEMS.get(error.msg, error.msg)
 
 
 # CSV -------------------------------------------------------------------------------------------
@@ -310,11 +342,10 @@ def csv_header(source: str, header: list[str] | None) -> list[str]:
 
 
 def csv_record(source: str, number: int, header: list[str], cells: list[str], memo: dict) -> Record:
-    if len(cells) > len(header):
-        return ImportProblem(
-            source, f"the row has {len(cells)} cells; the header names {len(header)}", index=number
-        )
     data = {name: cell for name, cell in zip(header, cells, strict=False) if cell.strip()}
+    if len(cells) > len(header):
+        problem = f"the row has {len(cells)} cells; the header names {len(header)}"
+        return ImportProblem(source, problem, index=number, name=record_name(data))
     for name in LIST_FIELDS & set(data):
         data[name] = data[name].split(";")
     return record_or_problem(source, number, data, memo)

@@ -3,6 +3,7 @@ them from the file alone (no URL is fetched). What the folder's manifest says of
 what the page says of itself."""
 
 import logging
+import re
 
 from django.utils.text import slugify
 
@@ -35,6 +36,18 @@ MAX_OUTLET_CHARS = 200  # Outlet.name
 # trafilatura reports pages it finds little in at WARNING; our report says it once, as a problem.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
+# The dates a page states (its metadata, JSON-LD, <time datetime>, a full date in its text), never
+# one htmldate's extensive search guesses from a bare year ("© 2024" would give 1 January 2024).
+STATED_DATES_ONLY = {"extensive_search": False, "original_date": True}
+
+# A page holds article text when, its chrome removed, it has this many words and at least one
+# sentence of SENTENCE_WORDS words ending in a full stop, a question or an exclamation: a menu
+# ("Home / US / World"), a cookie notice or an error page's few words have not.
+MIN_ARTICLE_WORDS = 20
+SENTENCE_WORDS = 6
+SENTENCE_END = re.compile(r"[.!?…][\"”’')]*(?=\s|$)")
+NO_ARTICLE_TEXT = "no article text found in the page"
+
 
 def extract(source: str, raw: bytes):
     """trafilatura's Document for the page (text and metadata), and the page's declared language."""
@@ -45,9 +58,15 @@ def extract(source: str, raw: bytes):
     if tree is None:
         raise ImportProblem(source, "not an HTML page that can be read")
     language = tree.get("lang") or ""
-    page = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False, include_tables=True)
+    page = trafilatura.bare_extraction(
+        tree,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        date_extraction_params=STATED_DATES_ONLY,
+    )
     if page is None or not (page.text or "").strip():
-        raise ImportProblem(source, "no article text found in the page")
+        raise ImportProblem(source, NO_ARTICLE_TEXT)
     return page, language
 
 
@@ -57,18 +76,20 @@ def parse_html_file(source: str, raw: bytes, manifest: Manifest | None = None) -
     facts = manifest.facts_for(source)
     page, language = extract(source, raw)
     outlet = manifest.outlet_for(facts) or page_outlet(source, page.sitename or "")
-    title = check_title(source, one_line(without_controls(page.title or "")))
+    title = one_line(without_controls(page.title or ""))
     text = without_controls(page.text)
     lines = clean_lines(source, text, facts.get("drop_lines", []), outlet_name(outlet))
     if lines and lines[0] == title:
         lines = lines[1:]  # the page's heading, which trafilatura keeps in the text
+    if not has_article_text(lines):
+        raise ImportProblem(source, NO_ARTICLE_TEXT)
     byline = facts.get("byline") or byline_of([one_line(name) for name in (page.author or "").split(";")])
     return {
         "source_file": source,
         "origin": (source, None),
-        "title": title,
+        "title": check_title(source, title),
         "subtitle": subtitle(page.description or "", lines),
-        "body": check_body(source, lines, empty="the page has a title but no article text"),
+        "body": check_body(source, lines),
         "byline": byline,
         "language": page_language(language or page.language or ""),
         "keywords": page_keywords(page.tags or []),
@@ -78,6 +99,21 @@ def parse_html_file(source: str, raw: bytes, manifest: Manifest | None = None) -
         "outlet": outlet,
         "story": manifest.story_for(facts),
     }
+
+
+def has_article_text(lines: list[str]) -> bool:
+    """Whether the lines are an article's text rather than a page's menus and notices."""
+    words = sum(len(line.split()) for line in lines)
+    return words >= MIN_ARTICLE_WORDS and any(map(has_sentence, lines))
+
+
+def has_sentence(line: str) -> bool:
+    start = 0
+    for end in SENTENCE_END.finditer(line):
+        if len(line[start : end.start()].split()) >= SENTENCE_WORDS:
+            return True
+        start = end.end()
+    return False
 
 
 def subtitle(description: str, lines: list[str]) -> str:

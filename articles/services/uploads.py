@@ -18,7 +18,7 @@ from articles.importer import SUFFIXES, ImportProblem, ImportReport, InvalidReco
 from articles.services.coverage import compare_later
 from articles.services.grouping import group_later
 from articles.services.imports import import_articles
-from newsroom.jobs.models import job_files
+from newsroom.jobs.models import Job, job_files
 
 UPLOAD_SUFFIXES = (SUFFIXES - {".txt"}) | {".zip"}  # a lone text file has no manifest: zip its folder
 # A zip holds at most this many files, unpacked to at most this many times the upload limit: a
@@ -33,6 +33,13 @@ REFUSED = ", listed below. Fix them, or import again with “Skip invalid record
 def store_upload(upload) -> str:
     """Keep the uploaded file for the worker: its name in the jobs' storage."""
     return job_files().save(f"imports/{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}", upload)
+
+
+def upload_subject(name: str) -> str:
+    """What the upload's job is about: the file's name, shortened to fit a job's subject."""
+    name = Path(name).name
+    limit = Job._meta.get_field("subject").max_length
+    return name if len(name) <= limit else f"{name[: limit - 1]}…"
 
 
 def import_upload(file_name: str, original_name: str, *, skip_invalid: bool = False) -> dict:
