@@ -482,6 +482,7 @@ NO_ANNOTATIONS = {
     "articles:home": "stories and outlets",
     "articles:story_detail": "a story's articles",
     "articles:outlet_detail": "an outlet's articles",
+    "articles:article_by_id": "a redirect to the article's address (test_reading_views)",
     "articles:story_coverage": "the comparison of texts, and annotate-every-occurrence's form",
     "articles:story_comparison_json": "the comparison of texts",
     "search:more_like_this": "articles like an article",
