@@ -4,10 +4,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Case, Count, F, Value, When
+from django.db.models import Case, Count, F, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -40,6 +42,23 @@ IMPORT_FIELDS = ["content_hash", "source_file", "source_hash", "text_damaged", "
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 # An action's intermediate page names this many of the selected items, then counts the others.
 ACTION_PAGE_LISTS = 20
+
+
+class ListWithoutText(ChangeList):
+    """A change list that loads none of the long text columns its model admin names in `list_defer`
+    (an article's body, through list_select_related too): a page of 100 rows must not read 100 bodies."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer(*self.model_admin.list_defer)
+
+
+class ListsWithoutText:
+    """Mixed into a ModelAdmin that sets `list_defer`."""
+
+    list_defer: list[str] = []
+
+    def get_changelist(self, request, **kwargs):
+        return ListWithoutText
 
 
 @admin.register(Outlet)
@@ -159,7 +178,14 @@ class StoryAdmin(admin.ModelAdmin):
     actions = ["confirm_selected", "dismiss_selected", "merge_selected"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("articles"))
+        # Counted per listed story (a subquery on the story index), not by joining every article
+        # to every story before the page is cut, which its date list also paid.
+        articles = Article.objects.filter(story=OuterRef("pk")).order_by().values("story")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(article_count=Coalesce(Subquery(articles.annotate(n=Count("pk")).values("n")), 0))
+        )
 
     @admin.display(description="articles", ordering="article_count")
     def article_count(self, story):
@@ -289,7 +315,7 @@ class DuplicateArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ListsWithoutText, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["title", "outlet", "story", "published_on", "byline", "text_damaged", "updated_at"]
     # Not a link per story (there are thousands): with a story or none, and its status. A story's
@@ -302,8 +328,10 @@ class ArticleAdmin(admin.ModelAdmin):
         "text_damaged",
     ]
     list_select_related = ["outlet", "story"]
+    list_defer = ["body", "story__summary", "outlet__description"]
     search_fields = ["title", "byline", "source_file"]
-    date_hierarchy = "published_on"
+    # No date_hierarchy: its list of years reads every article's date on each view (the
+    # published_on filter above dates them instead).
     autocomplete_fields = ["outlet", "story"]
     formfield_overrides = HTTPS_URLS
     readonly_fields = IMPORT_FIELDS
@@ -498,8 +526,11 @@ class AnnotationAdminForm(forms.ModelForm):
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(admin.ModelAdmin):
+class AnnotationAdmin(ListsWithoutText, admin.ModelAdmin):
     form = AnnotationAdminForm
+    # Newest first, by the primary key's index: the model's (start, end) order has none, and sorting
+    # a million annotations for each page took seconds.
+    ordering = ["-pk"]
     list_display = ["__str__", "article", "author", "is_orphan", "created_at", "deleted_at", "hidden_at"]
     list_filter = [
         "is_orphan",
@@ -509,6 +540,7 @@ class AnnotationAdmin(admin.ModelAdmin):
         "tags",
     ]
     list_select_related = ["article", "author"]
+    list_defer = ["note_html", "article__body"]
     search_fields = ["exact", "note"]
     # Passages and their rendered notes are written only by the services, never by hand:
     # editors moderate (tags, deletion), they don't move annotations between texts.

@@ -1,11 +1,13 @@
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.text import slugify
 
 from articles.models import Article, Tag
 from articles.services.annotations import create_annotation
-from tests.base import make_article, make_outlet, make_story
+from tests.base import annotate, make_article, make_outlet, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +189,28 @@ def test_it_does_not_mark_an_editors_retagging_as_the_authors_edit(client, annot
     client.post(url, {"tags": "moderated", "deleted_at_0": "", "deleted_at_1": ""})
     annotation.refresh_from_db()
     assert list(annotation.tags.names()) == ["moderated"] and annotation.edited_at is None
+
+
+def selected_columns(queries) -> str:
+    return " ".join(query["sql"].split(" FROM ")[0] for query in queries)
+
+
+def test_the_article_list_reads_no_article_body(client, editor, article):
+    with CaptureQueriesContext(connection) as listing:
+        response = client.get(reverse("admin:articles_article_changelist"))
+    assert article.title in response.text
+    assert '"articles_article"."title"' in selected_columns(listing.captured_queries)
+    assert '"articles_article"."body"' not in selected_columns(listing.captured_queries)
+
+
+def test_the_annotation_list_is_newest_first_and_reads_no_article_body(client, editor, article):
+    first = annotate(article, editor, "First")
+    second = annotate(article, editor, "paragraph")  # after it in the text: the text order is first, second
+
+    with CaptureQueriesContext(connection) as listing:
+        response = client.get(reverse("admin:articles_annotation_changelist"))
+
+    assert list(response.context["cl"].result_list) == [second, first]
+    assert '"articles_article"."title"' in selected_columns(listing.captured_queries)
+    assert '"articles_article"."body"' not in selected_columns(listing.captured_queries)
+    assert '"articles_annotation"."note_html"' not in selected_columns(listing.captured_queries)
