@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -28,11 +30,47 @@ def test_it_lists_stories_with_their_articles_and_outlets(client):
 
 def test_it_uses_the_same_number_of_queries_however_many_articles(client, django_assert_max_num_queries):
     make_story_with_articles(2)
-    with django_assert_max_num_queries(6) as few:
+    # Stories: their count, a page, its first articles, their counts; the latest articles; the
+    # outlets and their counts; the articles of no outlet.
+    with django_assert_max_num_queries(8) as few:
         client.get(reverse("articles:home"))
     make_story_with_articles(30)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("articles:home"))
+
+
+def test_it_lists_the_latest_articles_and_every_outlet_with_its_article_count(client):
+    daily, weekly = make_outlet("The Daily"), make_outlet("The Weekly")
+    for day in range(1, 23):
+        make_article(outlet=daily, title=f"Daily {day:02}", published_on=date(2025, 3, day))
+    make_article(outlet=weekly, title="Weekly undated")
+
+    page = client.get(reverse("articles:home")).text
+
+    latest = page.split('id="latest-heading"')[1].split('id="outlets-heading"')[0]
+    assert latest.count('class="article-link"') == 20
+    assert latest.index("Daily 22") < latest.index("Daily 21") and "Daily 02" not in latest
+    outlets = page.split('id="outlets-heading"')[1]
+    assert "The Daily</a>" in outlets and "22 articles" in outlets
+    assert "The Weekly</a>" in outlets and "1 article<" in outlets and "Weekly undated" not in outlets
+
+
+def test_it_counts_each_listed_storys_articles(client):
+    big, small = make_story_with_articles(9), make_story_with_articles(1)
+    stories = {story.pk: story for story in client.get(reverse("articles:home")).context["stories"]}
+    assert (stories[big.pk].article_count, stories[small.pk].article_count) == (9, 1)
+    assert len(stories[big.pk].first_articles) == 8
+
+
+def test_it_lists_a_storys_articles_in_pages(client):
+    story = make_story_with_articles(51)
+    first_page = client.get(story.get_absolute_url())
+    second_page = client.get(story.get_absolute_url(), {"page": 2})
+    assert first_page.text.count('type="checkbox" name="a"') == 50
+    assert "51 articles, 1 to 50 listed here." in first_page.text
+    assert second_page.text.count('type="checkbox" name="a"') == 1
+    listed = {a.pk for page in (first_page, second_page) for a in page.context["articles"]}
+    assert listed == set(story.articles.values_list("pk", flat=True))
 
 
 def test_it_shows_an_article_as_paragraphs_with_their_offsets(client):

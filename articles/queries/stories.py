@@ -5,7 +5,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 
 from articles.models import Article, Outlet, Story, StoryComparison
@@ -22,7 +22,7 @@ from articles.text.comparison import ComparedArticle, Comparison
 
 STORIES_PER_PAGE = 20
 ARTICLES_PER_PAGE = 50
-ARTICLES_PER_OUTLET_ON_HOME = 8
+LATEST_ARTICLES_ON_HOME = 20
 ARTICLES_PER_STORY_ON_HOME = 8
 OTHER_COVERAGE_SHOWN = 10
 COMPARE_MIN, COMPARE_MAX = 2, 5
@@ -34,11 +34,22 @@ def story_page(page_number) -> Page:
     first = Article.objects.for_listing()[:ARTICLES_PER_STORY_ON_HOME]
     stories = (
         Story.objects.confirmed()
-        .annotate(article_count=Count("articles"))
-        .order_by(*Story._meta.ordering, "pk")  # an aggregate drops Meta.ordering
+        .order_by(*Story._meta.ordering, "pk")
         .prefetch_related(Prefetch("articles", queryset=first, to_attr="first_articles"))
     )
-    return Paginator(stories, STORIES_PER_PAGE).get_page(page_number)
+    page = Paginator(stories, STORIES_PER_PAGE).get_page(page_number)
+    # Counted for the page's stories only: counting every story's articles to show twenty took
+    # a join of all the articles.
+    page.object_list = list(page.object_list)
+    counts = article_counts(Article.objects.filter(story__in=page.object_list), "story")
+    for story in page.object_list:
+        story.article_count = counts.get(story.pk, 0)
+    return page
+
+
+def article_counts(articles, by: str) -> dict[int, int]:
+    """How many of these articles each story or outlet (`by`) has: a walk of that foreign key's index."""
+    return dict(articles.order_by().values_list(by).annotate(count=Count("pk")).values_list(by, "count"))
 
 
 def confirmed_story(slug: str) -> Story:
@@ -75,27 +86,39 @@ class OtherCoverage:
         return self.articles[:OTHER_COVERAGE_SHOWN]
 
 
-def outlets_with_latest_articles():
-    latest = Article.objects.for_listing().order_by(F("published_on").desc(nulls_last=True), "title", "pk")
-    latest = latest[:ARTICLES_PER_OUTLET_ON_HOME]
-    # An aggregate drops Meta.ordering (Django leaves GROUP BY queries unordered): name it again.
-    return (
-        Outlet.objects.annotate(article_count=Count("articles"))
-        .order_by("name")
-        .prefetch_related(Prefetch("articles", queryset=latest, to_attr="latest_articles"))
-    )
+def outlets_with_counts() -> list[Outlet]:
+    """Every outlet and its article count, for the home page; their latest articles are on their
+    own pages (eight for each of hundreds of outlets, picked from every article, cost seconds)."""
+    outlets = list(Outlet.objects.only("name", "slug"))
+    counts = article_counts(Article.objects.filter(outlet__isnull=False), "outlet")
+    for outlet in outlets:
+        outlet.article_count = counts.get(outlet.pk, 0)
+    return outlets
+
+
+def latest_articles():
+    """The most recently published articles of every outlet: a walk down the date index."""
+    latest = Article.objects.for_listing().filter(published_on__isnull=False)
+    return latest.order_by("-published_on", "-pk")[:LATEST_ARTICLES_ON_HOME]
 
 
 def outlet_article_page(outlet: Outlet, page_number) -> Page:
-    return Paginator(outlet.articles.for_listing(), ARTICLES_PER_PAGE).get_page(page_number)
+    return article_page(outlet.articles, page_number)
+
+
+def article_page(articles, page_number) -> Page:
+    """A page of a list of articles, in their order (the key makes the pages' order stable)."""
+    ordered = articles.for_listing().order_by(*Article._meta.ordering, "pk")
+    return Paginator(ordered, ARTICLES_PER_PAGE).get_page(page_number)
 
 
 def articles_without_outlet():
-    return Article.objects.for_listing().filter(outlet=None)[:ARTICLES_PER_OUTLET_ON_HOME]
+    return Article.objects.for_listing().filter(outlet=None)[:ARTICLES_PER_STORY_ON_HOME]
 
 
-def story_articles(story: Story):
-    return story.articles.for_listing()
+def story_articles(story: Story, page_number=None) -> Page:
+    """A page of a story's articles: the largest stories have more than a thousand."""
+    return article_page(story.articles, page_number)
 
 
 def compare_selection(story: Story, raw_ids: list[str]) -> tuple[list[Article], str]:

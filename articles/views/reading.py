@@ -14,8 +14,9 @@ from articles.queries.stories import (
     compare_selection,
     confirmed_story,
     fragments_reading,
+    latest_articles,
     outlet_article_page,
-    outlets_with_latest_articles,
+    outlets_with_counts,
     story_articles,
     story_page,
 )
@@ -28,7 +29,8 @@ def home(request):
         "articles/home.html",
         {
             "stories": story_page(request.GET.get("page")),
-            "outlets": outlets_with_latest_articles(),
+            "latest": latest_articles(),
+            "outlets": outlets_with_counts(),
             "unattributed": articles_without_outlet(),
         },
     )
@@ -36,7 +38,8 @@ def home(request):
 
 def story_detail(request, slug):
     story = confirmed_story(slug)
-    return render(request, "articles/story_detail.html", {"story": story, "articles": story_articles(story)})
+    articles = story_articles(story, request.GET.get("page"))
+    return render(request, "articles/story_detail.html", {"story": story, "articles": articles})
 
 
 def outlet_detail(request, slug):
