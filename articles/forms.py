@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.urls import reverse_lazy
+from django.utils.functional import SimpleLazyObject, cached_property
 
 from articles.models import Article, Tag
 from articles.models.annotations import TAG_MAX_CHARS, Visibility, normalize_tag
@@ -83,13 +84,30 @@ class AudienceField(forms.ChoiceField):
     as a choice that does not exist.
     """
 
+    # Always choices, whatever the author's groups: choosing one of them loads no group.
+    EVERYONE_OR_ME = (Visibility.PUBLIC.value, Visibility.PRIVATE.value)
+
     def __init__(self, *, groups, **kwargs):
-        self.groups = {f"group-{group.pk}": group for group in groups}
+        """`groups`: the author's groups, or a function giving them, called only when the choices
+        are shown or a group is chosen (a write for everyone or for the author alone needs no query)."""
+        self._groups = groups
+        super().__init__(choices=self.group_choices, label="Visible to", widget=AudienceSelect, **kwargs)
+        self.widget.slugs = SimpleLazyObject(
+            lambda: {value: group.slug for value, group in self.groups.items()}
+        )
+
+    @cached_property
+    def groups(self) -> dict:
+        groups = self._groups() if callable(self._groups) else self._groups
+        return {f"group-{group.pk}": group for group in groups}
+
+    def group_choices(self) -> list[tuple[str, str]]:
         choices = [(Visibility.PUBLIC.value, "Everyone")]
         choices += [(value, f"Group: {group.name}") for value, group in self.groups.items()]
-        choices += [(Visibility.PRIVATE.value, "Only me")]
-        super().__init__(choices=choices, label="Visible to", widget=AudienceSelect, **kwargs)
-        self.widget.slugs = {value: group.slug for value, group in self.groups.items()}
+        return choices + [(Visibility.PRIVATE.value, "Only me")]
+
+    def valid_value(self, value) -> bool:
+        return str(value) in self.EVERYONE_OR_ME or super().valid_value(value)
 
     @property
     def markup_key(self) -> str:
@@ -99,7 +117,7 @@ class AudienceField(forms.ChoiceField):
 
     def audience(self, value: str) -> dict:
         """The visibility and group that a choice stands for."""
-        if group := self.groups.get(value):
+        if value not in self.EVERYONE_OR_ME and (group := self.groups.get(value)):
             return {"visibility": Visibility.GROUP, "group": group}
         return {"visibility": value, "group": None}
 
@@ -117,7 +135,10 @@ class AnnotationEditForm(forms.Form):
 
     def __init__(self, *args, author, unchanged: str = Visibility.PUBLIC, **kwargs):
         super().__init__(*args, **kwargs)
-        groups = [membership.group for membership in memberships_of(author)]
+
+        def groups():
+            return [membership.group for membership in memberships_of(author)]
+
         self.fields["audience"] = AudienceField(groups=groups, initial=unchanged, required=False)
         self.order_fields(["audience", "tags", "note"])
 

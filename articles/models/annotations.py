@@ -28,9 +28,14 @@ def normalize_tag(name: str) -> str:
 
 
 class TagQuerySet(models.QuerySet):
-    def named(self, names: list[str]) -> list["Tag"]:
-        """The tags with these names, in this order, matched ignoring case; missing ones created."""
-        by_key = {tag.key: tag for tag in self.filter(key__in=map(Tag.key_for, names))}
+    def named(self, names: list[str], known=()) -> list["Tag"]:
+        """The tags with these names, in this order, matched ignoring case; missing ones created.
+
+        `known`: tags already loaded (an annotation's own, say); when they hold every name, no query.
+        """
+        by_key = {tag.key: tag for tag in known}
+        if wanted := {Tag.key_for(name) for name in names} - by_key.keys():
+            by_key |= {tag.key: tag for tag in self.filter(key__in=wanted)}
         return [
             by_key.get(Tag.key_for(name))
             or self.get_or_create(key=Tag.key_for(name), defaults={"name": name})[0]
@@ -89,6 +94,23 @@ class TaggedAnnotation(ItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_annotation")
         ]
+
+
+def set_tags(annotation: "Annotation", tags: list[Tag], current: list[Tag] | None = None) -> None:
+    """Make these the annotation's tags: one DELETE of the links it loses and one INSERT of those
+    it gains, instead of taggit's query per tag. `current`: its tags now, if loaded (none for a new
+    annotation: []); otherwise they are read."""
+    if current is None:
+        current = list(Tag.objects.filter(tagged_annotations__content_object=annotation))
+    kept, wanted = {tag.pk for tag in current}, {tag.pk for tag in tags}
+    if gone := kept - wanted:
+        TaggedAnnotation.objects.filter(content_object=annotation, tag_id__in=gone).delete()
+    if added := [pk for pk in dict.fromkeys(tag.pk for tag in tags) if pk not in kept]:
+        TaggedAnnotation.objects.bulk_create(
+            # A link a concurrent write already made is not an error: the annotation has the tag.
+            [TaggedAnnotation(content_object=annotation, tag_id=pk) for pk in added],
+            ignore_conflicts=True,
+        )
 
 
 class Visibility(models.TextChoices):

@@ -2,12 +2,13 @@
 
 from collections.abc import Callable
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Annotation, Article, Story, StoryComparison, Tag
-from articles.models.annotations import Visibility
+from articles.models.annotations import Visibility, set_tags
 from articles.permissions import can_share_with
 from articles.sanitize import render_note
 from articles.text.anchoring import Anchor, quote_at, trim_selection
@@ -81,13 +82,30 @@ def create_annotation(
         visibility=visibility,
         group=group,
     )
-    annotation.full_clean()
+    # The user's fields are validated; the foreign keys are objects this request loaded (the
+    # article locked above), so they are not looked up again, and the constraints are checked
+    # here rather than by a query each.
+    annotation.full_clean(exclude=["article", "author", "group"], validate_constraints=False)
+    check_constraints(annotation)
     annotation.save()
     stored = Tag.objects.named(tags)
-    annotation.tags.set(stored)
+    set_tags(annotation, stored, current=[])
     annotation.tag_names = [tag.name for tag in stored]  # as stored, for an answer without a query
     article.touch_annotations()
     return annotation
+
+
+def check_constraints(annotation: Annotation) -> None:
+    """Annotation's check constraints, evaluated in Python: the ValidationError full_clean() raises."""
+    by_name = {constraint.name: constraint for constraint in Annotation._meta.constraints}
+    broken = []
+    if not annotation.end > annotation.start:
+        broken.append(by_name["annotation_not_empty"])
+    if (annotation.visibility == Visibility.GROUP) != (annotation.group_id is not None):
+        broken.append(by_name["annotation_group_when_shared_with_one"])
+    if broken:
+        messages = [constraint.get_violation_error_message() for constraint in broken]
+        raise ValidationError({NON_FIELD_ERRORS: messages})
 
 
 class EditConflict(Exception):
@@ -113,23 +131,29 @@ def update_annotation(
     written and EditConflict says so. It is checked in the UPDATE itself, so two concurrent
     edits cannot both pass.
     """
-    check_audience(annotation.author, visibility, group)
+    if visibility == Visibility.GROUP:  # (the author is loaded only then)
+        check_audience(annotation.author, visibility, group)
+    current = list(annotation.tags.all())  # prefetched by permissions.access_annotation_for_edit()
+    edited = version or annotation.version
     with transaction.atomic():
-        new_tags = Tag.objects.named(tags)
+        new_tags = Tag.objects.named(tags, known=current)
         unchanged = (note, visibility, group) == (annotation.note, annotation.visibility, annotation.group)
-        if unchanged and set(new_tags) == set(annotation.tags.all()):
+        if unchanged and set(new_tags) == set(current):
             return annotation
         now = timezone.now()
         fields = {"note": note, "note_html": render_note(note), "visibility": visibility, "group": group}
-        written = Annotation.objects.filter(pk=annotation.pk, version=version or annotation.version).update(
+        written = Annotation.objects.filter(pk=annotation.pk, version=edited).update(
             **fields, edited_at=now, updated_at=now, version=F("version") + 1
         )
         if written:
-            annotation.tags.set(new_tags)
+            set_tags(annotation, new_tags, current)
             annotation.article.touch_annotations()
     if not written:
         raise EditConflict(Annotation.objects.get(pk=annotation.pk))
-    annotation.refresh_from_db()
+    # What the UPDATE wrote, without reading it back; the tags are read again when asked for.
+    for name, value in (fields | {"edited_at": now, "updated_at": now, "version": edited + 1}).items():
+        setattr(annotation, name, value)
+    annotation._prefetched_objects_cache = {}
     return annotation
 
 
@@ -137,7 +161,7 @@ def update_annotation(
 def set_annotation_tags(*, annotation: Annotation, tags: list[str]) -> None:
     """An editor moderates an annotation's tags: not the author's edit, so not marked as one, but a
     new version, so that an edit made against the old tags is refused rather than undoing this."""
-    annotation.tags.set(Tag.objects.named(tags))
+    set_tags(annotation, Tag.objects.named(tags))
     Annotation.objects.filter(pk=annotation.pk).update(version=F("version") + 1)
     annotation.article.touch_annotations()
 

@@ -1,0 +1,291 @@
+"""Time the write paths (create, edit, delete an annotation) against a minimal insert view.
+
+    .venv/bin/python bench/write_bench.py [--requests 200] [--database sqlite|postgres|both]
+                                          [--postgres URL] [--profile] [--sql] [--keep]
+
+For each database (SQLite in a temporary folder; PostgreSQL as a new database bench_write_<pid> on
+the server of --postgres, default $POSTGRES_TEST_URL or postgres://postgres@127.0.0.1:5432/test,
+dropped afterwards; skipped when nothing answers there) it migrates, imports fixtures/ and then
+measures in one process, with Django's test Client and DEBUG off, through the project's middleware
+and a signed-in session:
+
+- bare: GET of a view returning HttpResponse("ok");
+- insert: the minimal insert view, POST of a JSON span {start, end, exact} that it validates
+  against the article's length and inserts as one Annotation row (no tags, no note);
+- create: POST to the API (api:annotation_create), as the popover does: two tags in use already
+  and a short Markdown note;
+- edit: POST of the edit page (articles:annotation_update): a new note and one tag swapped;
+- delete: POST of the delete page (articles:annotation_delete).
+
+It prints the median CPU time per request of this process (time.process_time: steadier than wall
+clock on a shared machine), the rate that CPU time allows (requests/s on one core), each write's
+rate as a share of insert's, and the SQL statements of one more request (savepoints aside: none
+are made when served), with the issue's targets (at most 8 statements, at least 0.9x insert's
+rate) met or missed. The write rate limit is raised so that the bench is not refused, but it is
+still checked on every request. --profile prints cProfile's costliest functions of the creates.
+The bench's views and URLconf are its own (written into the temporary folder beside its settings
+module), the set-up is bench/harness.py's.
+"""
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from harness import (
+    become_django,
+    bench_env,
+    clean_up,
+    create_postgres_database,
+    drop_postgres_database,
+    postgres_answers,
+    prepare_database,
+)
+
+MAX_STATEMENTS = 8
+TARGET_SHARE = 0.9  # of the minimal insert view's rate
+TAGS = ["framing", "sourcing"]
+
+URLS_TEXT = '''"""The project's URLs and the write bench's two reference views."""
+
+import json
+
+from django.http import HttpResponse, JsonResponse
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+from articles.models import Annotation
+from newsroom.urls import urlpatterns as project_urlpatterns
+
+
+def bare(request):
+    return HttpResponse("ok")
+
+
+@csrf_exempt
+def insert(request, pk, length):
+    """Validate a span of an article of `length` characters and insert it as one row."""
+    span = json.loads(request.body)
+    start, end, exact = int(span["start"]), int(span["end"]), str(span["exact"])
+    if not (0 <= start < end <= length and len(exact) == end - start) or not request.user.is_authenticated:
+        return JsonResponse({"error": "bad span"}, status=400)
+    annotation = Annotation.objects.create(
+        article_id=pk, author=request.user, start=start, end=end, exact=exact
+    )
+    return JsonResponse({"id": annotation.pk}, status=201)
+
+
+urlpatterns = [
+    path("bench/bare/", bare),
+    path("bench/insert/<int:pk>/<int:length>/", insert),
+    *project_urlpatterns,
+]
+'''
+SETTINGS_TEXT = """
+ROOT_URLCONF = "bench_write_urls"
+RATE_LIMITS = {**RATE_LIMITS, "write": (1e9, 1e9)}  # noqa: F405
+"""
+
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
+def statements(queries) -> tuple[int, int]:
+    """(statements that read or write rows, and transaction control: BEGIN, COMMIT, savepoints)."""
+    control = sum(query["sql"].startswith(TRANSACTION_CONTROL) for query in queries)
+    return len(queries) - control, control
+
+
+class Writer:
+    """alice's signed-in client and the article she writes on."""
+
+    def __init__(self):
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+
+        from articles.models import Article, Tag
+        from articles.services.annotations import create_annotation
+
+        self.create_annotation = create_annotation
+        self.alice = get_user_model().objects.create_user("alice")
+        self.client = Client(HTTP_HOST="127.0.0.1")
+        self.client.force_login(self.alice)
+        self.article = max(Article.objects.all(), key=lambda article: len(article.body))
+        for name in [*TAGS, "context"]:
+            Tag.objects.get_or_create(key=name, defaults={"name": name})
+        body = self.article.body
+        self.start = body.index(" ", 100) + 1
+        self.end = body.index(" ", self.start + 20)
+        self.versions = {}
+
+    def span(self) -> dict:
+        return {"start": self.start, "end": self.end, "exact": self.article.body[self.start : self.end]}
+
+    def bare(self, n):
+        return self.client.get("/bench/bare/")
+
+    def insert(self, n):
+        url = f"/bench/insert/{self.article.pk}/{len(self.article.body)}/"
+        return self.client.post(url, json.dumps(self.span()), content_type="application/json")
+
+    def create(self, n):
+        from django.urls import reverse
+
+        span = self.span()
+        selectors = [
+            {"type": "TextPositionSelector", "start": span["start"], "end": span["end"]},
+            {"type": "TextQuoteSelector", "exact": span["exact"]},
+        ]
+        bodies = [
+            {"type": "TextualBody", "value": f"Who says so? *No source* ({n}).", "purpose": "commenting"}
+        ]
+        bodies += [{"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in TAGS]
+        data = {"type": "Annotation", "body": bodies, "target": {"selector": selectors}}
+        url = reverse("api:annotation_create", args=[self.article.pk])
+        return self.client.post(url, data, content_type="application/json")
+
+    def annotation(self, n):
+        """The n-th annotation made for an edit or a delete, written outside the timing."""
+        span = self.span()
+        return self.create_annotation(article=self.article, author=self.alice, tags=TAGS, note="n", **span)
+
+    def edit(self, annotation, n):
+        from django.urls import reverse
+
+        tags = ", ".join([TAGS[0], "context" if n % 2 else TAGS[1]])
+        url = reverse("articles:annotation_update", args=[annotation.pk])
+        return self.client.post(url, {"tags": tags, "note": f"Edit {n}", "audience": "public"})
+
+    def delete(self, annotation, n):
+        from django.urls import reverse
+
+        return self.client.post(reverse("articles:annotation_delete", args=[annotation.pk]))
+
+
+def measure(writer: Writer, requests: int, show_sql: bool) -> dict:
+    """(median CPU ms, statements of one more request, status) keyed by path name."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    targets = {
+        "bare": (writer.bare, 200, None),
+        "insert": (writer.insert, 201, None),
+        "create": (writer.create, 201, None),
+        "edit": (writer.edit, 302, "one"),
+        "delete": (writer.delete, 302, "each"),
+    }
+    results = {}
+    one = writer.annotation(0)
+    for name, (call, status, needs) in targets.items():
+        made = [writer.annotation(n) for n in range(requests + 4)] if needs == "each" else []
+
+        def run(n, name=name, call=call, status=status, needs=needs, made=made):
+            response = call(one, n) if needs == "one" else call(made[n], n) if needs == "each" else call(n)
+            if response.status_code != status:
+                raise RuntimeError(f"{name} answered {response.status_code}: {response.content[:300]!r}")
+
+        for n in range(3):  # warm-up
+            run(n)
+        samples = []
+        for n in range(3, requests + 3):
+            started = time.process_time()
+            run(n)
+            samples.append(time.process_time() - started)
+        with CaptureQueriesContext(connection) as queries:
+            run(requests + 3)
+        results[name] = (1000 * statistics.median(samples), statements(queries.captured_queries))
+        if show_sql:
+            print(f"\n{name}: the statements of one request")
+            for query in queries.captured_queries:
+                print(f"  {query['sql'][:150]}")
+    return results
+
+
+def profile(writer: Writer, requests: int) -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for n in range(requests):
+        writer.create(10_000 + n)
+    profiler.disable()
+    print(f"\ncProfile of {requests} creates: the project's and the API's costliest 30 by cumulative time")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(r"/(articles|newsroom|ninja|pydantic)/", 30)
+    print("and the 20 costliest by their own time:")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+
+
+def report(database: str, results: dict) -> None:
+    print(f"\n{database}: median CPU per request of this process (Django test Client, DEBUG off).")
+    print("statements: those that read or write rows + transaction control (BEGIN, COMMIT).")
+    print(f"{'path':<8} {'cpu ms':>8} {'req/s':>8} {'of insert':>10} {'statements':>11}  targets")
+    insert_ms = results["insert"][0]
+    for name, (cpu_ms, (count, control)) in results.items():
+        share = insert_ms / cpu_ms
+        line = f"{name:<8} {cpu_ms:>8.2f} {1000 / cpu_ms:>8,.0f} {share:>10.2f} {f'{count} + {control}':>11}"
+        if name in {"create", "edit", "delete"}:
+            rate = "met" if share >= TARGET_SHARE else "MISSED"
+            sql = "met" if count <= MAX_STATEMENTS else "MISSED"
+            line += f"  ≤{MAX_STATEMENTS} statements {sql}, ≥{TARGET_SHARE}x insert {rate}"
+        print(line)
+
+
+def run_one(args) -> int:
+    """This process measures one database (--database sqlite or postgres)."""
+    work_dir = Path(tempfile.mkdtemp(prefix="write-bench-"))
+    (work_dir / "bench_write_urls.py").write_text(URLS_TEXT)
+    postgres_name = f"bench_write_{os.getpid()}"
+    if args.database == "postgres":
+        database_url = create_postgres_database(args.postgres, postgres_name)
+    else:
+        database_url = f"sqlite:///{work_dir / 'bench.sqlite3'}"
+    try:
+        env = bench_env(work_dir, database_url=database_url, settings=SETTINGS_TEXT)
+        prepare_database(env, collect_static=False, quiet=True)
+        become_django(env, work_dir)
+        writer = Writer()
+        report(args.database, measure(writer, args.requests, args.sql))
+        if args.profile:
+            profile(writer, args.requests)
+        from django.db import connections
+
+        connections.close_all()
+    finally:
+        if args.database == "postgres":
+            drop_postgres_database(args.postgres, postgres_name)
+        clean_up(work_dir, args.keep)
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per path (200)")
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("POSTGRES_TEST_URL", "postgres://postgres@127.0.0.1:5432/test"),
+        help="a database on the PostgreSQL server to use ($POSTGRES_TEST_URL)",
+    )
+    parser.add_argument("--profile", action="store_true", help="cProfile the creates")
+    parser.add_argument("--sql", action="store_true", help="print the SQL of one request of each path")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args()
+    if args.database != "both":
+        return run_one(args)
+    databases = ["sqlite"] + (["postgres"] if postgres_answers(args.postgres) else [])
+    if len(databases) == 1:
+        print(f"PostgreSQL: nothing answers at {args.postgres}; SQLite only.")
+    failed = 0
+    for database in databases:  # one process each: a process becomes Django on one database
+        command = [sys.executable, __file__, *sys.argv[1:], "--database", database]
+        failed |= subprocess.run(command).returncode
+    return failed
+
+
+if __name__ == "__main__":
+    sys.exit(main())
