@@ -1,7 +1,8 @@
 """Time the write paths (create, edit, delete an annotation) against a minimal insert view.
 
     .venv/bin/python bench/write_bench.py [--requests 200] [--database sqlite|postgres|both]
-                                          [--postgres URL] [--profile] [--sql] [--keep]
+                                          [--postgres URL] [--profile create|edit|delete] [--sql]
+                                          [--keep]
 
 For each database (SQLite in a temporary folder; PostgreSQL as a new database bench_write_<pid> on
 the server of --postgres, default $POSTGRES_TEST_URL or postgres://postgres@127.0.0.1:5432/test,
@@ -22,7 +23,7 @@ clock on a shared machine), the rate that CPU time allows (requests/s on one cor
 rate as a share of insert's, and the SQL statements of one more request (savepoints aside: none
 are made when served), with the issue's targets (at most 8 statements, at least 0.9x insert's
 rate) met or missed. The write rate limit is raised so that the bench is not refused, but it is
-still checked on every request. --profile prints cProfile's costliest functions of the creates.
+still checked on every request. --profile prints cProfile's costliest functions of one path.
 The bench's views and URLconf are its own (written into the temporary folder beside its settings
 module), the set-up is bench/harness.py's.
 """
@@ -208,13 +209,18 @@ def measure(writer: Writer, requests: int, show_sql: bool) -> dict:
     return results
 
 
-def profile(writer: Writer, requests: int) -> None:
+def profile(writer: Writer, requests: int, path: str) -> None:
+    """cProfile of requests of one path (create, edit or delete)."""
+    made = [writer.annotation(n) for n in range(requests)] if path != "create" else []
     profiler = cProfile.Profile()
     profiler.enable()
     for n in range(requests):
-        writer.create(10_000 + n)
+        if path == "create":
+            writer.create(10_000 + n)
+        else:
+            getattr(writer, path)(made[n], 10_000 + n)
     profiler.disable()
-    print(f"\ncProfile of {requests} creates: the project's and the API's costliest 30 by cumulative time")
+    print(f"\ncProfile of {requests} of {path}: the project's and the API's costliest 30 by cumulative time")
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(r"/(articles|newsroom|ninja|pydantic)/", 30)
     print("and the 20 costliest by their own time:")
     pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
@@ -251,7 +257,7 @@ def run_one(args) -> int:
         writer = Writer()
         report(args.database, measure(writer, args.requests, args.sql))
         if args.profile:
-            profile(writer, args.requests)
+            profile(writer, args.requests, args.profile)
         from django.db import connections
 
         connections.close_all()
@@ -271,7 +277,7 @@ def main() -> int:
         default=os.environ.get("POSTGRES_TEST_URL", "postgres://postgres@127.0.0.1:5432/test"),
         help="a database on the PostgreSQL server to use ($POSTGRES_TEST_URL)",
     )
-    parser.add_argument("--profile", action="store_true", help="cProfile the creates")
+    parser.add_argument("--profile", choices=["create", "edit", "delete"], help="cProfile this path")
     parser.add_argument("--sql", action="store_true", help="print the SQL of one request of each path")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
