@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -69,8 +70,22 @@ class OutletAdmin(admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
 
 
+# A story's page in the admin lists this many of its articles (the largest have more than a
+# thousand); its article list, linked from the page, holds them all.
+ARTICLES_INLINE = 50
+
+
+class FirstArticles(BaseInlineFormSet):
+    def get_queryset(self):
+        if not hasattr(self, "_first"):
+            self._first = list(super().get_queryset()[:ARTICLES_INLINE])
+        return self._first
+
+
 class ArticleInline(admin.TabularInline):
     model = Article
+    formset = FirstArticles
+    verbose_name_plural = f"articles (the first {ARTICLES_INLINE}; all of them through the link above)"
     fields = ["title", "outlet", "byline", "published_on"]
     readonly_fields = fields
     show_change_link = True
@@ -81,7 +96,7 @@ class ArticleInline(admin.TabularInline):
         return False  # articles come from imports or the article form, with a body
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("outlet")
+        return super().get_queryset(request).select_related("outlet").defer("body", "outlet__description")
 
 
 class StoryTitleField(forms.CharField):

@@ -214,3 +214,24 @@ def test_the_annotation_list_is_newest_first_and_reads_no_article_body(client, e
     assert '"articles_article"."title"' in selected_columns(listing.captured_queries)
     assert '"articles_article"."body"' not in selected_columns(listing.captured_queries)
     assert '"articles_annotation"."note_html"' not in selected_columns(listing.captured_queries)
+
+
+def test_a_storys_page_lists_its_first_articles_and_still_saves(client, editor):
+    story = make_story("A large story")
+    for number in range(52):
+        make_article(story=story, title=f"Piece {number:02}")
+    url = reverse("admin:articles_story_change", args=[story.pk])
+
+    page = client.get(url)
+
+    assert page.text.count('name="articles-INITIAL_FORMS" value="50"') == 1
+    assert "Pick among its 52 articles" in page.text
+    data = {"title": "Renamed", "slug": story.slug, "status": "confirmed", "date": "", "summary": ""}
+    data |= {"articles-TOTAL_FORMS": "50", "articles-INITIAL_FORMS": "50", "articles-MIN_NUM_FORMS": "0"}
+    data["articles-MAX_NUM_FORMS"] = "1000"
+    for number, article in enumerate(page.context["inline_admin_formsets"][0].formset.get_queryset()):
+        data |= {f"articles-{number}-id": article.pk, f"articles-{number}-story": story.pk}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    story.refresh_from_db()
+    assert story.title == "Renamed" and story.articles.count() == 52
