@@ -82,8 +82,8 @@ def test_creating_for_a_group(signed_in, article, alice):
             group="class",
         )
     assert response.status_code == 201, response.content
-    # The group's membership is read (and checked once more by the service): two more.
-    assert len(statements(queries)) <= MAX_STATEMENTS + 2, "\n".join(statements(queries))
+    # The author's memberships are read, to check the group: one more.
+    assert len(statements(queries)) <= MAX_STATEMENTS + 1, "\n".join(statements(queries))
     assert Annotation.objects.get().group == group
 
 
@@ -159,3 +159,22 @@ def test_deleting_through_the_api(signed_in, article, alice):
         response = signed_in.delete(url)
     assert response.status_code == 204
     assert len(statements(queries)) <= MAX_STATEMENTS, "\n".join(statements(queries))
+
+
+def test_the_memberships_a_request_read_decide_a_group_write(article, alice, bob):
+    """The service answers from the memberships the form read: her own group passes without a
+    query, a group she is not in is still refused."""
+    from articles.services.annotations import AnnotationError, create_annotation
+    from newsroom.accounts.models import memberships_of
+
+    mine, theirs = Group.objects.create(name="Mine", slug="mine"), Group.objects.create(name="B", slug="b")
+    Membership.objects.create(group=mine, user=alice, role=Role.MEMBER)
+    Membership.objects.create(group=theirs, user=bob, role=Role.MEMBER)
+    memberships_of(alice)  # as the form does
+    shared = {"visibility": "group", "tags": [], "note": "", **passage(article, "letter")}
+    with CaptureQueriesContext(connection) as queries:
+        create_annotation(article=article, author=alice, group=mine, **shared)
+    assert not any("accounts_membership" in query["sql"] for query in queries.captured_queries)
+    with pytest.raises(AnnotationError):
+        create_annotation(article=article, author=alice, group=theirs, **shared)
+    assert Annotation.objects.filter(group=theirs).count() == 0

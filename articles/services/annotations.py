@@ -36,8 +36,17 @@ def check_passage(article: Article, start: int, end: int, exact: str) -> tuple[i
 
 
 def check_audience(author, visibility: str, group: Group | None) -> None:
-    if visibility == Visibility.GROUP and not can_share_with(author, group):
+    if visibility == Visibility.GROUP and not is_member(author, group):
         raise AnnotationError("You can share an annotation only with a group you are a member of.")
+
+
+def is_member(author, group: Group | None) -> bool:
+    """can_share_with(), answered from the memberships this request already read (the form's
+    choices of groups: accounts.models.memberships_of) when it read them."""
+    loaded = getattr(author, "_memberships", None)
+    if loaded is None or group is None:
+        return can_share_with(author, group)
+    return any(membership.group_id == group.pk for membership in loaded)
 
 
 @transaction.atomic
