@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
@@ -23,6 +24,7 @@ from articles.text.comparison import ComparedArticle, Comparison
 STORIES_PER_PAGE = 20
 ARTICLES_PER_PAGE = 50
 LATEST_ARTICLES_ON_HOME = 20
+OUTLET_COUNTS_KEY, OUTLET_COUNTS_SECONDS = "outlet-article-counts", 300
 ARTICLES_PER_STORY_ON_HOME = 8
 OTHER_COVERAGE_SHOWN = 10
 COMPARE_MIN, COMPARE_MAX = 2, 5
@@ -88,9 +90,14 @@ class OtherCoverage:
 
 def outlets_with_counts() -> list[Outlet]:
     """Every outlet and its article count, for the home page; their latest articles are on their
-    own pages (eight for each of hundreds of outlets, picked from every article, cost seconds)."""
+    own pages (eight for each of hundreds of outlets, picked from every article, cost seconds).
+    The counts read every article, so they are kept a few minutes: they are public, and the same
+    for every reader."""
     outlets = list(Outlet.objects.only("name", "slug"))
-    counts = article_counts(Article.objects.filter(outlet__isnull=False), "outlet")
+    counts = cache.get(OUTLET_COUNTS_KEY)
+    if counts is None:
+        counts = article_counts(Article.objects.filter(outlet__isnull=False), "outlet")
+        cache.set(OUTLET_COUNTS_KEY, counts, OUTLET_COUNTS_SECONDS)
     for outlet in outlets:
         outlet.article_count = counts.get(outlet.pk, 0)
     return outlets
