@@ -73,6 +73,15 @@ def test_it_lists_a_storys_articles_in_pages(client):
     assert listed == set(story.articles.values_list("pk", flat=True))
 
 
+def test_a_bad_selection_in_a_large_story_links_to_all_its_articles(client):
+    story = make_story_with_articles(51)
+    response = client.get(reverse("articles:compare", args=[story.slug]), {"a": ["x"]})
+    assert response.status_code == 400
+    assert response.text.count('type="checkbox" name="a"') == 50
+    assert f'<a href="{story.get_absolute_url()}">All 51 articles of this story</a>' in response.text
+    assert 'rel="next"' not in response.text  # its pages are the story's, not this error's
+
+
 def test_it_shows_an_article_as_paragraphs_with_their_offsets(client):
     story = make_story()
     article = make_article(
