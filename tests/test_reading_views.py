@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from articles.models import Story
 from tests.base import make_article, make_outlet, make_story
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +72,21 @@ def test_it_lists_a_storys_articles_in_pages(client):
     assert second_page.text.count('type="checkbox" name="a"') == 1
     listed = {a.pk for page in (first_page, second_page) for a in page.context["articles"]}
     assert listed == set(story.articles.values_list("pk", flat=True))
+
+
+def test_anonymous_readers_get_a_cached_story_page_but_never_a_dismissed_story(
+    client, django_assert_num_queries
+):
+    story = make_story_with_articles(51)
+    client.get(story.get_absolute_url(), {"page": 2})
+    with django_assert_num_queries(1):  # the story, whose status is checked on every request
+        second_page = client.get(story.get_absolute_url(), {"page": "02"})
+    assert second_page.text.count('type="checkbox" name="a"') == 1
+    for odd in ["x", "²", "99999"]:
+        assert client.get(story.get_absolute_url(), {"page": odd}).status_code == 200
+    story.status = Story.Status.DISMISSED
+    story.save()
+    assert client.get(story.get_absolute_url(), {"page": 2}).status_code == 404
 
 
 def test_a_bad_selection_in_a_large_story_links_to_all_its_articles(client):

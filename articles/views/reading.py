@@ -37,9 +37,16 @@ def home(request):
 
 
 def story_detail(request, slug):
-    story = confirmed_story(slug)
-    articles = story_articles(story, request.GET.get("page"))
-    return render(request, "articles/story_detail.html", {"story": story, "articles": articles})
+    story = confirmed_story(slug)  # on every request: a dismissed story is gone at once, cached or not
+    page = request.GET.get("page", "1")
+
+    def render_page():  # only on a cache miss
+        articles = story_articles(story, page)
+        return render(request, "articles/story_detail.html", {"story": story, "articles": articles})
+
+    if not (page.isascii() and page.isdigit() and len(page) <= 4):
+        return render_page()  # one cached copy per page number, not per string typed
+    return cached_page(request, page_key("story", story.pk, int(page)), render_page, frozenset({"page"}))
 
 
 def outlet_detail(request, slug):
