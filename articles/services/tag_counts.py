@@ -55,7 +55,8 @@ def refresh() -> str:
 
 def _changed(state: TagCountState) -> dict:
     """The articles stamped since the counts were settled that were not counted at their stamp."""
-    recent = Article.objects.filter(annotations_changed_at__gte=state.counted_until)
+    # Unordered: the default ordering would walk the publication date index over every article.
+    recent = Article.objects.filter(annotations_changed_at__gte=state.counted_until).order_by()
     return {
         pk: stamp
         for pk, stamp in recent.values_list("pk", "annotations_changed_at")
