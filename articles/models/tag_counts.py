@@ -73,8 +73,8 @@ def _article_deleted(sender, instance, **kwargs):
     TagArticleCount.objects.filter(article=instance).delete()
     for tag_id, outlet_id in pairs:
         recount_outlet(tag_id, outlet_id)
-    # What was built from the counts is stale (its readers' own layers too).
-    TagCountState.objects.update(version=models.F("version") + 1)
+    if pairs:  # what was built from the counts is stale
+        TagCountState.objects.update(version=models.F("version") + 1)
 
 
 def recount_outlet(tag_id: int, outlet_id: int | None) -> None:

@@ -7,9 +7,7 @@ first, a page at a time, by keyset: no count or sort of all of a tag's passages.
 """
 
 import hashlib
-import re
 from dataclasses import dataclass
-from functools import cached_property
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -100,39 +98,22 @@ def _reader_key(user) -> str:
     return hashlib.sha256(repr((user.pk, memberships, staff)).encode()).hexdigest()
 
 
+@dataclass
 class PassagePage:
-    """One page of a tag's passages, grouped by story and outlet within the page; read only when
-    shown (not when its rendering comes from the cache, under cache_key)."""
+    """One page of a tag's passages, grouped by story and outlet within the page."""
 
-    def __init__(self, annotations, count: int, after: str, cache_key: str):
-        self._query, self.count, self.after, self.cache_key = annotations, count, after, cache_key
-
-    @cached_property
-    def _page(self) -> tuple[list[Annotation], int | None]:
-        annotations = list(self._query[: PASSAGES_PER_PAGE + 1])
-        next_after = annotations[PASSAGES_PER_PAGE - 1].link if len(annotations) > PASSAGES_PER_PAGE else None
-        shown = annotations[:PASSAGES_PER_PAGE]
-        shown.sort(key=_story_and_outlet_order)
-        return shown, next_after
-
-    @property
-    def passages(self) -> list[Annotation]:
-        return self._page[0]
-
-    @property
-    def next_after(self) -> int | None:
-        """The keyset of the next page, None on the last."""
-        return self._page[1]
+    passages: list[Annotation]
+    count: int  # all the tag's passages the reader sees
+    next_after: int | None  # the keyset of the next page, None on the last
 
 
 def tagged_passages_page(user, tag: Tag, after, version: str = "") -> PassagePage:
     """A page of the passages with a tag, newest tagging first, after the keyset `after` (a tag link's
     id); on the page, ordered by story (`Article.shown_story`: none for a proposal) and outlet."""
     links = {"tagged_items__tag": tag}
-    after = after if re.fullmatch("[0-9]{1,18}", after or "") else ""
-    if after:
+    if str(after or "").isdigit():
         links["tagged_items__pk__lt"] = int(after)
-    annotations = (
+    annotations = list(
         Annotation.objects.visible_to(user)
         .shown_in_full_to(user)
         .anchored()
@@ -140,10 +121,12 @@ def tagged_passages_page(user, tag: Tag, after, version: str = "") -> PassagePag
         .annotate(link=F("tagged_items__pk"))
         .select_related("article__story", "article__outlet", "author")
         .defer("article__body")
-        .order_by("-link")
+        .order_by("-link")[: PASSAGES_PER_PAGE + 1]
     )
-    cache_key = f"{version}|{tag.pk}|{after}|{_reader_key(user)}"
-    return PassagePage(annotations, tagged_passage_count(user, tag, version), after, cache_key)
+    next_after = annotations[PASSAGES_PER_PAGE - 1].link if len(annotations) > PASSAGES_PER_PAGE else None
+    shown = annotations[:PASSAGES_PER_PAGE]
+    shown.sort(key=_story_and_outlet_order)
+    return PassagePage(shown, tagged_passage_count(user, tag, version), next_after)
 
 
 def _story_and_outlet_order(annotation: Annotation):

@@ -39,5 +39,6 @@ def tag_detail(request, slug):
         {
             "tag": tag,
             "passages": tags.tagged_passages_page(request.user, tag, request.GET.get("after"), version),
+            "first_page": bool(request.GET.get("after")),
         },
     )
