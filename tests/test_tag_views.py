@@ -177,11 +177,3 @@ def test_a_readers_cached_counts_follow_their_groups_and_their_writes(client, co
     annotate(weekly, bob, "framing", ["mine"], visibility="private")
     assert index_rows(client) == {"mine": 1}
     assert client.get(reverse("articles:tag_detail", args=["mine"])).context["passages"].count == 1
-
-
-def test_the_rendered_index_follows_a_write(client, corpus):
-    alice, story, daily, weekly = corpus
-    gone = annotate(daily, alice, "three", ["framing"])
-    assert ">framing</a>" in client.get(reverse("articles:tag_index")).text
-    delete_annotation(gone)
-    assert ">framing</a>" not in client.get(reverse("articles:tag_index")).text

@@ -158,7 +158,6 @@ class TagOverview:
     outlets: list[tuple[str, int]]  # name, words of text (the last may be the other outlets together)
     rows: list[TagRow]
     page: Page  # of tags
-    cache_key: str  # of its rendered table: the counts' version, story, page and reader
 
 
 def tag_overview(user, story: Story | None = None, page_number=None, version: str = "") -> TagOverview:
@@ -189,8 +188,7 @@ def tag_overview(user, story: Story | None = None, page_number=None, version: st
             passages.append(sum(by_outlet.get(pk, 0) for pk in others))
         cells = [(n, 1000 * n / w if w else 0.0) for n, (_, w) in zip(passages, outlets, strict=True)]
         rows.append(TagRow(tag, tag_url(tag.slug), sum(by_outlet.values()), cells))
-    cache_key = f"{version}|{story.pk if story else ''}|{page.number}|{_reader_key(user)}"
-    return TagOverview(outlets, rows, page, cache_key)
+    return TagOverview(outlets, rows, page)
 
 
 def _public_tag_ids(story: Story | None, version: str) -> list[int]:
