@@ -55,8 +55,7 @@ def refresh() -> str:
 
 def _changed(state: TagCountState) -> dict:
     """The articles stamped since the counts were settled that were not counted at their stamp."""
-    # Unordered: the default ordering would walk the publication date index over every article.
-    recent = Article.objects.filter(annotations_changed_at__gte=state.counted_until).order_by()
+    recent = Article.objects.filter(annotations_changed_at__gte=state.counted_until)
     return {
         pk: stamp
         for pk, stamp in recent.values_list("pk", "annotations_changed_at")
