@@ -19,8 +19,7 @@ from articles.models import Annotation, Article, TaggedAnnotation
 from articles.models.annotations import Visibility
 from articles.models.tag_counts import TagArticleCount, TagCountState, TagOutletCount, recount_outlet
 
-# Longer than any transaction that writes annotations (a request, a re-anchoring after an edit).
-MARGIN = timedelta(seconds=10)
+MARGIN = timedelta(seconds=60)
 
 
 def public_passages():
