@@ -3,7 +3,6 @@
 from articles.models.annotations import Annotation, Tag, TaggedAnnotation
 from articles.models.corpus import Article, DuplicateArticle, Outlet, SimilarArticle, Story, WebURLField
 from articles.models.coverage import StoryComparison
-from articles.models.tag_counts import TagArticleCount, TagCountState, TagOutletCount
 
 __all__ = [
     "Annotation",
@@ -14,9 +13,6 @@ __all__ = [
     "Story",
     "StoryComparison",
     "Tag",
-    "TagArticleCount",
-    "TagCountState",
-    "TagOutletCount",
     "TaggedAnnotation",
     "WebURLField",
 ]

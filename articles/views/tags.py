@@ -1,12 +1,11 @@
 """Tag pages and suggestions."""
 
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from articles.models import Story
 from articles.queries import tags
-from articles.services import tag_counts
 
 
 @require_GET
@@ -17,28 +16,23 @@ def tag_suggestions(request):
 def tag_index(request):
     slug = request.GET.get("story")
     story = get_object_or_404(Story.objects.confirmed(), slug=slug) if slug else None
-    version = tag_counts.refresh()
     return render(
         request,
         "articles/tag_index.html",
         {
-            "overview": tags.tag_overview(request.user, story, request.GET.get("page"), version),
+            "overview": tags.tag_overview(request.user, story),
             "story": story,
         },
     )
 
 
 def tag_detail(request, slug):
-    version = tag_counts.refresh()
-    tag = tags.visible_tag(request.user, slug)
-    if tag is None:
-        raise Http404("No such tag.")
+    tag = get_object_or_404(tags.visible_tags(request.user), slug=slug)
     return render(
         request,
         "articles/tag_detail.html",
         {
             "tag": tag,
-            "passages": tags.tagged_passages_page(request.user, tag, request.GET.get("after"), version),
-            "first_page": bool(request.GET.get("after")),
+            "passages": tags.tagged_passages_page(request.user, tag, request.GET.get("page")),
         },
     )
