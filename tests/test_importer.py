@@ -320,12 +320,42 @@ def test_it_takes_a_name_line_followed_by_a_date_line():
 
 
 @pytest.mark.parametrize(
-    "line", ["Published June 20, 2018", "Posted on: Jun 20, 2018", "Updated 2018-06-20", "20 June 2018"]
+    "line",
+    [
+        "Published June 20, 2018",
+        "Posted on: Jun 20, 2018",
+        "Updated 2018-06-20",
+        "20 June 2018",
+        "June 20th, 2018",
+        "20 Jun 2018",
+        "2018-06-20T09:30:00Z",
+        "Wed, 20 Jun 2018 09:30:00 GMT",
+    ],
 )
 def test_it_takes_a_date_line(line):
     record = parse(f"A title\n{line}\nFirst paragraph.")
 
     assert (record["published_on"], record["body"]) == (datetime.date(2018, 6, 20), "First paragraph.")
+
+
+@pytest.mark.parametrize("line", ["20/06/2018", "Sept", "2018", "20th"])
+def test_it_reads_no_date_where_the_day_is_unclear_or_missing(line):
+    record = parse(f"A title\n{line}\nFirst paragraph.")
+
+    assert (record["published_on"], record["body"]) == (None, f"{line}\n\nFirst paragraph.")
+
+
+def test_a_bulk_record_may_date_itself_with_a_timestamp_or_as_feeds_do(tmp_path):
+    path = tmp_path / "feed.json"
+    articles = [
+        {"title": "One", "body": "One body.", "date": "2024-09-12T10:00:00+02:00"},
+        {"title": "Two", "body": "Two body.", "date": "Sept 13th, 2024"},
+    ]
+    path.write_text(json.dumps(articles))
+
+    dates = [record["published_on"] for record in iter_records([path])]
+
+    assert dates == [datetime.date(2024, 9, 12), datetime.date(2024, 9, 13)]
 
 
 def test_it_takes_a_by_line_and_a_published_line_in_either_order():

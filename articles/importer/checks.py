@@ -4,6 +4,7 @@ Each check returns the value it accepts or raises ImportProblem with the true ca
 """
 
 import datetime
+import email.utils
 import json
 import re
 from collections.abc import Iterable
@@ -26,7 +27,10 @@ MAX_TAG_CHARS = 100
 DATE_PREFIX = re.compile(r"^(?:published|posted|updated)(?: on)?:?\s+", re.IGNORECASE)
 # What no text holds but a binary file: control characters other than tab and line breaks.
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
-DATE_FORMATS = ["%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d %B %Y", "%Y-%m-%d", "%b. %d, %Y"]
+DATE_FORMATS = ["%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d %B %Y", "%Y-%m-%d", "%b. %d, %Y", "%d %b %Y"]
+# What strptime does not read in dates as news sites write them: "Sept 12th, 2024" -> "Sep 12, 2024".
+DATE_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b", re.IGNORECASE)
+DATE_SEPT = re.compile(r"\bSept\b", re.IGNORECASE)
 # A language tag (BCP 47 in its usual short forms): en, pt-BR, zh-Hant-TW; "_" is read as "-".
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,3}")
 
@@ -35,17 +39,27 @@ STORY_FIELDS = {"title", "summary", "date"}
 
 
 def parse_date(text: str) -> datetime.date | None:
+    """The day a date names, as files write them; None for anything else (also for 12/09/2024,
+    whose day and month only the file's country tells apart)."""
     text = DATE_PREFIX.sub("", text.strip())
     try:
         return datetime.date.fromisoformat(text)  # the bulk format's dates: 100x faster than strptime
     except ValueError:
         pass
+    try:
+        return datetime.datetime.fromisoformat(text).date()  # exports' timestamps: 2024-09-12T10:00:00Z
+    except ValueError:
+        pass
+    text = DATE_SEPT.sub("Sep", DATE_ORDINAL.sub("", text))
     for date_format in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(text, date_format).date()
         except ValueError:
             continue
-    return None
+    try:
+        return email.utils.parsedate_to_datetime(text).date()  # feeds': Thu, 12 Sep 2024 10:00:00 GMT
+    except (TypeError, ValueError):
+        return None
 
 
 def check_url(source: str, url: str) -> str:
