@@ -102,7 +102,9 @@ class ArticleInline(admin.TabularInline):
 class StoryTitleField(forms.CharField):
     def __init__(self, **kwargs):
         max_length = Story._meta.get_field("title").max_length
-        super().__init__(label="Title", max_length=max_length, strip=True, **kwargs)
+        # Wide enough for a headline (Django's default input shows 20 characters).
+        widget = forms.TextInput(attrs={"size": 60})
+        super().__init__(label="Title", max_length=max_length, strip=True, widget=widget, **kwargs)
 
 
 class StoryChoiceField(forms.ModelChoiceField):
