@@ -39,8 +39,8 @@ def test_compose_runs_the_app_its_worker_postgresql_and_redis():
 
 def test_compose_commands_are_commands_of_this_project():
     known = get_commands()
-    commands = [" ".join(service["command"]) for service in compose()["services"].values() if "command" in service]
-    named = [name for line in commands for name in manage_commands(line)]
+    services = compose()["services"].values()
+    named = [name for service in services for name in manage_commands(" ".join(service.get("command", [])))]
     assert {"migrate", "run_worker"} <= set(named)
     assert all(name in known for name in named), named
 
