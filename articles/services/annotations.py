@@ -142,11 +142,11 @@ def update_annotation(
     """
     if visibility == Visibility.GROUP:  # (the author is loaded only then)
         check_audience(annotation.author, visibility, group)
-    current = list(annotation.tags.all())  # prefetched by permissions.access_annotation_for_edit()
     edited = version or annotation.version
     with transaction.atomic():
-        new_tags = Tag.objects.named(tags, known=current)
-        unchanged = (note, visibility, group) == (annotation.note, annotation.visibility, annotation.group)
+        current, new_tags = Tag.objects.for_edit(annotation, tags)
+        audience = (visibility, group.pk if group else None)
+        unchanged = (note, *audience) == (annotation.note, annotation.visibility, annotation.group_id)
         if unchanged and set(new_tags) == set(current):
             return annotation
         now = timezone.now()

@@ -23,8 +23,11 @@ from newsroom.limits import rate_limited
 def annotation_update(request, pk):
     annotation = access_annotation_for_edit(request.user, pk)
     back = return_url(request, annotation.article.get_absolute_url())
-    initial = {"tags": list(annotation.tags.all()), "note": annotation.note, "version": annotation.version}
     data = request.POST if request.method == "POST" else None
+    initial = None  # a bound form shows what was sent: its initial values are not read
+    if data is None:
+        tags = list(annotation.tags.all())
+        initial = {"tags": tags, "note": annotation.note, "version": annotation.version}
     form = AnnotationUpdateForm(data, initial=initial, author=request.user, unchanged=audience_of(annotation))
     if form.is_valid():
         try:
