@@ -1,7 +1,11 @@
 import pytest
 from django.urls import reverse
 
-from articles.services.annotations import delete_annotation
+from articles.queries import tags
+from articles.services.annotations import delete_annotation, update_annotation
+from articles.services.moderation import hide
+from newsroom.accounts.models import Membership
+from newsroom.accounts.services import create_group
 from tests.base import annotate, make_article, make_outlet, make_story
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +83,109 @@ def test_it_shows_the_context_without_half_words(client, corpus):
     # 32 characters before the quote start inside a "word"; the page starts at the next one.
     assert '<span class="context">…word word word word word word ' in response.text
     assert "…ord word" not in response.text
+
+
+def index_rows(client, **query):
+    overview = client.get(reverse("articles:tag_index"), query).context["overview"]
+    return {row.tag.name: row.total for row in overview.rows}
+
+
+def test_the_counts_follow_every_write(client, corpus, bob):
+    alice, story, daily, weekly = corpus
+    kept = annotate(daily, alice, "three", ["framing"])
+    gone = annotate(daily, alice, "five", ["framing"])
+    assert index_rows(client) == {"framing": 2}
+    delete_annotation(gone)
+    assert index_rows(client) == {"framing": 1}
+    update_annotation(annotation=kept, tags=["claim"], note="")
+    assert index_rows(client) == {"claim": 1}
+    hide(item=kept, moderator=bob)
+    assert index_rows(client) == {}
+    client.force_login(alice)  # the author still sees what a moderator hid
+    assert index_rows(client) == {"claim": 1}
+
+
+def test_a_reader_counts_their_own_layers_and_no_one_elses(client, corpus, bob):
+    alice, story, daily, weekly = corpus
+    team = create_group(owner=alice, name="Desk")
+    annotate(daily, alice, "three", ["shared"], visibility="group", group=team)
+    annotate(daily, alice, "five", ["secret"], visibility="private")
+    annotate(weekly, alice, "framing", ["shared"])
+    assert index_rows(client) == {"shared": 1}
+    client.force_login(alice)
+    assert index_rows(client) == {"shared": 2, "secret": 1}
+    assert index_rows(client, story=story.slug) == {"shared": 2, "secret": 1}
+    assert client.get(reverse("articles:tag_detail", args=["secret"])).status_code == 200
+    client.force_login(bob)
+    assert index_rows(client) == {"shared": 1}
+    assert client.get(reverse("articles:tag_detail", args=["secret"])).status_code == 404
+    assert "secret" not in client.get(reverse("articles:tag_index")).text
+
+
+def test_a_deleted_article_takes_its_counts_with_it(client, corpus):
+    alice, story, daily, weekly = corpus
+    annotate(daily, alice, "three", ["framing"])
+    annotate(weekly, alice, "framing", ["framing"])
+    assert index_rows(client) == {"framing": 2}
+    daily.delete()
+    assert index_rows(client) == {"framing": 1}
+
+
+def test_the_index_shows_a_page_of_tags_and_the_largest_outlets(client, corpus, monkeypatch):
+    alice, story, daily, weekly = corpus
+    monkeypatch.setattr(tags, "TAGS_PER_PAGE", 1)
+    monkeypatch.setattr(tags, "OUTLET_COLUMNS", 1)
+    annotate(daily, alice, "three", ["alpha"])
+    annotate(weekly, alice, "framing", ["beta"])
+    first = client.get(reverse("articles:tag_index"))
+    overview = first.context["overview"]
+    # The Weekly has more words: its own column; The Daily is among the others.
+    assert overview.outlets == [("The Weekly", 42), ("1 other outlets", 10)]
+    assert [(row.tag.name, row.cells) for row in overview.rows] == [("alpha", [(0, 0.0), (1, 100.0)])]
+    assert 'href="?page=2"' in first.text
+    second = client.get(reverse("articles:tag_index"), {"page": 2}).context["overview"]
+    assert [row.tag.name for row in second.rows] == ["beta"]
+
+
+def test_a_tag_page_goes_back_a_page_at_a_time(client, corpus, monkeypatch):
+    alice, story, daily, weekly = corpus
+    monkeypatch.setattr(tags, "PASSAGES_PER_PAGE", 2)
+    for word in ["one", "two", "three"]:
+        annotate(daily, alice, word.capitalize() if word == "one" else word, ["framing"])
+    first = client.get(reverse("articles:tag_detail", args=["framing"]))
+    assert first.context["passages"].count == 3
+    marks = [a.exact for a in first.context["passages"].passages]
+    assert marks == ["two", "three"]  # the newest two, in the article's order
+    after = first.context["passages"].next_after
+    assert f'href="?after={after}"' in first.text
+    second = client.get(reverse("articles:tag_detail", args=["framing"]), {"after": after})
+    assert [a.exact for a in second.context["passages"].passages] == ["One"]
+    assert second.context["passages"].next_after is None
+    for nonsense in ["x", "²", "9" * 5000]:  # the first page
+        page = client.get(reverse("articles:tag_detail", args=["framing"]), {"after": nonsense})
+        assert [a.exact for a in page.context["passages"].passages] == ["two", "three"]
+        assert "Most recent" not in page.text
+    assert "Most recent" in second.text
+
+
+def test_a_readers_cached_counts_follow_their_groups_and_their_writes(client, corpus, bob):
+    alice, story, daily, weekly = corpus
+    team = create_group(owner=alice, name="Desk")
+    Membership.objects.create(user=bob, group=team)
+    annotate(daily, alice, "three", ["shared"], visibility="group", group=team)
+    client.force_login(bob)
+    assert index_rows(client) == {"shared": 1}
+    Membership.objects.filter(user=bob).delete()
+    assert index_rows(client) == {}
+    assert client.get(reverse("articles:tag_detail", args=["shared"])).status_code == 404
+    annotate(weekly, bob, "framing", ["mine"], visibility="private")
+    assert index_rows(client) == {"mine": 1}
+    assert client.get(reverse("articles:tag_detail", args=["mine"])).context["passages"].count == 1
+
+
+def test_the_rendered_index_follows_a_write(client, corpus):
+    alice, story, daily, weekly = corpus
+    gone = annotate(daily, alice, "three", ["framing"])
+    assert ">framing</a>" in client.get(reverse("articles:tag_index")).text
+    delete_annotation(gone)
+    assert ">framing</a>" not in client.get(reverse("articles:tag_index")).text

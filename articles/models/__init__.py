@@ -3,6 +3,7 @@
 from articles.models.annotations import Annotation, Tag, TaggedAnnotation
 from articles.models.corpus import Article, DuplicateArticle, Outlet, SimilarArticle, Story, WebURLField
 from articles.models.coverage import StoryComparison
+from articles.models.tag_counts import TagCountVersion, TagOutletCount
 
 __all__ = [
     "Annotation",
@@ -13,6 +14,8 @@ __all__ = [
     "Story",
     "StoryComparison",
     "Tag",
+    "TagCountVersion",
+    "TagOutletCount",
     "TaggedAnnotation",
     "WebURLField",
 ]

@@ -1,15 +1,36 @@
-"""Tags as readers see them: only those of annotations they may see."""
+"""Tags as readers see them: only those of annotations they may see.
 
+The tag index and the tag pages read the public counts that database triggers keep
+(models.tag_counts: written with the annotations, never by a GET) and add a signed-in reader's own
+layers, counted from their own and their groups' annotations only. A tag page is read newest link
+first, a page at a time, by keyset: no count or sort of all of a tag's passages. What they render
+is cached under the counts' version (which every write they could show raises) and the reader.
+"""
+
+import hashlib
+import re
 from dataclasses import dataclass
+from functools import cached_property
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, F, Sum, When
+from django.db.models import BigIntegerField, Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 
 from articles.models import Annotation, Article, Outlet, Story, Tag, TaggedAnnotation
-from articles.models.annotations import TAG_MAX_CHARS, normalize_tag
+from articles.models.annotations import TAG_MAX_CHARS, Visibility, normalize_tag
+from articles.models.tag_counts import TagOutletCount, current_version
+from newsroom.accounts.models import Membership
 
 PASSAGES_PER_PAGE = 100
+TAGS_PER_PAGE = 50
+OUTLET_COLUMNS = 20  # the outlets with the most words; the others share one column
+CACHE_SECONDS = 600
+# The words of each outlet's text change only by imports and edits, and no trigger follows them: the
+# tag index shows them a few minutes old at most (its cache key names the words it shows).
+WORDS_SECONDS = 300
 
 
 def tag_url(slug: str) -> str:
@@ -21,8 +42,11 @@ def tag_url(slug: str) -> str:
 
 
 def visible_tags(user):
-    """The tags of annotations the user can see: a tag on deleted annotations only is no tag."""
-    return Tag.objects.in_use(Annotation.objects.visible_to(user).shown_in_full_to(user))
+    """The tags of annotations the user can see: a tag on deleted annotations only is no tag. Each tag
+    looked at walks its own links until one is visible (never a list of every visible link)."""
+    annotations = Annotation.objects.visible_to(user).shown_in_full_to(user)
+    links = TaggedAnnotation.objects.filter(tag=OuterRef("pk"), content_object__in=annotations)
+    return Tag.objects.filter(Exists(links))
 
 
 def existing_tag_slug(user, slug: str) -> str:
@@ -39,29 +63,135 @@ def tag_suggestions(user, prefix: str, limit: int = 10) -> list[str]:
     return list(tags.values_list("name", flat=True)[:limit])
 
 
-def tagged_passages_page(user, tag: Tag, page_number) -> Page:
-    """Every passage with a tag, ordered so that the page groups them by story (`Article.shown_story`:
-    none for a proposal, which readers do not see) and outlet."""
-    confirmed = {"article__story__status": Story.Status.CONFIRMED}
-    annotations = (
-        Annotation.objects.visible_to(user)
+def extra_passages(user):
+    """The anchored passages a reader sees besides those everyone sees (models.tag_counts counts
+    those): their own, their groups', and hidden ones they may see in full. Found through the author
+    and group indexes, never by reading every annotation."""
+    if not user.is_authenticated:
+        return Annotation.objects.none()
+    near = Q(author=user) | Q(group__in=Membership.objects.filter(user=user).values("group"))
+    if user.is_staff and user.has_perm("articles.change_annotation"):
+        near |= Q(visibility=Visibility.PUBLIC, hidden_at__isnull=False)
+    return (
+        Annotation.objects.filter(near)
+        .visible_to(user)
         .shown_in_full_to(user)
         .anchored()
-        .filter(tags=tag)
+        .exclude(visibility=Visibility.PUBLIC, hidden_at=None)
+    )
+
+
+def public_counts():
+    return TagOutletCount.objects.filter(passages__gt=0)
+
+
+def reader_key(user) -> str:
+    """Who the reader is for the counts of their own layers: themselves, their groups and roles."""
+    if not user.is_authenticated:
+        return "anonymous"
+    memberships = sorted(Membership.objects.filter(user=user).values_list("group", "role"))
+    staff = user.is_staff and user.has_perm("articles.change_annotation")
+    return hashlib.sha256(repr((user.pk, memberships, staff)).encode()).hexdigest()
+
+
+def _cached(key: str, compute, seconds: int = CACHE_SECONDS):
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
+@dataclass
+class Reader:
+    """What the tag pages of one request are keyed on: the counts' version and who reads."""
+
+    user: object
+    version: str
+    key: str
+
+    @classmethod
+    def of(cls, user) -> "Reader":
+        return cls(user, current_version(), reader_key(user))
+
+
+def visible_tag(reader: Reader, slug: str) -> Tag | None:
+    """The tag with this slug if the reader sees a passage with it."""
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None:
+        return None
+    seen = public_counts().filter(tag=tag).exists() or extra_passages(reader.user).filter(tags=tag).exists()
+    return tag if seen else None
+
+
+def tagged_passage_count(reader: Reader, tag: Tag) -> int:
+    def count():
+        public = public_counts().filter(tag=tag).aggregate(total=Sum("passages"))["total"] or 0
+        return public + extra_passages(reader.user).filter(tags=tag).count()
+
+    return _cached(f"tag-page:count:{reader.version}:{tag.pk}:{reader.key}", count)
+
+
+class PassagePage:
+    """One page of a tag's passages, grouped by story and outlet within the page; read only when
+    shown (not when its rendering comes from the cache, under cache_key)."""
+
+    def __init__(self, annotations, count: int, after: str, cache_key: str):
+        self._query, self.count, self.after, self.cache_key = annotations, count, after, cache_key
+
+    @cached_property
+    def _page(self) -> tuple[list[Annotation], int | None]:
+        annotations = list(self._query[: PASSAGES_PER_PAGE + 1])
+        next_after = annotations[PASSAGES_PER_PAGE - 1].link if len(annotations) > PASSAGES_PER_PAGE else None
+        shown = annotations[:PASSAGES_PER_PAGE]
+        shown.sort(key=_story_and_outlet_order)
+        return shown, next_after
+
+    @property
+    def passages(self) -> list[Annotation]:
+        return self._page[0]
+
+    @property
+    def next_after(self) -> int | None:
+        """The keyset of the next page, None on the last."""
+        return self._page[1]
+
+
+def tagged_passages_page(reader: Reader, tag: Tag, after) -> PassagePage:
+    """A page of the passages with a tag, newest tagging first, after the keyset `after` (a tag link's
+    id); on the page, ordered by story (`Article.shown_story`: none for a proposal) and outlet."""
+    links = {"tagged_items__tag": tag}
+    after = after if re.fullmatch("[0-9]{1,18}", after or "") else ""
+    if after:
+        links["tagged_items__pk__lt"] = int(after)
+    annotations = (
+        Annotation.objects.visible_to(reader.user)
+        .shown_in_full_to(reader.user)
+        .anchored()
+        .filter(**links)  # one filter(): the keyset and the tag are on the same link
+        .annotate(link=F("tagged_items__pk"))
         .select_related("article__story", "article__outlet", "author")
         .defer("article__body")
-        # Ties broken by ids, so that {% regroup %} and the pages are the same on every database.
-        .order_by(
-            Case(When(**confirmed, then=F("article__story__title"))).asc(nulls_last=True),
-            Case(When(**confirmed, then=F("article__story_id"))).asc(nulls_last=True),
-            F("article__outlet__name").asc(nulls_last=True),
-            "article__outlet_id",
-            "article_id",
-            "start",
-            "pk",
-        )
+        .order_by("-link")
     )
-    return Paginator(annotations, PASSAGES_PER_PAGE).get_page(page_number)
+    cache_key = f"{reader.version}|{tag.pk}|{after}|{reader.key}"
+    return PassagePage(annotations, tagged_passage_count(reader, tag), after, cache_key)
+
+
+def _story_and_outlet_order(annotation: Annotation):
+    article = annotation.article
+    story, outlet = article.shown_story, article.outlet
+    return (
+        story is None,
+        story.title if story else "",
+        story.pk if story else 0,
+        outlet is None,
+        outlet.name if outlet else "",
+        article.outlet_id or 0,
+        article.pk,
+        annotation.start,
+        annotation.pk,
+    )
 
 
 @dataclass
@@ -69,47 +199,112 @@ class TagRow:
     tag: Tag
     url: str  # "" if the tag cannot be linked
     total: int
-    cells: list[tuple[int, float]]  # per outlet: passages, passages per 1,000 words
+    cells: list[tuple[int, float]]  # per outlet column: passages, passages per 1,000 words
 
 
 @dataclass
 class TagOverview:
-    outlets: list[tuple[str, int]]  # name, words of text
+    outlets: list[tuple[str, int]]  # name, words of text (the last may be the other outlets together)
     rows: list[TagRow]
+    page: Page  # of tags
+    cache_key: str  # of its rendered table: the counts' version, story, page and reader
 
 
-def tag_overview(user, story: Story | None = None) -> TagOverview:
-    """Tag counts per outlet, also per 1,000 words of that outlet's text (optionally one story)."""
-    articles = Article.objects.filter(story=story) if story else Article.objects.all()
-    words = dict(articles.order_by().values_list("outlet").annotate(words=Sum("word_count")))
-    outlet_names = dict(Outlet.objects.filter(pk__in=[pk for pk in words if pk]).values_list("pk", "name"))
-    outlet_ids = sorted(words, key=lambda pk: (pk is None, outlet_names.get(pk, "")))
-    counts = (
-        TaggedAnnotation.objects.filter(
-            content_object__in=Annotation.objects.visible_to(user).shown_in_full_to(user).anchored()
+OTHERS = -1  # the column of the outlets without their own
+
+
+def tag_overview(reader: Reader, story: Story | None = None, page_number=None) -> TagOverview:
+    """Tag counts per outlet, also per 1,000 words of that outlet's text (optionally one story); a page
+    of tags at a time, the outlets with the most words each in a column, the others in one."""
+    scope = f"{reader.version}:{story.pk if story else ''}"
+    extra = _cached(f"tag-index:extra:{scope}:{reader.key}", lambda: _count_extra(reader.user, story))
+    public_tags = _cached(f"tag-index:tags:{scope}", lambda: _public_tag_ids(story))
+    tag_ids = set(public_tags) | {tag for tag, _ in extra}
+    page = Paginator(Tag.objects.filter(pk__in=tag_ids).order_by("key"), TAGS_PER_PAGE).get_page(page_number)
+    words = _cached(
+        f"tag-index:words:{story.pk if story else ''}", lambda: _outlet_words(story), WORDS_SECONDS
+    )
+    columns = sorted(words, key=lambda pk: -words[pk])[:OUTLET_COLUMNS]
+    names = dict(Outlet.objects.filter(pk__in=columns).values_list("pk", "name"))
+    columns.sort(key=lambda pk: (pk == 0, names.get(pk, "")))
+    others = words.keys() - set(columns)
+    outlets = [(names.get(pk, "Outlet not known"), words[pk]) for pk in columns]
+    if others:
+        outlets.append((f"{len(others)} other outlets", sum(words[pk] for pk in others)))
+        columns.append(OTHERS)
+    page_tags = [tag.pk for tag in page]
+    counts = _public_counts(page_tags, columns, story)
+    for (tag, outlet), passages in extra.items():
+        if tag in page_tags:
+            by_outlet = counts.setdefault(tag, {})
+            column = outlet if outlet in columns else OTHERS
+            by_outlet[column] = by_outlet.get(column, 0) + passages
+    rows = []
+    for tag in page:
+        by_outlet = counts.get(tag.pk, {})
+        passages = [by_outlet.get(pk, 0) for pk in columns]
+        cells = [(n, 1000 * n / w if w else 0.0) for n, (_, w) in zip(passages, outlets, strict=True)]
+        rows.append(TagRow(tag, tag_url(tag.slug), sum(passages), cells))
+    shown = hashlib.sha256(repr(outlets).encode()).hexdigest()[:16]
+    return TagOverview(outlets, rows, page, f"{scope}|{page.number}|{reader.key}|{shown}")
+
+
+def _in_story(story: Story):
+    """The links of the passages everyone sees in the story's articles."""
+    everyone = AnonymousUser()
+    passages = Annotation.objects.visible_to(everyone).shown_in_full_to(everyone).anchored()
+    return TaggedAnnotation.objects.filter(content_object__in=passages.filter(article__story=story))
+
+
+def _public_tag_ids(story: Story | None) -> list[int]:
+    rows = _in_story(story) if story else public_counts()
+    return list(rows.order_by().values_list("tag", flat=True).distinct())
+
+
+def _public_counts(tag_ids: list[int], columns: list[int], story: Story | None) -> dict[int, dict]:
+    """tag -> outlet column -> passages everyone sees, for these tags: one row per cell shown."""
+    if story:
+        rows = _in_story(story).annotate(
+            outlet_key=Coalesce("content_object__article__outlet", Value(0)), passages=Value(1)
         )
-        .filter(content_object__article__in=articles)
+    else:
+        rows = public_counts()
+    column = Case(
+        When(outlet_key__in=columns, then=F("outlet_key")),
+        default=Value(OTHERS),
+        output_field=BigIntegerField(),
+    )
+    grouped = (
+        rows.filter(tag__in=tag_ids)
+        .annotate(column=column)
+        .values_list("tag", "column")
+        .annotate(n=Sum("passages"))
+        .order_by()
+    )
+    counts: dict[int, dict] = {}
+    for tag, outlet, passages in grouped:
+        counts.setdefault(tag, {})[outlet] = passages
+    return counts
+
+
+def _count_extra(user, story: Story | None) -> dict[tuple[int, int], int]:
+    """(tag, outlet key) -> passages of the reader's own layers (none for an anonymous reader)."""
+    if not user.is_authenticated:
+        return {}
+    passages = extra_passages(user)
+    if story:
+        passages = passages.filter(article__story=story)
+    rows = (
+        TaggedAnnotation.objects.filter(content_object__in=passages)
         .values_list("tag", "content_object__article__outlet")
         .annotate(passages=Count("pk"))
         .order_by()
     )
-    by_tag: dict[int, dict] = {}
-    for tag_id, outlet_id, passages in counts:
-        by_tag.setdefault(tag_id, {})[outlet_id] = passages
-    rows = [
-        TagRow(
-            tag,
-            tag_url(tag.slug),
-            sum(by_tag[tag.pk].values()),
-            [
-                (
-                    by_tag[tag.pk].get(pk, 0),
-                    1000 * by_tag[tag.pk].get(pk, 0) / words[pk] if words[pk] else 0.0,
-                )
-                for pk in outlet_ids
-            ],
-        )
-        for tag in Tag.objects.filter(pk__in=by_tag).order_by("key")
-    ]
-    outlets = [(outlet_names.get(pk, "Outlet not known"), words[pk] or 0) for pk in outlet_ids]
-    return TagOverview(outlets, rows)
+    return {(tag, outlet or 0): n for tag, outlet, n in rows}
+
+
+def _outlet_words(story: Story | None) -> dict[int, int]:
+    """Words of text per outlet key (in the story)."""
+    articles = Article.objects.filter(story=story) if story else Article.objects.all()
+    rows = articles.order_by().values_list("outlet").annotate(words=Sum("word_count"))
+    return {outlet or 0: words or 0 for outlet, words in rows}

@@ -1,6 +1,6 @@
 """Tag pages and suggestions."""
 
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -20,19 +20,19 @@ def tag_index(request):
         request,
         "articles/tag_index.html",
         {
-            "overview": tags.tag_overview(request.user, story),
+            "overview": tags.tag_overview(tags.Reader.of(request.user), story, request.GET.get("page")),
             "story": story,
         },
     )
 
 
 def tag_detail(request, slug):
-    tag = get_object_or_404(tags.visible_tags(request.user), slug=slug)
+    reader = tags.Reader.of(request.user)
+    tag = tags.visible_tag(reader, slug)
+    if tag is None:
+        raise Http404("No such tag.")
     return render(
         request,
         "articles/tag_detail.html",
-        {
-            "tag": tag,
-            "passages": tags.tagged_passages_page(request.user, tag, request.GET.get("page")),
-        },
+        {"tag": tag, "passages": tags.tagged_passages_page(reader, tag, request.GET.get("after"))},
     )

@@ -1,0 +1,180 @@
+"""The public tag counts that database triggers keep (articles/models/tag_counts.py) equal a count
+from scratch after any sequence of writes, and reading the tag pages writes nothing."""
+
+import random
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Annotation, Article, Tag, TaggedAnnotation, TagOutletCount, tag_counts
+from articles.models.annotations import set_tags
+from articles.services.annotations import delete_annotation, restore_annotation, update_annotation
+from articles.services.moderation import hide, unhide
+from newsroom.accounts.models import Membership
+from newsroom.accounts.services import create_group
+from tests.base import annotate, make_article, make_outlet, make_story
+
+pytestmark = pytest.mark.django_db
+
+WORDS = "one two three four five six seven eight nine ten".split()
+TAG_NAMES = ["framing", "claim", "source", "figure"]
+
+
+def kept() -> dict[tuple[int, int], int]:
+    return {
+        (tag, outlet): n
+        for tag, outlet, n in TagOutletCount.objects.filter(passages__gt=0).values_list(
+            "tag", "outlet_key", "passages"
+        )
+    }
+
+
+class Writer:
+    """Random writes of every kind that changes what everyone sees of the tags."""
+
+    def __init__(self, seed: int, alice, bob):
+        self.rng = random.Random(seed)
+        self.users = [alice, bob]
+        self.group = create_group(owner=alice, name=f"Desk {seed}")
+        Membership.objects.create(user=bob, group=self.group)
+        self.outlets = [make_outlet(f"Outlet {n}") for n in range(3)] + [None]
+        story = make_story("The story")
+        self.articles = [
+            make_article(story=story, outlet=self.rng.choice(self.outlets), body=" ".join(WORDS))
+            for _ in range(4)
+        ]
+
+    def annotations(self):
+        return list(Annotation.objects.filter(article__in=self.articles).order_by("pk"))
+
+    def step(self) -> str:
+        rng = self.rng
+        annotations = self.annotations()
+        actions = ["create"] * 8
+        if annotations:
+            actions += ["retag", "delete", "restore", "audience", "hide", "unhide", "orphan", "purge", "bulk"]
+        actions += ["move", "drop article", "drop tag"] if annotations else []
+        action = rng.choice(actions)
+        annotation = rng.choice(annotations) if annotations else None
+        if action == "create":
+            visibility = rng.choice(["public", "public", "private", "group"])
+            annotate(
+                rng.choice(self.articles),
+                rng.choice(self.users),
+                rng.choice(WORDS),
+                rng.sample(TAG_NAMES, rng.randint(0, 3)),
+                visibility=visibility,
+                group=self.group if visibility == "group" else None,
+            )
+        elif action == "retag":
+            set_tags(annotation, Tag.objects.named(rng.sample(TAG_NAMES, rng.randint(0, 3))))
+        elif action == "delete":
+            delete_annotation(annotation)
+        elif action == "restore":
+            restore_annotation(annotation)
+        elif action == "audience":
+            visibility = rng.choice(["public", "private", "group"])
+            update_annotation(
+                annotation=annotation,
+                tags=list(annotation.tags.values_list("name", flat=True)),
+                note=annotation.note,
+                visibility=visibility,
+                group=self.group if visibility == "group" else None,
+            )
+        elif action == "hide" and annotation.visibility != "private":  # private ones are never moderated
+            hide(item=annotation, moderator=self.users[0])
+        elif action == "unhide":
+            unhide(item=annotation)
+        elif action == "orphan":
+            Annotation.objects.filter(pk=annotation.pk).update(is_orphan=not annotation.is_orphan)
+        elif action == "purge":
+            annotation.delete()  # for good, with its links (an account deleted, say)
+        elif action == "bulk":
+            Annotation.objects.filter(article=annotation.article).update(hidden_at=None, deleted_at=None)
+        elif action == "move":
+            article = rng.choice(self.articles)
+            article.outlet = rng.choice(self.outlets)
+            article.save()
+        elif action == "drop article":
+            article = annotation.article
+            self.articles.remove(article)
+            article.delete()
+            self.articles.append(make_article(outlet=rng.choice(self.outlets), body=" ".join(WORDS)))
+        elif action == "drop tag":
+            Tag.objects.filter(pk__in=TaggedAnnotation.objects.values("tag")[:1]).delete()
+        return action
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_counts_equal_a_count_from_scratch_after_any_writes(alice, bob, seed):
+    writer = Writer(seed, alice, bob)
+    done, largest = set(), 0
+    for _ in range(60):
+        action = writer.step()
+        done.add(action)
+        counted = tag_counts.recount()
+        assert kept() == counted, f"after {action}"
+        largest = max(largest, sum(counted.values()))
+    assert len(done) >= 10 and largest >= 3  # most kinds of write, on several passages
+
+
+def test_the_counts_are_rebuilt_after_a_load_without_triggers(alice):
+    article = make_article(outlet=make_outlet("Daily"), body=" ".join(WORDS))
+    annotate(article, alice, "two", ["framing"])
+    tag_counts.drop()
+    assert not tag_counts.is_built()
+    annotate(article, alice, "three", ["framing", "claim"])
+    assert kept() != tag_counts.recount()
+    tag_counts.build()
+    assert tag_counts.is_built()
+    assert kept() == tag_counts.recount() and sum(kept().values()) == 3
+
+
+def test_every_change_a_tag_page_shows_raises_the_version(alice):
+    outlet = make_outlet("Daily")
+    article = make_article(story=make_story("S"), outlet=outlet, body=" ".join(WORDS))
+    versions = [tag_counts.current_version()]
+
+    def changed():
+        versions.append(tag_counts.current_version())
+        return versions[-1] != versions[-2]
+
+    annotation = annotate(article, alice, "two", ["framing"], visibility="private")
+    assert changed()  # a private link: the author's own counts
+    Annotation.objects.filter(pk=annotation.pk).update(hidden_at=timezone.now())
+    assert changed()
+    Article.objects.filter(pk=article.pk).update(title="Renamed")
+    assert changed()
+    article.story.title = "Story renamed"
+    article.story.save()
+    assert changed()
+    outlet.name = "The Daily"
+    outlet.save()
+    assert changed()
+    Article.objects.filter(pk=article.pk).update(annotations_changed_at=timezone.now())
+    assert not changed()  # nothing shown changed
+
+
+def test_reading_the_tag_pages_writes_nothing(client, alice):
+    article = make_article(story=make_story("S"), outlet=make_outlet("Daily"), body=" ".join(WORDS))
+    annotate(article, alice, "two", ["framing"])
+    annotate(article, alice, "three", ["claim"], visibility="private")
+    client.force_login(alice)
+    paths = [
+        reverse("articles:tag_index"),
+        reverse("articles:tag_index") + f"?story={article.story.slug}",
+        reverse("articles:tag_detail", args=["framing"]),
+        reverse("articles:tag_detail", args=["claim"]),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        for path in paths:
+            assert client.get(path).status_code == 200
+    writes = [
+        q["sql"]
+        for q in queries
+        if not q["sql"].lstrip().upper().startswith(("SELECT", "SAVEPOINT", "RELEASE"))
+    ]
+    assert writes == []
