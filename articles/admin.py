@@ -624,10 +624,18 @@ def moderate_selected(request, items, *, hiding: bool) -> None:
 
 
 @admin.register(Reply)
-class ReplyAdmin(admin.ModelAdmin):
+class ReplyAdmin(ListsWithoutText, admin.ModelAdmin):
     list_display = ["__str__", "annotation", "author", "created_at", "edited_at", "deleted_at", "hidden_at"]
     list_filter = [("deleted_at", admin.EmptyFieldListFilter), ("hidden_at", admin.EmptyFieldListFilter)]
     list_select_related = ["annotation", "author"]
+    # The list shows the reply's note and its annotation's quote, cut short: nothing else long.
+    list_defer = [
+        "note_html",
+        "annotation__note",
+        "annotation__note_html",
+        "annotation__prefix",
+        "annotation__suffix",
+    ]
     search_fields = ["note", "author__username"]
     # Written by their authors through the services; staff only hide and unhide them.
     fields = readonly_fields = [
@@ -657,7 +665,7 @@ class ReplyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(ListsWithoutText, admin.ModelAdmin):
     list_display = ["flagged", "reason", "user", "created_at", "is_hidden", "resolved_at", "resolved_by"]
     list_filter = [
         ("resolved_at", admin.EmptyFieldListFilter),
@@ -665,6 +673,13 @@ class FlagAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_select_related = ["annotation__article", "user", "resolved_by"]
+    list_defer = [
+        "annotation__article__body",
+        "annotation__note",
+        "annotation__note_html",
+        "annotation__prefix",
+        "annotation__suffix",
+    ]
     search_fields = ["reason", "annotation__exact", "annotation__note", "user__username"]
     date_hierarchy = "created_at"
     fields = readonly_fields = [
