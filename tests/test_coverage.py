@@ -174,10 +174,10 @@ def test_it_keeps_what_was_typed_when_it_refuses_to_annotate_a_shared_passage(cl
     assert not Annotation.objects.exists()
 
 
-def test_it_defers_comparisons_of_huge_imports_to_a_command():
+def test_it_defers_comparisons_of_huge_imports_to_the_worker_or_a_command():
     out = StringIO()
     call_command("import_corpus", FIXTURES, "--defer-comparison", stdout=out)
-    assert "Marked for comparison: 1 story\n" in out.getvalue()
+    assert "Queued for comparison: 1 story\n" in out.getvalue()
     assert not StoryComparison.objects.exists()
 
     out = StringIO()

@@ -358,12 +358,12 @@ def test_it_counts_stories_in_words():
     assert command_output("compare_stories", "--all") == ["Compared: 1 story"]
 
 
-def test_it_counts_the_stories_it_leaves_for_compare_stories(tmp_path):
+def test_it_counts_the_stories_it_queues_for_the_worker(tmp_path):
     bulk = [{**BULK[0], "story": "Another story"}, {**BULK[1], "story": "A third story"}]
     corpus = write_corpus(tmp_path / "bulk", {"wire.json": bulk})
 
     assert (
-        command_output("import_corpus", corpus, "--defer-comparison")[1] == "Marked for comparison: 2 stories"
+        command_output("import_corpus", corpus, "--defer-comparison")[1] == "Queued for comparison: 2 stories"
     )
     assert command_output("compare_stories") == ["Compared: 2 stories"]
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Min, Q
+from django.dispatch import Signal
 from django.utils.text import slugify
 
 from articles.importer import ImportProblem, ImportReport, InvalidRecords
@@ -42,6 +44,13 @@ NOT_HASHED = {"origin"}
 # that long for its turn rather than failing with "database is locked" (SQLite).
 WAIT_FOR_OTHER_IMPORTS_SECONDS = 30 * 60
 
+
+# Sent in an import's transaction before its first write and after its last (first_id: the id of
+# its first new article; ids only grow, and the transaction keeps other writers out), so that a
+# full-text index can index the new articles in one statement rather than one trigger call per
+# article (newsroom.search does on SQLite).
+creating_articles_in_bulk = Signal()
+articles_created_in_bulk = Signal()
 
 # Fields an import sets itself, with values known to be valid: full_clean() need not check them
 # (for outlet and story that would be a query each).
@@ -183,6 +192,7 @@ class ArticleImport:
         # The article kept for each text: the Article until it is written, then its pk.
         self.kept: dict[str, Article | int] = {}
         self.seen_sources: set[str] = set()
+        self.first_id: int | None = None  # of the articles it created
 
     def write_batch(self, records: list[dict]) -> None:
         sources = [record["source_file"] for record in records]
@@ -313,7 +323,9 @@ class ArticleImport:
         for article, _, story_id in batch.changed:
             update_article_text(article)
             self.summary.story_ids.update({article.story_id, story_id} - {None})
-        Article.objects.bulk_create(batch.new)
+        insert_new(batch.new)
+        if batch.new and self.first_id is None:
+            self.first_id = batch.new[0].pk
         self.summary.story_ids.update(article.story_id for article in batch.new if article.story_id)
         DuplicateArticle.objects.filter(pk__in=batch.not_duplicates).delete()
         DuplicateArticle.objects.bulk_create([row for row in batch.duplicates if row.pk is None])
@@ -344,6 +356,35 @@ class ArticleImport:
             taken.add((article.outlet_id, article.slug))
 
 
+def insert_new(articles: list[Article]) -> None:
+    """Insert new articles (which all have a source_file) and set their ids: one executemany, then
+    their ids read back by source_file. A third of bulk_create()'s time, which builds the SQL of every
+    value of every row in Python (2 s of 10,000 articles' import of 13)."""
+    if not articles:
+        return
+    fields = [field for field in Article._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # nosec B608: the model's own names
+        quote(Article._meta.db_table),
+        ", ".join(quote(field.column) for field in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    rows = [
+        [field.get_db_prep_save(field.pre_save(article, True), connection) for field in fields]
+        for article in articles
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    ids = dict(
+        Article.objects.filter(source_file__in=[article.source_file for article in articles]).values_list(
+            "source_file", "pk"
+        )
+    )
+    for article in articles:
+        article.pk = ids[article.source_file]
+        article._state.adding, article._state.db = False, connection.alias
+
+
 def import_articles(
     *,
     records: Iterable[dict],
@@ -364,9 +405,11 @@ def import_articles(
     """
     run = ArticleImport(report)
     with one_at_a_time("article import", wait_seconds=WAIT_FOR_OTHER_IMPORTS_SECONDS):
+        creating_articles_in_bulk.send(ArticleImport)
         for batch in batched(records, batch_size):
             run.write_batch(batch)
             progress(len(batch))
+        articles_created_in_bulk.send(ArticleImport, first_id=run.first_id)
         if report and not skip_invalid:
             raise InvalidRecords(report)
         run.summary.skipped = report.count if report else 0

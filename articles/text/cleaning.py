@@ -226,7 +226,10 @@ def clean_lines(lines: list[str], outlet: str = "") -> list[str]:
     lines = [cleaned for line in lines if not is_chrome(line) and (cleaned := _clean_inside(line, rules))]
     while lines:
         last = _without_trailers(lines[-1], rules)
-        while last and (shorter := _without_trailers(_without_links(last), rules)) != last:
+        while last and _has_link(last):
+            shorter = _without_trailers(_without_links(last), rules)
+            if shorter == last:
+                break
             last = shorter  # a link ends the line once the trailers after it are gone
         if last:
             lines[-1] = last
@@ -239,7 +242,7 @@ def _clean_inside(line: str, rules: _Rules) -> str:
     line = _without_dateline_credit(line, rules)
     if rules.inline is not None:
         line = _without_inline(line, rules.inline)
-    if not _LINK_MARKER.search(line):
+    if not _has_link(line):
         return line
     # Links after the trailers are set aside: a headline read on into "... power. © Associated
     # Newspapers Ltd 2024" would seem to end the line and take the article's sentence with it.
@@ -247,8 +250,13 @@ def _clean_inside(line: str, rules: _Rules) -> str:
     return _join(_without_links(text), line[len(text) :]) if text else line
 
 
+def _has_link(line: str) -> bool:
+    return ":" in line and _LINK_MARKER.search(line) is not None  # every marker ends with a colon
+
+
 def _without_dateline_credit(line: str, rules: _Rules) -> str:
-    match = rules.dateline.match(line)
+    # The credit is in brackets: a line without any (most) is not searched for one.
+    match = ("(" in line or "[" in line) and rules.dateline.match(line)
     if not match:
         return line
     if not match["place"]:  # "(Reuters) - Britain said": nothing to keep before the text
@@ -376,7 +384,8 @@ _SPACED_QUESTION = re.compile(r"(?<=[\w,;:)\"”’]) \? (?=[a-z0-9])")
 _SPACED_QUESTION_BEFORE_CAPITAL = re.compile(r"(?<=[\w,)]) \? (?=[A-Z])")
 _FRENCH_SPACING = re.compile(r"\w [:;!»]|«")
 # A letter lost as "?" inside a word: "S?o Paulo", "Fran?ois", "SALV?O", "don?t".
-_QUESTION_IN_WORD = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
+# The "?" first (the lookbehind after it), so that the search skips ahead to it in C.
+_QUESTION_IN_WORD = re.compile(r"\?(?<=[^\W\d_]\?)(?=[^\W\d_])")
 _QUOTE_QUESTION_LEFT = re.compile(r'(?:^|(?<=\s))"\?(?=\s)|"\?(?=\w)', re.MULTILINE)
 
 
@@ -392,7 +401,8 @@ def repair(text: str) -> str:
 
 
 def _repair_dashes(text: str) -> str:
-    text = _QUOTE_QUESTION_DASH.sub(r"\1—\2", text)
+    if '"?' in text:
+        text = _QUOTE_QUESTION_DASH.sub(r"\1—\2", text)
     if " ? " in text and not _FRENCH_SPACING.search(text):
         text = _SPACED_QUESTION.sub(" — ", text)
     return text
@@ -424,6 +434,10 @@ def _has_lost_characters(text: str) -> bool:
         )
         if not any(mark in text[token_start:token_end] for mark in "/=&"):  # a query: "page?id=3"
             return True
-    if _QUOTE_QUESTION_LEFT.search(text):
+    if '"?' in text and _QUOTE_QUESTION_LEFT.search(text):
         return True
-    return _SPACED_QUESTION_BEFORE_CAPITAL.search(text) is not None and not _FRENCH_SPACING.search(text)
+    return (
+        " ? " in text
+        and _SPACED_QUESTION_BEFORE_CAPITAL.search(text) is not None
+        and not _FRENCH_SPACING.search(text)
+    )

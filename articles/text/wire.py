@@ -50,6 +50,7 @@ _DATELINE_END = re.compile(r"\s*(?:--|[-—–:]|\.-)|[ \t]*(?:\n|$)")
 # "-- Reuters", "— AFP", "–dpa" closing a line: looked for in each line's last SIGN_OFF_CHARS.
 _SIGN_OFF = re.compile(rf"(?:--|[—–])\s*(?:{_ANY_AGENCY})\s*\.?\s*$")
 SIGN_OFF_CHARS = 80
+_MAY_SIGN_OFF = re.compile("--|[—–]")  # what a sign-off holds: a line without it is not searched
 _COPYRIGHT = re.compile(rf"(?i:copyright|©|\(c\))[^\n]{{0,40}}?\b(?:{_ANY_AGENCY})\b")
 _CONTRIBUTED = re.compile(rf"\b(?:{_ANY_AGENCY})\s+contributed to this (?:report|story|article)")
 _REPORTING_BY = re.compile(r"(?:^|\(|\n)\s*(?:Additional )?(?:reporting|Reporting) by [A-Z]", re.MULTILINE)
@@ -67,13 +68,17 @@ def agency_credits(text: str, byline: str = "") -> list[str]:
             continue  # "the Palestinian Authority (PA) said": a credit in brackets is a dateline
         credited |= agencies
     # Each pattern only where its fixed words occur: scanning 4 KB for them is 20 times faster.
-    matches = [match for line in text.splitlines() if (match := _SIGN_OFF.search(line[-SIGN_OFF_CHARS:]))]
+    matches = [
+        match
+        for line in text.splitlines()
+        if _MAY_SIGN_OFF.search(tail := line[-SIGN_OFF_CHARS:]) and (match := _SIGN_OFF.search(tail))
+    ]
     if "contributed to this" in text:
         matches += _CONTRIBUTED.finditer(text)
     if any(mark in text for mark in ("opyright", "OPYRIGHT", "©", "(c)", "(C)")):
         matches += _COPYRIGHT.finditer(text)
     credited |= {agency for match in matches for agency in _named(match, short_ok=False)}
-    if _REPORTING_BY.search(text):
+    if "eporting by" in text and _REPORTING_BY.search(text):
         credited.add("Reuters")  # Reuters signs off "Reporting by ...; Editing by ..."
     for part in re.split(r"\s*[;/]\s*", byline.strip()):
         if match := _BYLINE.search(part):

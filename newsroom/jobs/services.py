@@ -74,6 +74,25 @@ def start_job_once(kind: Job.Kind, *, subject: str, **arguments) -> Job:
         return waiting.first() or start_job(kind, subject=subject, **arguments)
 
 
+def start_jobs_once(kind: Job.Kind, arguments_by_subject: dict[str, dict]) -> None:
+    """start_job_once() for many subjects at once (the thousands of stories of a big import): one
+    query finds the jobs still waiting, the new ones are inserted together and their task ids set
+    in one update, so that each costs about one insert (its task's) instead of four statements."""
+    with transaction.atomic():
+        waiting = Job.objects.select_for_update().filter(
+            kind=kind, subject__in=list(arguments_by_subject), status=Job.Status.QUEUED
+        )
+        waiting_subjects = set(waiting.values_list("subject", flat=True))
+        new = Job.objects.bulk_create(
+            Job(kind=kind, subject=subject, arguments=arguments)
+            for subject, arguments in arguments_by_subject.items()
+            if subject not in waiting_subjects
+        )
+        for job in new:
+            job.task_id = run_job.enqueue(str(job.pk)).id
+        Job.objects.bulk_update(new, ["task_id"], batch_size=500)
+
+
 def pending_job(kind: Job.Kind, subject: str) -> Job | None:
     """The job about the subject that is waiting or running, for the page that shows it."""
     return Job.objects.filter(kind=kind, subject=subject, status__in=Job.PENDING).first()

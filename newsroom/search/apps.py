@@ -10,6 +10,11 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(build_missing_index, sender=self)
+        from articles.services.imports import articles_created_in_bulk, creating_articles_in_bulk
+        from newsroom.search import index
+
+        creating_articles_in_bulk.connect(index.defer_article_indexing)
+        articles_created_in_bulk.connect(index.index_articles_created)
 
 
 def build_missing_index(using, **kwargs):

@@ -7,6 +7,8 @@ from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from articles.importer import ImportProblem, ImportReport, InvalidRecords, iter_records
+from articles.models import Story
+from articles.services.coverage import compare_later
 from articles.services.grouping import group_later
 from articles.services.imports import import_articles
 
@@ -37,7 +39,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--defer-comparison",
             action="store_true",
-            help="mark changed stories for `compare_stories` instead of comparing them now (huge imports)",
+            help="queue the changed stories' comparisons for the task worker instead of comparing them now "
+            "(huge imports)",
         )
         parser.add_argument(
             "--no-grouping",
@@ -68,9 +71,13 @@ class Command(BaseCommand):
                 raise CommandError(f"Nothing was imported. {problem}") from None
         self.write_report(problems, report)
         self.stdout.write(f"Imported: {summary}")
-        verb = "Marked for comparison" if defer_comparison else "Compared"
-        stories = len(summary.story_ids)
-        self.stdout.write(f"{verb}: {stories} {ngettext('story', 'stories', stories)}")
+        stories = summary.story_ids
+        if defer_comparison:  # readers see confirmed stories only: the others are compared once confirmed
+            stories = Story.objects.confirmed().filter(pk__in=stories).values_list("pk", flat=True)
+            compare_later(stories)
+        verb = "Queued for comparison" if defer_comparison else "Compared"
+        count = len(stories)
+        self.stdout.write(f"{verb}: {count} {ngettext('story', 'stories', count)}")
         if summary.created and not no_grouping:
             group_later()
             self.stdout.write("Grouping of the new articles into proposed stories: queued")

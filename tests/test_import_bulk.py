@@ -1,0 +1,92 @@
+"""A bulk import's writes: ids set by its own inserts, the search index kept up in one statement, and
+the comparisons it defers queued for the task worker."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from articles.importer import ImportProblem, ImportReport, InvalidRecords
+from articles.models import Article, Story
+from articles.services.imports import import_articles
+from newsroom.jobs.models import Job
+
+pytestmark = pytest.mark.django_db
+
+
+def record(number: int, body: str, **fields) -> dict:
+    return {
+        "source_file": f"bulk-{number}",
+        "title": f"Title {number}",
+        "subtitle": "",
+        "body": body,
+        "byline": "",
+        "language": "",
+        "keywords": [],
+        "wire_agencies": [],
+        "published_on": None,
+        "source_url": "",
+        "outlet": None,
+        "story": None,
+    } | fields
+
+
+def found_by_search(word: str) -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rowid FROM search_article WHERE search_article MATCH %s", [word])
+        return {row for (row,) in cursor.fetchall()}
+
+
+def insert_trigger_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'search_article_insert'")
+        return cursor.fetchone()[0]
+
+
+def test_imported_articles_get_their_ids_and_each_its_own():
+    import_articles(records=[record(n, f"Body number {n} of the batch.") for n in range(5)], batch_size=2)
+    articles = Article.objects.order_by("source_file")
+    assert [a.source_file for a in articles] == [f"bulk-{n}" for n in range(5)]
+    assert [a.body for a in articles] == [f"Body number {n} of the batch." for n in range(5)]
+    assert len({a.pk for a in articles}) == 5
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_an_import_indexes_its_articles_for_search_and_keeps_the_trigger():
+    before = Article.objects.create(title="Before", slug="before", body="An earlier zebrafish text.")
+    import_articles(records=[record(1, "A zebrafish swam."), record(2, "No fish here.")])
+    imported = Article.objects.get(source_file="bulk-1")
+    assert found_by_search("zebrafish") == {before.pk, imported.pk}
+    assert insert_trigger_count() == 1
+    later = Article.objects.create(title="After", slug="after", body="A later zebrafish text.")
+    assert later.pk in found_by_search("zebrafish")  # the trigger indexes single writes again
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_refused_import_leaves_the_trigger_and_index_as_they_were():
+    report = ImportReport()
+    report.add(ImportProblem("bad.json", "missing title"))
+    with pytest.raises(InvalidRecords):
+        import_articles(records=[record(1, "A zebrafish swam.")], report=report)
+    assert insert_trigger_count() == 1
+    assert not Article.objects.exists()
+    assert found_by_search("zebrafish") == set()
+
+
+def test_an_import_from_the_command_line_that_defers_comparison_queues_them(tmp_path):
+    proposed = Story.objects.create(title="Proposed", slug="proposed", status=Story.Status.PROPOSED)
+    articles = [
+        {"title": "One", "body": "The first text.", "story": "Confirmed story"},
+        {"title": "Two", "body": "The second text.", "story": "Confirmed story"},
+        {"title": "Three", "body": "The third text.", "story": "Proposed"},
+    ]
+    (tmp_path / "bulk.json").write_text(json.dumps(articles))
+    out = StringIO()
+    call_command("import_corpus", tmp_path / "bulk.json", "--defer-comparison", "--no-grouping", stdout=out)
+    confirmed = Story.objects.get(slug="confirmed-story")
+    jobs = Job.objects.filter(kind=Job.Kind.COMPARE_STORY)
+    assert [(job.arguments["story_id"], job.status) for job in jobs] == [(confirmed.pk, Job.Status.QUEUED)]
+    assert proposed.articles.count() == 1
+    assert "Queued for comparison: 1 story" in out.getvalue()
