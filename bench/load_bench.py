@@ -111,6 +111,7 @@ from harness import (
     restart_task_worker,
     sample_note,
     server_cpu_seconds,
+    session_cookie,
     start_gunicorn,
     start_task_worker,
     stop,
@@ -597,21 +598,6 @@ def make_users(count: int) -> tuple[list, list]:
 def in_group(index: int, group: int) -> bool:
     """User index is in group index % GROUPS; every fourth user also in the next one."""
     return index % GROUPS == group or (index % 4 == 0 and (index + 1) % GROUPS == group)
-
-
-def session_cookie(user) -> str:
-    """A signed-in session made on the server, as login() makes it: the session cookie's value."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return session.session_key
 
 
 def reading_articles() -> list:

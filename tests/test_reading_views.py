@@ -1,10 +1,13 @@
+import re
 from datetime import date
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from articles.models import Story
+from articles.views.caching import CSRF_STAND_IN
 from tests.base import make_article, make_outlet, make_story
 
 pytestmark = pytest.mark.django_db
@@ -180,14 +183,15 @@ def test_it_compares_with_a_bounded_number_of_queries(client, django_assert_num_
     story = make_story_with_articles(5)
     url = reverse("articles:compare", args=[story.slug])
     ids = list(story.articles.values_list("pk", flat=True))
-    # The story, its picked articles, its comparison, then per column its annotations (no tags here).
-    with django_assert_num_queries(3 + 2):
+    # The story, its picked articles, when its comparison was made (for the page's key), the
+    # comparison, then per column its annotations (no tags here).
+    with django_assert_num_queries(4 + 2):
         client.get(url, {"a": ids[:2]})
     cache.clear()
-    with django_assert_num_queries(3 + 5):
+    with django_assert_num_queries(4 + 5):
         client.get(url, {"a": ids})
     with django_assert_num_queries(3):
-        client.get(url, {"a": ids})  # highlights and notes come from the fragment cache
+        client.get(url, {"a": ids})  # the page comes from the cache
 
 
 def test_it_lists_an_outlets_articles_in_pages(client):
@@ -216,13 +220,20 @@ def test_it_serves_anonymous_readers_a_cached_page_until_the_article_changes(
     assert "A corrected title" in client.get(article.get_absolute_url()).text
 
 
-def test_it_builds_pages_of_signed_in_readers_each_time(client, alice):
+def test_a_signed_in_reader_gets_their_own_cached_page_with_a_csrf_token_that_works(alice, bob):
     article = make_story_with_articles(1).articles.get()
-    client.force_login(alice)
-    first = client.get(article.get_absolute_url())
-    second = client.get(article.get_absolute_url())
-    assert ">alice</a>" in second.text and "Sign out" in second.text
-    assert first.context is not None and second.context is not None  # rendered, not from the cache
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice)
+    first = browser.get(article.get_absolute_url())
+    second = browser.get(article.get_absolute_url())
+    assert first.context is not None and second.context is None  # the second from the cache
+    assert ">alice</a>" in second.text and CSRF_STAND_IN not in second.text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', second.text)[1]
+    assert browser.post(reverse("account_logout"), {"csrfmiddlewaretoken": token}).status_code == 302
+
+    browser.force_login(bob)
+    page = browser.get(article.get_absolute_url())
+    assert page.context is not None and ">bob</a>" in page.text and ">alice</a>" not in page.text
 
 
 def test_a_signed_in_readers_page_from_cached_fragments_costs_four_queries(

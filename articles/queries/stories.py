@@ -221,6 +221,16 @@ def compare_columns(
     ]
 
 
+def compare_key(user, story: Story, articles: list[Article], filters: Filters) -> tuple:
+    """Everything the side-by-side page shows, for its cache key, without reading the comparison's
+    record: the story's title, when the comparison was made (the shared passages come from it) and
+    each column's fragment key (its article, the reader, the filters and the columns)."""
+    computed_at = StoryComparison.objects.filter(story=story).values_list("computed_at", flat=True).first()
+    columns = tuple(article.pk for article in articles)
+    keys = [ArticleAnnotations(user, a, filters=filters, columns=columns).cache_key for a in articles]
+    return (story.pk, story.title, computed_at, keys)
+
+
 def fragments_reading(user, article: Article, query) -> ArticleAnnotations | None:
     """The article as the page asking for its fragments shows it (their query string): its own
     page, or one column of a side-by-side view (`columns`: the columns' ids as in its URL), with

@@ -53,7 +53,7 @@ def segment_html(part) -> str:
     if annotation_ids := part.annotation_ids:
         text = (
             f'<mark class="hl js-highlight" data-depth="{min(len(annotation_ids), 3)}"'
-            f' data-annotations="{escape(part.ids_text)}" tabindex="-1">{text}</mark>'
+            f' data-annotations="{part.ids_text}" tabindex="-1">{text}</mark>'  # integer ids
         )
     if cluster_ids := part.cluster_ids:
         # The colour is the first cluster's; the marker at each passage's start names it in text.
@@ -78,19 +78,25 @@ def annotation_entries(annotations, return_to: str) -> SafeString:
 
 
 class Links:
-    """The URLs of the list's actions, reversed once per list rather than once per item."""
+    """The URLs of the list's actions, reversed and escaped once per list rather than once per item,
+    and the time zone of its dates (looking it up costs more than formatting a date)."""
 
     _PK = 987654321987654321
 
     def __init__(self, return_to: str):
         self.next_query = urlencode({"next": return_to})
-        self.paths = {name: reverse(f"articles:{name}", args=[self._PK]) for name in ACTION_URLS}
+        self.escaped_query = escape(self.next_query)
+        self.paths = {}  # name: the escaped path before and after the id
+        for name in ACTION_URLS:
+            before, after = reverse(f"articles:{name}", args=[self._PK]).split(f"/{self._PK}/")
+            self.paths[name] = (escape(before), escape(after))
+        self.zone = timezone.get_current_timezone()
 
     def __call__(self, name: str, pk: int, **params) -> str:
         """An action's URL for one annotation or reply, escaped for an attribute."""
-        path = self.paths[name].replace(f"/{self._PK}/", f"/{int(pk)}/")
-        query = f"{urlencode(params)}&{self.next_query}" if params else self.next_query
-        return escape(f"{path}?{query}")
+        before, after = self.paths[name]
+        query = escape(f"{urlencode(params)}&{self.next_query}") if params else self.escaped_query
+        return f"{before}/{int(pk)}/{after}?{query}"
 
 
 ACTION_URLS = [
@@ -130,7 +136,7 @@ def annotation_entry(annotation, links: Links) -> str:
         content = (
             f"{quote_html}{tag_list(annotation.tag_links)}{note_html}"
             f'<p class="annotation-meta"><span>{escape(annotation.author_name)}</span>'
-            f"{audience(annotation)}{dates(annotation)}{HIDDEN_BADGE if is_hidden else ''}"
+            f"{audience(annotation)}{dates(annotation, links.zone)}{HIDDEN_BADGE if is_hidden else ''}"
             f"{annotation_actions(annotation, links)}</p>"
         )
     return (
@@ -197,7 +203,7 @@ def reply_item(reply, root: int, links: Links) -> str:
     else:
         content = (
             f'<div class="note">{reply.note_html}</div>'
-            f'<p class="annotation-meta"><span>{escape(reply.author_name)}</span>{dates(reply)}'
+            f'<p class="annotation-meta"><span>{escape(reply.author_name)}</span>{dates(reply, links.zone)}'
             f"{HIDDEN_BADGE if is_hidden else ''}{reply_actions(reply, root, links)}</p>"
         )
     return f'<li class="reply{" is-hidden" if is_hidden else ""}" id="reply-{pk}">{content}'
@@ -235,11 +241,11 @@ def audience(annotation) -> str:
     return ""
 
 
-def dates(annotation) -> str:
+def dates(annotation, zone) -> str:
     """The day it was written, and whether its author changed it since."""
-    html = day(timezone.localdate(annotation.created_at))
+    html = day(timezone.localdate(annotation.created_at, zone))
     if annotation.edited_at:
-        html += f' <span class="edited">edited {day(timezone.localdate(annotation.edited_at))}</span>'
+        html += f' <span class="edited">edited {day(timezone.localdate(annotation.edited_at, zone))}</span>'
     return html
 
 
@@ -252,10 +258,12 @@ def day(date) -> str:
 def tag_list(tag_links) -> str:
     if not tag_links:
         return ""
-    items = "".join(
-        f'<li><a class="tag" href="{escape(tag.url)}">{escape(tag.name)}</a></li>'
-        if tag.url
-        else f'<li><span class="tag">{escape(tag.name)}</span></li>'
-        for tag in tag_links
-    )
-    return f'<ul class="tags" aria-label="Tags">{items}</ul>'
+    return f'<ul class="tags" aria-label="Tags">{"".join(map(tag_item, tag_links))}</ul>'
+
+
+@lru_cache(maxsize=4096)
+def tag_item(tag) -> str:
+    """Built once per tag (a TagLink: name, slug, url) shown: a long list repeats a few tags."""
+    if tag.url:
+        return f'<li><a class="tag" href="{escape(tag.url)}">{escape(tag.name)}</a></li>'
+    return f'<li><span class="tag">{escape(tag.name)}</span></li>'

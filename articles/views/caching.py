@@ -1,11 +1,10 @@
-"""Whole pages cached for anonymous readers, who all see the same page; fragments answered
-with an ETag.
+"""Whole pages cached: one copy for every anonymous reader, and one per signed-in reader (their
+annotations, controls and groups) with a stand-in for the CSRF token, which belongs to one browser
+and is put in as the page is served; fragments answered with an ETag.
 
-Signed-in readers see their own controls and a CSRF token, so their pages are built each
-time (from cached fragments). Keys carry the timestamps of what the page shows; the short
-timeout bounds how long neighbouring content (such as a story's other articles) may lag.
-An article's fragments are keyed by ArticleAnnotations.cache_key, in the template caches,
-the page cache and the ETag alike.
+Keys carry the timestamps of what the page shows; the short timeout bounds how long neighbouring
+content (such as a story's other articles) may lag. An article's fragments are keyed by
+ArticleAnnotations.cache_key, in the template caches, the page cache and the ETag alike.
 """
 
 import hashlib
@@ -17,10 +16,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 
 from articles.queries.reading import article_state, recent_roles_of
+from newsroom.accounts.models import memberships_of
 
 PAGE_SECONDS = 60
 
@@ -29,38 +31,65 @@ def page_key(*parts) -> str:
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def is_shared_page_request(request, query_keys: set[str]) -> bool:
-    """Anonymous, no pending messages, and no query parameters but the ones the key covers."""
-    return (
-        request.method == "GET"
-        and set(request.GET) <= query_keys
-        and not request.user.is_authenticated
-        and not messages.get_messages(request)
+def is_cacheable_page_request(request, query_keys: set[str]) -> bool:
+    """A GET with no pending messages and no query parameters but the ones the key covers."""
+    return request.method == "GET" and set(request.GET) <= query_keys and not messages.get_messages(request)
+
+
+# Rendered where the page's CSRF token goes (the {% csrf_token %} tags of its forms), replaced by the
+# reader's own token each time the page is served.
+CSRF_STAND_IN = "csrf-token-of-this-request-0f8c2e"
+
+
+def reader_parts(user) -> tuple:
+    """Everything of a signed-in reader that their pages show besides their annotations: their name
+    and staff link (the site's header), and their groups with their roles (what they read, and the
+    annotation form's audience menu). The memberships are the request's one query of them."""
+    groups = tuple(
+        (membership.group_id, membership.role, membership.group.name, membership.group.slug)
+        for membership in memberships_of(user)
     )
+    return (user.pk, user.get_username(), user.is_staff, groups)
 
 
 def cached_page(
     request,
     key: str,
-    render_page: Callable[[], HttpResponse],
+    template: str,
+    page_context: Callable[[], dict],
     query_keys: frozenset = frozenset({"tag", "layer", "author"}),
 ) -> HttpResponse:
-    """The page from the cache for anonymous readers, else freshly rendered.
+    """The page from the cache, else rendered with page_context() (called only then) and kept.
 
     The key must cover everything the page shows: the query parameters named in query_keys as the
     view checked them, for the page shows them so only (its links back to itself, such as the
     log-in link's `next`, are its page_url), never as one reader typed them. Requests with any
-    other parameter are not cached.
+    other parameter are not cached. Anonymous readers share one copy; a signed-in reader's copy is
+    theirs alone (reader_parts() is added to the key) and gets their CSRF token as it is served.
     """
-    if not is_shared_page_request(request, query_keys):
-        return render_page()
+    if not is_cacheable_page_request(request, query_keys):
+        return render(request, template, page_context())
+    if request.user.is_authenticated:
+        return own_cached_page(request, page_key(key, reader_parts(request.user)), template, page_context)
     response = cache.get(key)
     if response is None:
-        response = render_page()
+        response = render(request, template, page_context())
         # A page that handed out a CSRF token belongs to one browser.
         if response.status_code == 200 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             cache.set(key, response, PAGE_SECONDS)
     return response
+
+
+def own_cached_page(request, key: str, template: str, page_context: Callable[[], dict]) -> HttpResponse:
+    """A signed-in reader's page from their own cached copy, with this request's CSRF token."""
+    body = cache.get(key)
+    if body is None:
+        response = render(request, template, page_context() | {"csrf_token": CSRF_STAND_IN})
+        if response.status_code != 200:
+            return response
+        body = response.content
+        cache.set(key, body, PAGE_SECONDS)
+    return HttpResponse(body.replace(CSRF_STAND_IN.encode(), get_token(request).encode()))
 
 
 class Poll(NamedTuple):

@@ -11,6 +11,7 @@ from articles.queries.stories import (
     OtherCoverage,
     articles_without_outlet,
     compare_columns,
+    compare_key,
     compare_selection,
     confirmed_story,
     fragments_reading,
@@ -40,13 +41,14 @@ def story_detail(request, slug):
     story = confirmed_story(slug)  # on every request: a dismissed story is gone at once, cached or not
     page = request.GET.get("page", "1")
 
-    def render_page():  # only on a cache miss
-        articles = story_articles(story, page)
-        return render(request, "articles/story_detail.html", {"story": story, "articles": articles})
+    def page_context():  # only on a cache miss
+        return {"story": story, "articles": story_articles(story, page)}
 
     if not (page.isascii() and page.isdigit() and len(page) <= 4):
-        return render_page()  # one cached copy per page number, not per string typed
-    return cached_page(request, page_key("story", story.pk, int(page)), render_page, frozenset({"page"}))
+        # One cached copy per page number, not per string typed.
+        return render(request, "articles/story_detail.html", page_context())
+    key = page_key("story", story.pk, int(page))
+    return cached_page(request, key, "articles/story_detail.html", page_context, frozenset({"page"}))
 
 
 def outlet_detail(request, slug):
@@ -70,14 +72,18 @@ def article_detail(request, pk, slug):
         return redirect(article, permanent=True)
     reading = ArticleAnnotations(request.user, article, filters=reading_filters(request.user, request.GET))
 
-    def render_page():  # only on a cache miss
+    def page_context():  # only on a cache miss
         context = article_reading(reading) | reading_context(request, reading.page_url)
-        context |= {"story": story, "other_coverage": OtherCoverage(article)}
-        return render(request, "articles/article_detail.html", context)
+        return context | {"story": story, "other_coverage": OtherCoverage(article)}
 
     # Its story's confirmation or dismissal changes what the page shows (kicker, other coverage).
     story = article.shown_story
-    return cached_page(request, page_key("article", reading.cache_key, story and story.pk), render_page)
+    key = page_key("article", reading.cache_key, story and story.pk)
+    return cached_page(request, key, "articles/article_detail.html", page_context)
+
+
+# The columns (as compare_selection() checked them) and the filters.
+COMPARE_QUERY_KEYS = frozenset({"a", "tag", "layer", "author"})
 
 
 def compare(request, slug):
@@ -86,9 +92,14 @@ def compare(request, slug):
     if error:
         context = {"story": story, "articles": story_articles(story), "error": error}
         return render(request, "articles/story_detail.html", context, status=400)
-    columns = compare_columns(request.user, story, articles, reading_filters(request.user, request.GET))
-    context = {"story": story, "columns": columns, **reading_context(request, columns[0].page_url)}
-    return render(request, "articles/compare.html", context)
+    filters = reading_filters(request.user, request.GET)
+
+    def page_context():  # only on a cache miss
+        columns = compare_columns(request.user, story, articles, filters)
+        return {"story": story, "columns": columns, **reading_context(request, columns[0].page_url)}
+
+    key = page_key("compare", compare_key(request.user, story, articles, filters))
+    return cached_page(request, key, "articles/compare.html", page_context, COMPARE_QUERY_KEYS)
 
 
 @require_GET
