@@ -4,13 +4,16 @@ from scratch after any sequence of writes, and reading the tag pages writes noth
 import random
 
 import pytest
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Annotation, Article, Tag, TaggedAnnotation, TagOutletCount, tag_counts
 from articles.models.annotations import set_tags
+from articles.queries import tags
 from articles.services.annotations import delete_annotation, restore_annotation, update_annotation
 from articles.services.moderation import hide, unhide
 from newsroom.accounts.models import Membership
@@ -108,16 +111,36 @@ class Writer:
         return action
 
 
+def seen_by(user) -> dict[int, int]:
+    """tag -> passages the user sees, counted the slow way: every visible annotation's links."""
+    passages = Annotation.objects.visible_to(user).shown_in_full_to(user).anchored()
+    rows = (
+        TaggedAnnotation.objects.filter(content_object__in=passages)
+        .values_list("tag")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows.order_by())
+
+
+def shown_to(user) -> dict[int, int]:
+    overview = tags.tag_overview(tags.Reader.of(user))
+    return {row.tag.pk: row.total for row in overview.rows}
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_the_counts_equal_a_count_from_scratch_after_any_writes(alice, bob, seed):
     writer = Writer(seed, alice, bob)
+    editor = User.objects.create_superuser("editor", "editor@example.com", "pw")  # moderates public ones
     done, largest = set(), 0
-    for _ in range(60):
+    for step in range(60):
         action = writer.step()
         done.add(action)
         counted = tag_counts.recount()
         assert kept() == counted, f"after {action}"
         largest = max(largest, sum(counted.values()))
+        if step % 10 == 9:  # and each reader's own layers counted on top
+            for user in [AnonymousUser(), alice, bob, editor]:
+                assert shown_to(user) == seen_by(user), user
     assert len(done) >= 10 and largest >= 3  # most kinds of write, on several passages
 
 

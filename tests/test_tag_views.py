@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.queries import tags
@@ -189,3 +191,20 @@ def test_the_rendered_index_follows_a_write(client, corpus):
     assert ">framing</a>" in client.get(reverse("articles:tag_index")).text
     delete_annotation(gone)
     assert ">framing</a>" not in client.get(reverse("articles:tag_index")).text
+
+
+def test_warm_tag_pages_read_neither_counts_nor_passages(client, corpus):
+    alice, story, daily, weekly = corpus
+    annotate(daily, alice, "three", ["framing"])
+    annotate(weekly, alice, "framing", ["framing"], visibility="private")
+    client.force_login(alice)
+    pages = [
+        (reverse("articles:tag_index"), ">2</td>", 1),  # the tag's total: both passages
+        (reverse("articles:tag_detail", args=["framing"]), "<mark>", 2),
+    ]
+    for path, shown, times in pages:
+        client.get(path)
+        with CaptureQueriesContext(connection) as warm:
+            assert client.get(path).text.count(shown) == times  # from the cache
+        read = " ".join(query["sql"] for query in warm.captured_queries)
+        assert "articles_annotation" not in read and "GROUP BY" not in read, path

@@ -14,7 +14,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import BigIntegerField, Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
@@ -22,7 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from articles.models import Annotation, Article, Outlet, Story, Tag, TaggedAnnotation
 from articles.models.annotations import TAG_MAX_CHARS, Visibility, normalize_tag
 from articles.models.tag_counts import TagOutletCount, current_version
-from newsroom.accounts.models import Membership
+from newsroom.accounts.models import Membership, Role
 
 PASSAGES_PER_PAGE = 100
 TAGS_PER_PAGE = 50
@@ -63,22 +63,25 @@ def tag_suggestions(user, prefix: str, limit: int = 10) -> list[str]:
     return list(tags.values_list("name", flat=True)[:limit])
 
 
-def extra_passages(user):
+def extra_passages(user) -> list:
     """The anchored passages a reader sees besides those everyone sees (models.tag_counts counts
-    those): their own, their groups', and hidden ones they may see in full. Found through the author
-    and group indexes, never by reading every annotation."""
+    those), in disjoint parts each found through an index (never by reading every annotation): their
+    own, their groups' by others, and, for staff who moderate, the public ones hidden. Together what
+    visible_to(), shown_in_full_to() and anchored() keep, less what everyone sees."""
     if not user.is_authenticated:
-        return Annotation.objects.none()
-    near = Q(author=user) | Q(group__in=Membership.objects.filter(user=user).values("group"))
+        return []
+    live = Annotation.objects.filter(deleted_at=None, is_orphan=False)
+    memberships = Membership.objects.filter(user=user)
+    moderated = memberships.filter(role__in=[Role.OWNER, Role.MODERATOR]).values("group")
+    parts = [
+        live.filter(author=user).exclude(visibility=Visibility.PUBLIC, hidden_at=None),
+        live.filter(visibility=Visibility.GROUP, group__in=memberships.values("group"))
+        .exclude(author=user)
+        .filter(Q(hidden_at=None) | Q(group__in=moderated)),
+    ]
     if user.is_staff and user.has_perm("articles.change_annotation"):
-        near |= Q(visibility=Visibility.PUBLIC, hidden_at__isnull=False)
-    return (
-        Annotation.objects.filter(near)
-        .visible_to(user)
-        .shown_in_full_to(user)
-        .anchored()
-        .exclude(visibility=Visibility.PUBLIC, hidden_at=None)
-    )
+        parts.append(live.filter(visibility=Visibility.PUBLIC, hidden_at__isnull=False).exclude(author=user))
+    return parts
 
 
 def public_counts():
@@ -120,14 +123,16 @@ def visible_tag(reader: Reader, slug: str) -> Tag | None:
     tag = Tag.objects.filter(slug=slug).first()
     if tag is None:
         return None
-    seen = public_counts().filter(tag=tag).exists() or extra_passages(reader.user).filter(tags=tag).exists()
+    seen = public_counts().filter(tag=tag).exists() or any(
+        part.filter(tags=tag).exists() for part in extra_passages(reader.user)
+    )
     return tag if seen else None
 
 
 def tagged_passage_count(reader: Reader, tag: Tag) -> int:
     def count():
         public = public_counts().filter(tag=tag).aggregate(total=Sum("passages"))["total"] or 0
-        return public + extra_passages(reader.user).filter(tags=tag).count()
+        return public + sum(part.filter(tags=tag).count() for part in extra_passages(reader.user))
 
     return _cached(f"tag-page:count:{reader.version}:{tag.pk}:{reader.key}", count)
 
@@ -202,51 +207,74 @@ class TagRow:
     cells: list[tuple[int, float]]  # per outlet column: passages, passages per 1,000 words
 
 
-@dataclass
-class TagOverview:
-    outlets: list[tuple[str, int]]  # name, words of text (the last may be the other outlets together)
-    rows: list[TagRow]
-    page: Page  # of tags
-    cache_key: str  # of its rendered table: the counts' version, story, page and reader
-
-
 OTHERS = -1  # the column of the outlets without their own
 
 
+class TagOverview:
+    """A page of the tag index: tag counts per outlet, also per 1,000 words of that outlet's text
+    (optionally in one story), the outlets with the most words each in a column, the others in one.
+    Its table is read only when rendered, not when it comes from the cache under cache_key."""
+
+    def __init__(self, reader: Reader, story: Story | None, page_number):
+        self.reader, self.story = reader, story
+        scope = f"{reader.version}:{story.pk if story else ''}"
+        self.extra = _cached(
+            f"tag-index:extra:{scope}:{reader.key}", lambda: _count_extra(reader.user, story)
+        )
+        tag_ids = _cached(f"tag-index:tags:{scope}:{reader.key}", self._tag_ids)
+        self.page = Paginator(tag_ids, TAGS_PER_PAGE).get_page(page_number)
+        self.words = _cached(
+            f"tag-index:words:{story.pk if story else ''}", lambda: _outlet_words(story), WORDS_SECONDS
+        )
+        shown = hashlib.sha256(repr(sorted(self.words.items())).encode()).hexdigest()[:16]
+        self.cache_key = f"{scope}|{self.page.number}|{reader.key}|{shown}"
+
+    def _tag_ids(self) -> list[int]:
+        """Every tag the reader sees a passage with, in the order of their names."""
+        ids = set(_public_tag_ids(self.story)) | {tag for tag, _ in self.extra}
+        return list(Tag.objects.filter(pk__in=ids).order_by("key").values_list("pk", flat=True))
+
+    @cached_property
+    def _table(self) -> tuple[list[tuple[str, int]], list[TagRow]]:
+        words = self.words
+        top = sorted(words, key=lambda pk: -words[pk])[:OUTLET_COLUMNS]
+        names = dict(Outlet.objects.filter(pk__in=top).values_list("pk", "name"))
+        top.sort(key=lambda pk: (pk == 0, names.get(pk, "")))
+        page_tags = list(self.page)
+        counts = _public_counts(page_tags, top, self.story)
+        for (tag, outlet), passages in self.extra.items():
+            if tag in page_tags:
+                by_outlet = counts.setdefault(tag, {})
+                column = outlet if outlet in top else OTHERS
+                by_outlet[column] = by_outlet.get(column, 0) + passages
+        outlets = [(names.get(pk, "Outlet not known"), words[pk]) for pk in top]
+        others = words.keys() - set(top)
+        # The other outlets' column, also for an outlet newer than the words read (a few minutes old).
+        columns = (
+            top + [OTHERS] if others or any(OTHERS in by_outlet for by_outlet in counts.values()) else top
+        )
+        if columns != top:
+            outlets.append((f"{len(others)} other outlets", sum(words[pk] for pk in others)))
+        tags = Tag.objects.in_bulk(page_tags)
+        rows = []
+        for pk in page_tags:
+            passages = [counts.get(pk, {}).get(column, 0) for column in columns]
+            cells = [(n, 1000 * n / w if w else 0.0) for n, (_, w) in zip(passages, outlets, strict=True)]
+            rows.append(TagRow(tags[pk], tag_url(tags[pk].slug), sum(passages), cells))
+        return outlets, rows
+
+    @property
+    def outlets(self) -> list[tuple[str, int]]:
+        """Name and words of text of each column (the last may be the other outlets together)."""
+        return self._table[0]
+
+    @property
+    def rows(self) -> list[TagRow]:
+        return self._table[1]
+
+
 def tag_overview(reader: Reader, story: Story | None = None, page_number=None) -> TagOverview:
-    """Tag counts per outlet, also per 1,000 words of that outlet's text (optionally one story); a page
-    of tags at a time, the outlets with the most words each in a column, the others in one."""
-    scope = f"{reader.version}:{story.pk if story else ''}"
-    extra = _cached(f"tag-index:extra:{scope}:{reader.key}", lambda: _count_extra(reader.user, story))
-    public_tags = _cached(f"tag-index:tags:{scope}", lambda: _public_tag_ids(story))
-    tag_ids = set(public_tags) | {tag for tag, _ in extra}
-    page = Paginator(Tag.objects.filter(pk__in=tag_ids).order_by("key"), TAGS_PER_PAGE).get_page(page_number)
-    words = _cached(
-        f"tag-index:words:{story.pk if story else ''}", lambda: _outlet_words(story), WORDS_SECONDS
-    )
-    columns = sorted(words, key=lambda pk: -words[pk])[:OUTLET_COLUMNS]
-    names = dict(Outlet.objects.filter(pk__in=columns).values_list("pk", "name"))
-    columns.sort(key=lambda pk: (pk == 0, names.get(pk, "")))
-    others = words.keys() - set(columns)
-    outlets = [(names.get(pk, "Outlet not known"), words[pk]) for pk in columns]
-    if others:
-        outlets.append((f"{len(others)} other outlets", sum(words[pk] for pk in others)))
-        columns.append(OTHERS)
-    page_tags = [tag.pk for tag in page]
-    counts = _public_counts(page_tags, columns, story)
-    for (tag, outlet), passages in extra.items():
-        if tag in page_tags:
-            by_outlet = counts.setdefault(tag, {})
-            column = outlet if outlet in columns else OTHERS
-            by_outlet[column] = by_outlet.get(column, 0) + passages
-    rows = []
-    for tag in page:
-        by_outlet = counts.get(tag.pk, {})
-        passages = [by_outlet.get(pk, 0) for pk in columns]
-        cells = [(n, 1000 * n / w if w else 0.0) for n, (_, w) in zip(passages, outlets, strict=True)]
-        rows.append(TagRow(tag, tag_url(tag.slug), sum(passages), cells))
-    shown = hashlib.sha256(repr(outlets).encode()).hexdigest()[:16]
-    return TagOverview(outlets, rows, page, f"{scope}|{page.number}|{reader.key}|{shown}")
+    return TagOverview(reader, story, page_number)
 
 
 def _in_story(story: Story):
@@ -289,18 +317,15 @@ def _public_counts(tag_ids: list[int], columns: list[int], story: Story | None) 
 
 def _count_extra(user, story: Story | None) -> dict[tuple[int, int], int]:
     """(tag, outlet key) -> passages of the reader's own layers (none for an anonymous reader)."""
-    if not user.is_authenticated:
-        return {}
-    passages = extra_passages(user)
-    if story:
-        passages = passages.filter(article__story=story)
-    rows = (
-        TaggedAnnotation.objects.filter(content_object__in=passages)
-        .values_list("tag", "content_object__article__outlet")
-        .annotate(passages=Count("pk"))
-        .order_by()
-    )
-    return {(tag, outlet or 0): n for tag, outlet, n in rows}
+    counts: dict[tuple[int, int], int] = {}
+    for part in extra_passages(user):
+        if story:
+            part = part.filter(article__story=story)
+        rows = part.values_list("tagged_items__tag", "article__outlet").annotate(n=Count("tagged_items"))
+        for tag, outlet, n in rows.order_by():
+            if tag is not None:
+                counts[tag, outlet or 0] = counts.get((tag, outlet or 0), 0) + n
+    return counts
 
 
 def _outlet_words(story: Story | None) -> dict[int, int]:
