@@ -8,20 +8,21 @@ Builds issue 14's data set, times --scale (1 is the whole set; 0.01 tries it in 
 about 20 each), 1,000 users (a staff editor among them) in groups of about seven, 1,000,000
 annotations skewed over articles and authors (50% public, 25% for a group of the author's, 25%
 private; 3% of the shared ones hidden by a moderator, 1% deleted) and about 2,000,000 tag links over
-500 tags, the top tag on 26.6% of the annotations (266,000 passages at scale 1). Counts of articles,
+500 tags, the top tag on 26.6% of the annotations (266,000 passages at scale 1); a reply on 5% of
+the annotations and a flag on 0.5% (public ones), for the admin's lists. Counts of articles,
 stories, users, annotations and links scale; outlets and tags do not. One article of the largest
 story carries 100 annotations at every scale: the article page that is measured.
 
 The data goes in through the real models with bulk_create(), one transaction per batch of articles,
-with the search index dropped meanwhile and built after (as search_bench does). Bodies are
-canonical (canonicalize(), content_hash(), count_words() as Article.clean() sets them); every
-annotation is a passage of its article's body cut at word boundaries, its quote and context as
-anchoring.quote_at() makes them (a sample is checked against the stored text). The database is new:
-a SQLite file in a temporary folder (under $TMPDIR), or with --postgres (an administrative URL such
-as postgres://postgres@127.0.0.1:5432/postgres) the database --database, created and dropped after
-(and VACUUM ANALYZE'd after the load, as autovacuum would). migrate and collectstatic run in
-subprocesses; settings are the project's with DEBUG off (bench/harness.py's bench_env) and the
-search rate limit lifted.
+with the search index and the tag counts' triggers dropped meanwhile and built after (as
+search_bench does). Bodies are canonical (canonicalize(), content_hash(), count_words() as
+Article.clean() sets them); every annotation is a passage of its article's body cut at word
+boundaries, its quote and context as anchoring.quote_at() makes them (a sample is checked against
+the stored text). The database is new: a SQLite file in a temporary folder (under $TMPDIR), or with
+--postgres (an administrative URL such as postgres://postgres@127.0.0.1:5432/postgres) the database
+--database, created and dropped after (and VACUUM ANALYZE'd after the load, as autovacuum would).
+migrate and collectstatic run in subprocesses; settings are the project's with DEBUG off
+(bench/harness.py's bench_env) and the search rate limit lifted.
 
 Then each page of the issue is requested with Django's test Client in this process: cold (cache
 cleared before each request) and warm (after one untimed request), --requests times each, and it
@@ -73,6 +74,8 @@ MEASURED_ANNOTATIONS = 100  # on the article of the largest story that is measur
 VISIBILITIES = [("public", 0.5), ("group", 0.25), ("private", 0.25)]
 HIDDEN_SHARE = 0.03  # of the shared annotations
 DELETED_SHARE = 0.01
+REPLY_SHARE = 0.05  # of the annotations: a reply each (the admin's reply list)
+FLAG_SHARE = 0.005  # of the annotations: a reader's flag (the admin's flag list), a third resolved
 ARTICLES_PER_BATCH = 1_000
 FIRST_DAY = datetime.date(2024, 1, 1)
 DAYS = 730
@@ -137,13 +140,16 @@ class Builder:
         self.seconds[label] = time.perf_counter() - started
 
     def build(self) -> None:
+        from articles.models import tag_counts
         from newsroom.search import index
 
         index.drop()  # no triggers during the load
+        tag_counts.drop()
         self.timed("accounts", self.accounts)
         self.timed("outlets, stories, tags", self.catalogue)
         self.timed("articles, annotations", self.corpus)
         self.timed("search index", index.build)
+        self.timed("tag counts", tag_counts.build)
         self.timed("statistics", analyze)
 
     def accounts(self) -> None:
@@ -230,8 +236,9 @@ class Builder:
         rest = self.annotation_count - MEASURED_ANNOTATIONS
         self.per_article = self.numbers.multinomial(rest, weights / weights.sum()).tolist()
         self.per_article[0] = MEASURED_ANNOTATIONS
-        self.links = 0
+        self.links = self.replies = self.flags = 0
         notes = self.notes()
+        self.reply_notes = [note for note in notes if note[0]]
         for first in range(0, self.articles, ARTICLES_PER_BATCH):
             batch = []
             for number in range(first, min(first + ARTICLES_PER_BATCH, self.articles)):
@@ -313,6 +320,37 @@ class Builder:
         ]
         TaggedAnnotation.objects.bulk_create(links, batch_size=5_000)
         self.links += len(links)
+        self.discuss(annotations, now)
+
+    def discuss(self, annotations: list, now) -> None:
+        """Replies and flags on a share of the public annotations, for the admin's lists."""
+        from articles.models.annotations import Flag, Reply
+
+        rng, public = (
+            self.rng,
+            [annotation for annotation in annotations if annotation.visibility == "public"],
+        )
+        replies, flags = [], []
+        for annotation in public:
+            if rng.random() < REPLY_SHARE * 2:  # public: half of them
+                note, note_html = rng.choice(self.reply_notes)
+                author = rng.choice(self.authors)
+                replies.append(Reply(annotation=annotation, author_id=author, note=note, note_html=note_html))
+            if rng.random() < FLAG_SHARE * 2:
+                resolved = rng.random() < 1 / 3
+                flags.append(
+                    Flag(
+                        annotation=annotation,
+                        user_id=rng.choice(self.authors),
+                        reason="Unsourced claim.",
+                        resolved_at=now if resolved else None,
+                        resolved_by_id=self.editor.pk if resolved else None,
+                    )
+                )
+        Reply.objects.bulk_create(replies, batch_size=2_000)
+        Flag.objects.bulk_create(flags, batch_size=2_000)
+        self.replies += len(replies)
+        self.flags += len(flags)
 
     def audience(self, author: int) -> tuple[str, int | None]:
         draw, groups = self.rng.random(), self.groups_of[author]
@@ -394,8 +432,14 @@ def pages(builder: Builder) -> list[tuple[str, str, str]]:
         ("article in it", "anonymous", article.get_absolute_url()),
         ("article in it", "reader", article.get_absolute_url()),
         ("tag index", "reader", "/tags/"),
+        ("tag index, page 2", "anonymous", "/tags/?page=2"),
+        ("tag index, story", "anonymous", f"/tags/?story={builder.stories[0].slug}"),
+        (f"tag page, top ({top.passages:,})", "reader", top.get_absolute_url()),
         ("admin annotations", "editor", "/admin/articles/annotation/"),
         ("admin articles", "editor", "/admin/articles/article/"),
+        ("admin stories", "editor", "/admin/articles/story/"),
+        ("admin replies", "editor", "/admin/articles/reply/"),
+        ("admin flags", "editor", "/admin/articles/flag/"),
         ("search", "anonymous", f"/search/?q={SEARCH_WORD}"),
     ]
 
@@ -515,6 +559,7 @@ def report_data(builder: Builder) -> None:
         ("articles", f"{builder.articles:,} in {builder.story_count:,} stories over {OUTLETS} outlets,"),
         ("", f"the largest of {builder.largest:,}; {builder.user_count:,} users"),
         ("annotations", f"{Annotation.objects.count():,} with {builder.links:,} tag links over {TAGS} tags"),
+        ("", f"{builder.replies:,} replies, {builder.flags:,} flags"),
         (
             "tag pages",
             f"the top tag on {builder.tag_counts[0]:,} passages, the other on {builder.tag_counts[1]:,}",
