@@ -4,7 +4,7 @@ import hashlib
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
@@ -156,22 +156,51 @@ def attach_tag_links(annotations: list[Annotation]) -> None:
         by_id[annotation_id].tag_links.append(TagLink(name, slug, urls[slug]))
 
 
-# What pages show of an annotation: loading only these (and the author's name, not the whole
-# user) halves the cost of a long list.
-ANNOTATION_FIELDS_SHOWN = [
-    "article_id",
-    "author_id",
-    "start",
-    "end",
-    "exact",
-    "note_html",
-    "is_orphan",
+@dataclass(slots=True)
+class ShownAnnotation:
+    """What pages show of an annotation, read as plain values (with its author's and group's names):
+    a page of 1,000 annotations made model instances of them in a tenth of its time. Permissions
+    and templates read the same attributes as on an Annotation; the rest are attached on reading."""
+
+    pk: int
+    article_id: int
+    author_id: int
+    start: int
+    end: int
+    exact: str
+    note_html: str
+    is_orphan: bool
+    created_at: object
+    edited_at: object
+    visibility: str
+    group_id: int | None
+    hidden_at: object
+    author_name: str
+    group_name: str | None
+    tag_links: list = field(default_factory=list)
+    is_editable: bool = False
+    can_moderate: bool = False
+    is_withheld: bool = False
+    can_reply: bool = False
+    can_flag: bool = False
+    thread: list = field(default_factory=list)
+
+    short_exact = Annotation.short_exact
+
+
+# The values of a row, in the order of ShownAnnotation's first fields.
+SHOWN_VALUES = ["pk", "article_id", "author_id", "start", "end", "exact", "note_html", "is_orphan"]
+SHOWN_VALUES += [
     "created_at",
     "edited_at",
     "visibility",
     "group_id",
     "hidden_at",
+    "author__username",
+    "group__name",
 ]
+
+
 REPLY_FIELDS_SHOWN = [
     "annotation_id",
     "parent_id",
@@ -350,20 +379,17 @@ class ArticleAnnotations:
         article = self.article
         parts = (article.pk, article.updated_at, article.annotations_changed_at)
         user = self.user
-        roles = tuple((membership.group_id, membership.role) for membership in memberships_of(user))
+        # Their groups' names too: the list says which group each group note is for.
+        roles = tuple((m.group_id, m.role, m.group.name) for m in memberships_of(user))
         # Staff who may change annotations moderate public ones (permissions.can_hide).
         moderates_public = user.is_staff and user.has_perm("articles.change_annotation")
         parts += (user.pk, roles, moderates_public, self.filters, self.columns, self.shared)
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     @cached_property
-    def all(self) -> list[Annotation]:
-        annotations = list(
-            Annotation.objects.visible_to(self.user)
-            .for_article(self.article)
-            .only(*ANNOTATION_FIELDS_SHOWN)
-            .annotate(author_name=F("author__username"), group_name=F("group__name"))
-        )
+    def all(self) -> list[ShownAnnotation]:
+        rows = Annotation.objects.visible_to(self.user).for_article(self.article).values_list(*SHOWN_VALUES)
+        annotations = [ShownAnnotation(*row) for row in rows]
         attach_tag_links(annotations)
         for annotation in annotations:
             annotation.is_editable = can_change_annotation(self.user, annotation)
@@ -372,7 +398,7 @@ class ArticleAnnotations:
         return annotations
 
     @cached_property
-    def shown(self) -> list[Annotation]:
+    def shown(self) -> list[ShownAnnotation]:
         """Anchored annotations that pass the filters, in text order."""
         return [a for a in self.all if not a.is_orphan and self.filters.keep(a, self.user)]
 

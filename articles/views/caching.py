@@ -80,6 +80,15 @@ def cached_page(
     return response
 
 
+def cached_list_page(request, key: tuple, template: str, page_context: Callable[[], dict]) -> HttpResponse:
+    """A page of a list (?page=N) through cached_page(), one copy per page number rather than per
+    string typed: anything else is rendered each time (the paginator shows it as a page it has)."""
+    page = request.GET.get("page", "1")
+    if not (page.isascii() and page.isdigit() and len(page) <= 4):
+        return render(request, template, page_context())
+    return cached_page(request, page_key(*key, int(page)), template, page_context, frozenset({"page"}))
+
+
 def own_cached_page(request, key: str, template: str, page_context: Callable[[], dict]) -> HttpResponse:
     """A signed-in reader's page from their own cached copy, with this request's CSRF token."""
     body = cache.get(key)

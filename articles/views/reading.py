@@ -21,34 +21,35 @@ from articles.queries.stories import (
     story_articles,
     story_page,
 )
-from articles.views.caching import cached_page, fragments_response, not_modified_since, page_key, poll_of
+from articles.views.caching import (
+    cached_list_page,
+    cached_page,
+    fragments_response,
+    not_modified_since,
+    page_key,
+    poll_of,
+)
 
 
 def home(request):
-    return render(
-        request,
-        "articles/home.html",
-        {
+    def page_context():  # only on a cache miss: the same for every reader
+        return {
             "stories": story_page(request.GET.get("page")),
             "latest": latest_articles(),
             "outlets": outlets_with_counts(),
             "unattributed": articles_without_outlet(),
-        },
-    )
+        }
+
+    return cached_list_page(request, ("home",), "articles/home.html", page_context)
 
 
 def story_detail(request, slug):
     story = confirmed_story(slug)  # on every request: a dismissed story is gone at once, cached or not
-    page = request.GET.get("page", "1")
 
     def page_context():  # only on a cache miss
-        return {"story": story, "articles": story_articles(story, page)}
+        return {"story": story, "articles": story_articles(story, request.GET.get("page"))}
 
-    if not (page.isascii() and page.isdigit() and len(page) <= 4):
-        # One cached copy per page number, not per string typed.
-        return render(request, "articles/story_detail.html", page_context())
-    key = page_key("story", story.pk, int(page))
-    return cached_page(request, key, "articles/story_detail.html", page_context, frozenset({"page"}))
+    return cached_list_page(request, ("story", story.pk), "articles/story_detail.html", page_context)
 
 
 def outlet_detail(request, slug):
