@@ -18,11 +18,15 @@ and a signed-in session:
 - edit: POST of the edit page (articles:annotation_update): a new note and one tag swapped;
 - delete: POST of the delete page (articles:annotation_delete).
 
-It prints the median CPU time per request of this process (time.process_time: steadier than wall
-clock on a shared machine), the rate that CPU time allows (requests/s on one core), each write's
-rate as a share of insert's, and the SQL statements of one more request (savepoints aside: none
-are made when served), with the issue's targets (at most 8 statements, at least 0.9x insert's
-rate) met or missed. The write rate limit is raised so that the bench is not refused, but it is
+The paths take turns, one request each per round, so that the machine's other work falls on all
+of them alike. It prints the median server CPU per request: this process's (time.process_time:
+steadier than wall clock on a shared machine), plus, on PostgreSQL, the CPU of the server process
+serving its connection (/proc/<pid>/schedstat, when the server runs on this machine); the rate that
+CPU allows (requests/s on one core), each write's rate as a share of insert's, and the SQL
+statements of one more request (savepoints aside: none are made when served), with the issue's
+targets (at most 8 statements, at least 0.9x insert's rate) met or missed. The insert view does
+not read the article (its length is in the URL): a write that checks a passage against the text
+cannot cost less. The write rate limit is raised so that the bench is not refused, but it is
 still checked on every request. --profile prints cProfile's costliest functions of one path.
 The bench's views and URLconf are its own (written into the temporary folder beside its settings
 module), the set-up is bench/harness.py's.
@@ -170,8 +174,29 @@ class Writer:
         return self.client.post(reverse("articles:annotation_delete", args=[annotation.pk]))
 
 
-def measure(writer: Writer, requests: int, show_sql: bool) -> dict:
-    """(median CPU ms, statements of one more request, status) keyed by path name."""
+def database_cpu():
+    """A function giving the CPU seconds the database server's process serving this connection
+    has used (PostgreSQL's backend, through /proc/<pid>/schedstat, in nanoseconds); None where the
+    database runs in this process (SQLite) or that process cannot be read (another host)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        stat = Path(f"/proc/{cursor.fetchone()[0]}/schedstat")
+    if not stat.exists():
+        return None
+    return lambda: int(stat.read_text().split()[0]) / 1e9
+
+
+def measure(writer: Writer, requests: int, show_sql: bool) -> tuple[dict, str]:
+    """(median server CPU ms, statements of one more request) keyed by path name, and whose CPU
+    that is.
+
+    The paths take turns, one request each per round, so that the machine's other work falls on
+    all of them alike. Server CPU is this process's, plus PostgreSQL's backend's when it can be
+    read (see database_cpu)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -182,31 +207,34 @@ def measure(writer: Writer, requests: int, show_sql: bool) -> dict:
         "edit": (writer.edit, 302, "one"),
         "delete": (writer.delete, 302, "each"),
     }
-    results = {}
     one = writer.annotation(0)
-    for name, (call, status, needs) in targets.items():
-        made = [writer.annotation(n) for n in range(requests + 4)] if needs == "each" else []
+    made = [writer.annotation(n) for n in range(requests + 4)]  # one to delete per request
 
-        def run(n, name=name, call=call, status=status, needs=needs, made=made):
-            response = call(one, n) if needs == "one" else call(made[n], n) if needs == "each" else call(n)
-            if response.status_code != status:
-                raise RuntimeError(f"{name} answered {response.status_code}: {response.content[:300]!r}")
+    def run(name, n):
+        call, status, needs = targets[name]
+        response = call(one, n) if needs == "one" else call(made[n], n) if needs == "each" else call(n)
+        if response.status_code != status:
+            raise RuntimeError(f"{name} answered {response.status_code}: {response.content[:300]!r}")
 
-        for n in range(3):  # warm-up
-            run(n)
-        samples = []
-        for n in range(3, requests + 3):
-            started = time.process_time()
-            run(n)
-            samples.append(time.process_time() - started)
+    db_cpu = database_cpu()
+    samples = {name: [] for name in targets}
+    for n in range(requests + 3):  # the first three rounds warm up
+        for name in targets:
+            started, db_started = time.process_time(), db_cpu() if db_cpu else 0
+            run(name, n)
+            spent = time.process_time() - started + (db_cpu() - db_started if db_cpu else 0)
+            if n >= 3:
+                samples[name].append(spent)
+    results = {}
+    for name in targets:
         with CaptureQueriesContext(connection) as queries:
-            run(requests + 3)
-        results[name] = (1000 * statistics.median(samples), statements(queries.captured_queries))
+            run(name, requests + 3)
+        results[name] = (1000 * statistics.median(samples[name]), statements(queries.captured_queries))
         if show_sql:
             print(f"\n{name}: the statements of one request")
             for query in queries.captured_queries:
                 print(f"  {query['sql'][:150]}")
-    return results
+    return results, "this process's and PostgreSQL's backend's" if db_cpu else "this process's"
 
 
 def profile(writer: Writer, requests: int, path: str) -> None:
@@ -226,8 +254,8 @@ def profile(writer: Writer, requests: int, path: str) -> None:
     pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
 
 
-def report(database: str, results: dict) -> None:
-    print(f"\n{database}: median CPU per request of this process (Django test Client, DEBUG off).")
+def report(database: str, results: dict, counted: str) -> None:
+    print(f"\n{database}: median server CPU per request, {counted} (Django test Client, DEBUG off).")
     print("statements: those that read or write rows + transaction control (BEGIN, COMMIT).")
     print(f"{'path':<8} {'cpu ms':>8} {'req/s':>8} {'of insert':>10} {'statements':>11}  targets")
     insert_ms = results["insert"][0]
@@ -255,7 +283,7 @@ def run_one(args) -> int:
         prepare_database(env, collect_static=False, quiet=True)
         become_django(env, work_dir)
         writer = Writer()
-        report(args.database, measure(writer, args.requests, args.sql))
+        report(args.database, *measure(writer, args.requests, args.sql))
         if args.profile:
             profile(writer, args.requests, args.profile)
         from django.db import connections
