@@ -1,6 +1,7 @@
 """The SQL statements of the write paths, pinned: creating an annotation with two tags and a note,
-editing and deleting it, through the API and the edit pages, each in at most 8 statements (issue
-14), counted over the whole request: session, user, the write and what the answer reads.
+editing and deleting it, through the API and the edit pages, and a reply's writes, each in at most
+8 statements (issue 14), counted over the whole request: session, user, the write and what the
+answer reads.
 
 Savepoints are left out of the count: in a test everything runs inside the test's transaction, so
 the service's own transaction becomes a savepoint here, and it is a plain BEGIN/COMMIT (which
@@ -179,3 +180,31 @@ def test_the_memberships_a_request_read_decide_a_group_write(article, alice, bob
     with pytest.raises(AnnotationError):
         create_annotation(article=article, author=alice, group=theirs, **shared)
     assert Annotation.objects.filter(group=theirs).count() == 0
+
+
+def test_replying_editing_and_deleting_a_reply(signed_in, article, alice, bob):
+    """A reply's writes, on its pages: the same budget."""
+    annotation = annotate(article, bob, "contract", tags=["framing"], note="first")
+    with CaptureQueriesContext(connection) as queries:
+        response = signed_in.post(
+            reverse("articles:reply_create", args=[annotation.pk]), {"note": "I *agree*"}
+        )
+    assert response.status_code == 302, response.content
+    assert len(statements(queries)) <= MAX_STATEMENTS, "\n".join(statements(queries))
+    reply = annotation.replies.get()
+    assert (reply.author, reply.note_html) == (alice, "<p>I <em>agree</em></p>")
+
+    url = reverse("articles:reply_update", args=[reply.pk])
+    with CaptureQueriesContext(connection) as queries:
+        response = signed_in.post(url, {"note": "I agree, mostly", "version": 1})
+    assert response.status_code == 302, response.content
+    assert len(statements(queries)) <= MAX_STATEMENTS, "\n".join(statements(queries))
+    reply.refresh_from_db()
+    assert (reply.note, reply.version) == ("I agree, mostly", 2)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = signed_in.post(reverse("articles:reply_delete", args=[reply.pk]))
+    assert response.status_code == 302, response.content
+    assert len(statements(queries)) <= MAX_STATEMENTS, "\n".join(statements(queries))
+    reply.refresh_from_db()
+    assert reply.deleted_at is not None

@@ -1,11 +1,11 @@
 """Writing replies: answer an annotation or a reply in its thread, edit and delete one's own."""
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Annotation
 from articles.models.annotations import Reply
+from articles.models.raw import update_row
 from articles.sanitize import NOTE_MAX_CHARS, render_note
 from articles.services.annotations import EditConflict
 
@@ -33,7 +33,8 @@ def create_reply(*, annotation: Annotation, author, note: str, parent: Reply | N
     ):
         raise ReplyError("You can answer only a reply in this annotation's thread that is still there.")
     reply = Reply(annotation=annotation, parent=parent, author=author, note=note, note_html=render_note(note))
-    reply.full_clean()
+    # The foreign keys are objects the request loaded and checked above: not looked up again.
+    reply.full_clean(exclude=["annotation", "parent", "author"])
     reply.save()
     annotation.article.touch_annotations()
     return reply
@@ -45,16 +46,16 @@ def update_reply(*, reply: Reply, note: str, version: int | None = None) -> Repl
     check_reply_text(note)
     if note == reply.note:
         return reply
-    now = timezone.now()
+    now, edited = timezone.now(), version or reply.version
+    fields = {"note": note, "note_html": render_note(note), "edited_at": now, "updated_at": now}
     with transaction.atomic():
-        written = Reply.objects.filter(pk=reply.pk, version=version or reply.version).update(
-            note=note, note_html=render_note(note), edited_at=now, updated_at=now, version=F("version") + 1
-        )
+        written = update_row(Reply, reply.pk, version=edited, **fields)
         if written:
             reply.annotation.article.touch_annotations()
     if not written:
         raise EditConflict(Reply.objects.get(pk=reply.pk))
-    reply.refresh_from_db()
+    for name, value in (fields | {"version": edited + 1}).items():  # what the UPDATE wrote, not read back
+        setattr(reply, name, value)
     return reply
 
 
