@@ -124,15 +124,21 @@ def visible_tag(reader: Reader, slug: str) -> Tag | None:
     if tag is None:
         return None
     seen = public_counts().filter(tag=tag).exists() or any(
-        part.filter(tags=tag).exists() for part in extra_passages(reader.user)
+        _links(tag, part).exists() for part in extra_passages(reader.user)
     )
     return tag if seen else None
+
+
+def _links(tag: Tag, passages):
+    """The tag's links to these passages, found from the passages (through the link's unique index on
+    annotation and tag), not by walking all of a tag's links: a top tag has hundreds of thousands."""
+    return TaggedAnnotation.objects.filter(tag=tag, content_object__in=passages)
 
 
 def tagged_passage_count(reader: Reader, tag: Tag) -> int:
     def count():
         public = public_counts().filter(tag=tag).aggregate(total=Sum("passages"))["total"] or 0
-        return public + sum(part.filter(tags=tag).count() for part in extra_passages(reader.user))
+        return public + sum(_links(tag, part).count() for part in extra_passages(reader.user))
 
     return _cached(f"tag-page:count:{reader.version}:{tag.pk}:{reader.key}", count)
 
