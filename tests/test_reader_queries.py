@@ -41,10 +41,11 @@ def article_in_layers(team, alice, bob, copies: int = 1):
     return article
 
 
-# The signed-in page: session, user, the reader's groups (cache keys, the popover's menu), the
-# article; cold, its annotations, their tags, the reader's moderated groups, the threads, the
-# story's other articles and their count.
-COLD_SIGNED_IN, WARM_SIGNED_IN = 9, 4
+# The signed-in page, warm: the article's id, slug, timestamps and story (the cache key), session,
+# user, the reader's groups. Cold, besides: the whole article, its annotations, their tags, the
+# groups the reader moderates, the threads, the groups offered by the annotation form, the story's
+# other articles and their count.
+COLD_SIGNED_IN, WARM_SIGNED_IN = 11, 4
 
 
 def test_a_group_members_article_page_cold_and_warm(client, alice, bob, team, django_assert_num_queries):

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.functional import LazyObject
 
-from articles.models import Annotation, Article, TaggedAnnotation
+from articles.models import Annotation, Article, Story, TaggedAnnotation
 from articles.models.annotations import Reply, Visibility
 from articles.models.corpus import state_key
 from articles.navigation import with_query
@@ -29,7 +29,7 @@ from articles.permissions import (
 )
 from articles.queries.tags import existing_tag_slug, tag_url
 from articles.text.segments import Segment, highlight_segments
-from newsroom.accounts.models import Group, memberships_of, roles_of
+from newsroom.accounts.models import Group, Membership, roles_of
 
 
 @dataclass
@@ -333,6 +333,50 @@ def unwrapped(user):
     return user
 
 
+def reading_key(user, state: tuple, filters: Filters, columns: tuple = (), shared: tuple = ()) -> str:
+    """The key of what a reader sees of an article (ArticleAnnotations.cache_key): its state (id and
+    timestamps), the reader, the groups they read and moderate, the filters, columns and passages."""
+    # Staff who may change annotations moderate public ones (permissions.can_hide).
+    moderates_public = user.is_staff and user.has_perm("articles.change_annotation")
+    parts = (*state, user.pk, reader_groups(user), moderates_public, filters, columns, shared)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def reader_groups(user) -> tuple:
+    """(id, role, name, slug) of each of the reader's groups, in group order, read once per request
+    (kept on the user object): which group notes they read and moderate, how the list names those
+    groups, and which groups the annotation form offers. Part of every key cached per reader."""
+    if not user.is_authenticated:
+        return ()
+    if not hasattr(user, "_reader_groups"):
+        memberships = Membership.objects.filter(user=user).order_by("group_id")
+        user._reader_groups = tuple(memberships.values_list("group_id", "role", "group__name", "group__slug"))
+    return user._reader_groups
+
+
+class ArticleHead(NamedTuple):
+    """What an article page's cache key needs of the article, read in one narrow query: the whole
+    article (its text, outlet and story) is read only to render the page."""
+
+    pk: int
+    slug: str
+    updated_at: object
+    annotations_changed_at: object
+    shown_story_id: int | None  # its story, if readers see it (confirmed)
+
+    @property
+    def state(self) -> tuple:
+        return (self.pk, self.updated_at, self.annotations_changed_at)
+
+
+def article_head(pk: int) -> ArticleHead | None:
+    values = ["pk", "slug", "updated_at", "annotations_changed_at", "story_id", "story__status"]
+    if (row := Article.objects.filter(pk=pk).values_list(*values).first()) is None:
+        return None
+    *head, story_id, status = row
+    return ArticleHead(*head, story_id if status == Story.Status.CONFIRMED else None)
+
+
 class ArticleAnnotations:
     """The annotations one user sees on one article, as one page shows them, loaded on first use.
 
@@ -377,14 +421,8 @@ class ArticleAnnotations:
     def cache_key(self) -> str:
         """Everything the fragments show depends on: the one key of their caches and their ETag."""
         article = self.article
-        parts = (article.pk, article.updated_at, article.annotations_changed_at)
-        user = self.user
-        # Their groups' names too: the list says which group each group note is for.
-        roles = tuple((m.group_id, m.role, m.group.name) for m in memberships_of(user))
-        # Staff who may change annotations moderate public ones (permissions.can_hide).
-        moderates_public = user.is_staff and user.has_perm("articles.change_annotation")
-        parts += (user.pk, roles, moderates_public, self.filters, self.columns, self.shared)
-        return hashlib.sha256(repr(parts).encode()).hexdigest()
+        state = (article.pk, article.updated_at, article.annotations_changed_at)
+        return reading_key(self.user, state, self.filters, self.columns, self.shared)
 
     @cached_property
     def all(self) -> list[ShownAnnotation]:

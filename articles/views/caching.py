@@ -21,8 +21,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 
-from articles.queries.reading import article_state, recent_roles_of
-from newsroom.accounts.models import memberships_of
+from articles.queries.reading import article_state, reader_groups, recent_roles_of
 
 PAGE_SECONDS = 60
 
@@ -44,12 +43,8 @@ CSRF_STAND_IN = "csrf-token-of-this-request-0f8c2e"
 def reader_parts(user) -> tuple:
     """Everything of a signed-in reader that their pages show besides their annotations: their name
     and staff link (the site's header), and their groups with their roles (what they read, and the
-    annotation form's audience menu). The memberships are the request's one query of them."""
-    groups = tuple(
-        (membership.group_id, membership.role, membership.group.name, membership.group.slug)
-        for membership in memberships_of(user)
-    )
-    return (user.pk, user.get_username(), user.is_staff, groups)
+    annotation form's audience menu)."""
+    return (user.pk, user.get_username(), user.is_staff, reader_groups(user))
 
 
 def cached_page(

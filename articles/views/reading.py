@@ -1,12 +1,19 @@
 """Reading: home, stories, outlets, an article, and articles side by side."""
 
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from articles.forms import AnnotationEditForm
 from articles.models import Article, Outlet
-from articles.queries.reading import ArticleAnnotations, article_reading, reading_filters, undoable_annotation
+from articles.queries.reading import (
+    ArticleAnnotations,
+    article_head,
+    article_reading,
+    reading_filters,
+    reading_key,
+    undoable_annotation,
+)
 from articles.queries.stories import (
     OtherCoverage,
     articles_without_outlet,
@@ -68,18 +75,20 @@ def reading_context(request, page_url: str) -> dict:
 
 
 def article_detail(request, pk, slug):
-    article = get_object_or_404(Article.objects.select_related("outlet", "story"), pk=pk)
-    if slug != article.slug:
-        return redirect(article, permanent=True)
-    reading = ArticleAnnotations(request.user, article, filters=reading_filters(request.user, request.GET))
+    if (head := article_head(pk)) is None:
+        raise Http404("No such article.")
+    if slug != head.slug:
+        return redirect("articles:article_detail", pk, head.slug, permanent=True)
+    filters = reading_filters(request.user, request.GET)
 
     def page_context():  # only on a cache miss
+        article = get_object_or_404(Article.objects.select_related("outlet", "story"), pk=pk)
+        reading = ArticleAnnotations(request.user, article, filters=filters)
         context = article_reading(reading) | reading_context(request, reading.page_url)
-        return context | {"story": story, "other_coverage": OtherCoverage(article)}
+        return context | {"story": article.shown_story, "other_coverage": OtherCoverage(article)}
 
     # Its story's confirmation or dismissal changes what the page shows (kicker, other coverage).
-    story = article.shown_story
-    key = page_key("article", reading.cache_key, story and story.pk)
+    key = page_key("article", reading_key(request.user, head.state, filters), head.shown_story_id)
     return cached_page(request, key, "articles/article_detail.html", page_context)
 
 
