@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Story
-from articles.views.caching import CSRF_STAND_IN
+from articles.views.caching import csrf_stand_in
 from tests.base import make_article, make_outlet, make_story
 
 pytestmark = pytest.mark.django_db
@@ -228,13 +228,20 @@ def test_a_signed_in_reader_gets_their_own_cached_page_with_a_csrf_token_that_wo
     first = browser.get(article.get_absolute_url())
     second = browser.get(article.get_absolute_url())
     assert first.context is not None and second.context is None  # the second from the cache
-    assert ">alice</a>" in second.text and CSRF_STAND_IN not in second.text
+    assert ">alice</a>" in second.text and csrf_stand_in() not in second.text
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', second.text)[1]
     assert browser.post(reverse("account_logout"), {"csrfmiddlewaretoken": token}).status_code == 302
 
     browser.force_login(bob)
     page = browser.get(article.get_absolute_url())
     assert page.context is not None and ">bob</a>" in page.text and ">alice</a>" not in page.text
+
+
+def test_the_csrf_stand_in_of_cached_pages_is_no_text_a_note_could_hold(settings):
+    """A note's link holding it would carry its reader's token away: it comes from the secret key."""
+    first = csrf_stand_in()
+    settings.SECRET_KEY = "another secret key, long enough to be a real one: 0123456789"
+    assert csrf_stand_in() != first
 
 
 def test_a_signed_in_readers_page_from_cached_fragments_costs_four_queries(

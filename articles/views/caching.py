@@ -20,6 +20,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
+from django.utils.crypto import salted_hmac
 
 from articles.queries.reading import article_state, reader_groups, recent_roles_of
 
@@ -35,9 +36,11 @@ def is_cacheable_page_request(request, query_keys: set[str]) -> bool:
     return request.method == "GET" and set(request.GET) <= query_keys and not messages.get_messages(request)
 
 
-# Rendered where the page's CSRF token goes (the {% csrf_token %} tags of its forms), replaced by the
-# reader's own token each time the page is served.
-CSRF_STAND_IN = "csrf-token-of-this-request-0f8c2e"
+def csrf_stand_in() -> str:
+    """Rendered where the page's CSRF token goes (the {% csrf_token %} tags of its forms), replaced by
+    the reader's own token each time the page is served. Derived from the secret key: what readers
+    write (a note's link) cannot contain it, or a page would hand its reader's token to that link."""
+    return salted_hmac("articles.views.caching.csrf_stand_in", "page").hexdigest()
 
 
 def reader_parts(user) -> tuple:
@@ -86,14 +89,14 @@ def cached_list_page(request, key: tuple, template: str, page_context: Callable[
 
 def own_cached_page(request, key: str, template: str, page_context: Callable[[], dict]) -> HttpResponse:
     """A signed-in reader's page from their own cached copy, with this request's CSRF token."""
-    body = cache.get(key)
+    body, stand_in = cache.get(key), csrf_stand_in()
     if body is None:
-        response = render(request, template, page_context() | {"csrf_token": CSRF_STAND_IN})
+        response = render(request, template, page_context() | {"csrf_token": stand_in})
         if response.status_code != 200:
             return response
         body = response.content
         cache.set(key, body, PAGE_SECONDS)
-    return HttpResponse(body.replace(CSRF_STAND_IN.encode(), get_token(request).encode()))
+    return HttpResponse(body.replace(stand_in.encode(), get_token(request).encode()))
 
 
 class Poll(NamedTuple):
