@@ -2,6 +2,13 @@
 
     .venv/bin/python bench/comparison_bench.py [--articles 50] [--words 800] [--corpus 100000]
                                                [--corpus-words 300] [--short-texts 20000] [--seed 1]
+                                               [--largest 1500] [--only-largest]
+
+0. The largest story: --largest articles of 2 to 4 KB built as bench/scale_bench.py builds them
+   (sentences drawn from a pool of 3,000, so that articles share many), with the corpus's quotes
+   and figures mixed in, compared whole (compare_articles: passages, quotes, facts) in a child
+   process. Prints its time, the child's peak RSS over its start, the stored JSON's size and the
+   target (under 200 MB for 1,500 articles) met or missed. --only-largest stops there.
 
 1. A story of --articles articles of about --words words each. Twelve source passages (two or
    three sentences each) are planted in 3 to 12 articles each, every copy edited (a word changed,
@@ -257,6 +264,72 @@ def bench_short_texts(count: int, seed: int) -> None:
     print(f"  planted pairs found: {len(found & planted)} of {len(planted)}; others: {len(found - planted)}")
 
 
+LARGEST_TARGET_MB = 200
+
+
+def largest_story_texts(articles: int, seed: int) -> list:
+    """The articles of a huge story: scale_bench's bodies, a corpus paragraph (quotes, figures) in each."""
+    from articles.importer import iter_records
+    from articles.text.comparison import ArticleText
+
+    rng = random.Random(seed)
+    words = [word for word in VOCABULARY if word.isalpha()]
+
+    def sentence_text() -> str:
+        text = " ".join(rng.choices(words, k=rng.randint(8, 24)))
+        return text[0].upper() + text[1:] + "."
+
+    pool = [sentence_text() for _ in range(3_000)]
+    corpus = [p for record in iter_records([ROOT / "fixtures"]) for p in record["body"].split("\n\n")]
+    texts = []
+    for key in range(articles):
+        paragraphs, size, target = [], 0, rng.randint(2_000, 4_000)
+        while size < target:
+            paragraphs.append(" ".join(rng.choices(pool, k=rng.randint(2, 5))))
+            size += len(paragraphs[-1]) + 2
+        paragraphs.insert(rng.randrange(len(paragraphs)), rng.choice(corpus))
+        body = "\n\n".join(paragraphs)
+        texts.append(ArticleText(key + 1, f"Article {key}", f"Outlet {key % 200}", f"/a/{key}", body))
+    return texts
+
+
+def bench_largest_story(articles: int, seed: int) -> None:
+    """compare_articles on the largest story, in a child process whose peak RSS is its own."""
+    import json
+    import os
+
+    from articles.text.comparison import compare_articles
+
+    texts = largest_story_texts(articles, seed)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: what a worker holds while it compares the story
+        os.close(read)
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.process_time()
+        record = compare_articles("largest", texts)
+        size = len(json.dumps(record.to_json()))
+        seconds = time.process_time() - started
+        figures = [seconds, before, size, len(record.passages), len(record.quotes), len(record.facts)]
+        os.write(write, json.dumps(figures).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        output = pipe.read()
+    _, status, usage = os.wait4(pid, 0)
+    if not output:
+        print(f"largest story: the comparison failed (exit status {status})")
+        return
+    seconds, before, size, passages, quotes, facts = json.loads(output)
+    grown = (usage.ru_maxrss - before) / 1024  # KiB on Linux
+    chars = sum(len(text.body) for text in texts)
+    verdict = "met" if grown < LARGEST_TARGET_MB else "MISSED"
+    print(f"largest story: {articles:,} articles, {chars / 1e6:.1f} M characters")
+    print(f"  compare_articles: {seconds:.1f} s of CPU; peak RSS +{grown:.0f} MB over the process's start")
+    print(f"  stored JSON: {size / 1e6:.1f} MB; {passages} passages, {quotes} quotes, {facts} facts")
+    print(f"  target: under {LARGEST_TARGET_MB} MB for 1,500 articles: {verdict}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=50)
@@ -265,7 +338,13 @@ def main() -> None:
     parser.add_argument("--corpus-words", type=int, default=300)
     parser.add_argument("--short-texts", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--largest", type=int, default=1500, help="articles of the largest story (0: skip)")
+    parser.add_argument("--only-largest", action="store_true", help="only the largest story")
     args = parser.parse_args()
+    if args.largest:
+        bench_largest_story(args.largest, args.seed)
+    if args.only_largest:
+        return
     bench_story(args.articles, args.words, args.seed)
     bench_real_story(args.articles // 5, args.seed)
     bench_wire_story(args.articles, args.words, args.seed)

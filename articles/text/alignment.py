@@ -9,6 +9,7 @@ Pure: no Django. read_articles() reads each text once into word ids; shared_regi
 passages.py groups the regions by passage, cutting some with cut_region().
 """
 
+from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import Indel, LCSseq
 
-from articles.text.words import STOP_WORDS, Word, normalized_words, sentence_starts_at_words
+from articles.text.words import STOP_WORDS, normalized_words, sentence_starts_at_words
 
 # Shared word runs of this many words seed an alignment. Four words sharing at least one that is
 # not a stop word rarely repeat between unrelated sentences, while a passage with a word changed
@@ -49,7 +50,9 @@ EXTEND_DROP = 4
 
 
 class ArticleWords(NamedTuple):
-    words: list[Word]
+    # Each word's character offsets, in arrays: as Word tuples a story of 1,500 articles took 90 MB.
+    starts: array
+    ends: array
     ids: list[int]  # the words as small integers, one per distinct normalised word in the story
     # For each word and the end: whether a sentence starts there. Alignments grow up to these
     # boundaries, not past them.
@@ -74,7 +77,8 @@ def read_articles(texts: Iterable[str]) -> tuple[list[ArticleWords], set[int]]:
     for text in texts:
         words = normalized_words(text)
         ids = [vocabulary.setdefault(word.norm, len(vocabulary)) for word in words]
-        articles.append(ArticleWords(words, ids, sentence_starts_at_words(text, words)))
+        starts, ends = array("i", (word.start for word in words)), array("i", (word.end for word in words))
+        articles.append(ArticleWords(starts, ends, ids, sentence_starts_at_words(text, words)))
     return articles, {vocabulary[word] for word in STOP_WORDS if word in vocabulary}
 
 
@@ -82,26 +86,33 @@ def shared_regions(articles: list[ArticleWords], stop_ids: set[int]) -> list[Reg
     """Every region where two of the articles share a passage."""
     regions = []
     for (a, b), seeds in _pair_seeds(articles, stop_ids).items():
-        for chain in _chains(seeds):
+        pairs = [(seed >> _SHIFT, seed & _LOW) for seed in seeds]
+        for chain in _chains(pairs):
             regions.extend(_aligned_regions(a, articles[a], b, articles[b], chain, stop_ids))
     return regions
 
 
-def _pair_seeds(
-    articles: list[ArticleWords], stop_ids: set[int]
-) -> dict[tuple[int, int], list[tuple[int, int]]]:
-    """Word positions (i in article a, j in article b) where a shared run of SEED_WORDS begins."""
-    postings: dict[tuple[int, ...], list[tuple[int, int]]] = defaultdict(list)
+# Positions are packed two to an int, (high << _SHIFT) | low, in arrays: a story of 1,500 articles
+# has some 4 million seeds, which as lists of tuples of ints took 300 MB, and 32 MB so.
+_SHIFT = 32
+_LOW = (1 << _SHIFT) - 1
+
+
+def _pair_seeds(articles: list[ArticleWords], stop_ids: set[int]) -> dict[tuple[int, int], array]:
+    """Word positions where a shared run of SEED_WORDS begins, per article pair (a, b): each
+    packed as (i << _SHIFT) | j for position i in article a and j in article b."""
+    postings: dict[tuple[int, ...], list[int]] = defaultdict(list)  # places packed as (a, i)
     for a, article in enumerate(articles):
         ids = article.ids
         runs = zip(*(ids[k:] for k in range(SEED_WORDS)), strict=False)
         for i, run in enumerate(runs):
-            postings[run].append((a, i))
-    seeds: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-    for run, places in postings.items():
+            postings[run].append(a << _SHIFT | i)
+    seeds: dict[tuple[int, int], array] = {}
+    for run, packed in postings.items():
         # Places are in article order: a run in one article only has its first and last alike.
-        if places[0][0] == places[-1][0] or stop_ids.issuperset(run):
+        if packed[0] >> _SHIFT == packed[-1] >> _SHIFT or stop_ids.issuperset(run):
             continue
+        places = [(place >> _SHIFT, place & _LOW) for place in packed]
         per_article: dict[int, int] = defaultdict(int)
         for a, _ in places:
             per_article[a] += 1
@@ -113,7 +124,10 @@ def _pair_seeds(
                 if rank[b] - rank[a] > MAX_PARTNERS:
                     break
                 if a != b:
-                    seeds[a, b].append((i, j))
+                    pair = seeds.get((a, b))
+                    if pair is None:
+                        pair = seeds[a, b] = array("q")
+                    pair.append(i << _SHIFT | j)
     return seeds
 
 

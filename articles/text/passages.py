@@ -252,12 +252,11 @@ def _cluster(
     occurrences = []
     for article in order:
         start, end = chosen[article]
-        words = articles[article].words
         occurrences.append(
             Occurrence(
                 article=keys[article],
-                start=words[start].start,
-                end=words[end - 1].end,
+                start=articles[article].starts[start],
+                end=articles[article].ends[end - 1],
                 similarity=round(Indel.normalized_similarity(tokens[article], tokens[representative]), 4),
                 is_verbatim=tokens[article] == tokens[representative],
             )
