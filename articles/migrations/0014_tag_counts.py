@@ -44,11 +44,15 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('outlet_key', models.BigIntegerField()),
+                ('layer', models.PositiveSmallIntegerField(choices=[(0, 'Public'), (1, 'Private'), (2, 'Hidden'), (3, 'Group'), (4, 'Group Hidden')])),
+                ('owner_key', models.BigIntegerField()),
+                ('author_key', models.BigIntegerField()),
                 ('passages', models.IntegerField()),
                 ('tag', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.tag')),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('tag', 'outlet_key'), name='one_count_per_tag_and_outlet')],
+                'indexes': [models.Index(fields=['owner_key', 'layer'], name='tag_count_by_owner'), models.Index(fields=['author_key', 'layer'], name='tag_count_by_author')],
+                'constraints': [models.UniqueConstraint(fields=('layer', 'tag', 'outlet_key', 'owner_key', 'author_key'), name='one_count_per_key')],
             },
         ),
         # The triggers that keep the counts, made by SQL of each database (models/tag_counts.py),

@@ -1,20 +1,21 @@
-"""Tag counts for the tag index and tag pages: how many passages everyone sees carry each tag, per
-outlet, kept by database triggers.
+"""Tag counts for the tag index and tag pages, per tag, outlet and layer, kept by database triggers.
 
-Everyone sees a passage that is live, public, not hidden by a moderator and anchored (what
-Annotation.objects.visible_to(), shown_in_full_to() and anchored() keep for an anonymous reader);
-a signed-in reader's own and group layers are counted on top when asked (queries.tags), from their
-much smaller sets. The triggers change the counts in the transaction of the write, whoever makes it
-(the services, the admin, the importer, a bulk delete), so a GET only reads them: a tag link added
-or removed, an annotation deleted, made public or not, hidden or shown, orphaned, and an article
-moved to another outlet. They never make a row from a subtraction, so a count table emptied before
-the links (a test database flushed) is not filled with negatives; rows at zero stay (bounded by
-tags x outlets) and are read as absent.
+Every live, anchored annotation is in exactly one layer, which says who sees it (what
+Annotation.objects.visible_to() and shown_in_full_to() decide): the public one (public, not hidden by
+a moderator: everyone), an author's private ones, an author's public ones hidden (the author, and
+staff who moderate), a group's (its members and the author) and a group's hidden ones (its owners and
+moderators, and the author). A reader's counts are then the sum of a few rows (queries.tags), never a
+count of passages. The triggers change the counts in the transaction of the write, whoever makes it
+(the services, the admin, the importer, a bulk update or delete), so a GET only reads them: a tag link
+added or removed, an annotation deleted, its audience, moderation, author or article changed, it
+orphaned, and an article moved to another outlet. They never make a row from a subtraction, so a count
+table emptied before the links (a test database flushed) is not filled with negatives; rows at zero
+stay (bounded by the links there were) and are read as absent.
 
 Every change that a page built from the counts could show (any annotation's tags, audience or
 moderation; an article's title, story or outlet; a story's or outlet's name) raises
-TagCountVersion's version: part of the cache keys of those pages. Its epoch is drawn again when
-the row is made, so that a database emptied and filled again never meets an old key.
+TagCountVersion's version: part of the cache keys of those pages. Its epoch is drawn again when the
+row is made, so that a database emptied and filled again never meets an old key.
 
 SQLite drops a table's triggers when a migration remakes the table: after `migrate`, build() runs
 again if any is missing (as for the search index). The SQL is built from this module's constants
@@ -29,26 +30,45 @@ from articles.models.annotations import Tag
 COUNTS = "articles_tagoutletcount"
 VERSION = "articles_tagcountversion"
 PREFIX = "tag_counts_"
-# An INSERT of (tag_id, outlet_key, passages) rows adds them to the counts there.
-UPSERT = f"ON CONFLICT (tag_id, outlet_key) DO UPDATE SET passages = {COUNTS}.passages + excluded.passages"  # nosec B608
+KEY = "layer, tag_id, outlet_key, owner_key, author_key"
+# An INSERT of (KEY, passages) rows adds them to the counts there.
+UPSERT = f"ON CONFLICT ({KEY}) DO UPDATE SET passages = {COUNTS}.passages + excluded.passages"  # nosec B608
+
+
+class Layer(models.IntegerChoices):
+    PUBLIC = 0  # owner 0, author 0
+    PRIVATE = 1  # owner: the author
+    HIDDEN = 2  # public, hidden by a moderator; owner: the author
+    GROUP = 3  # owner: the group, and its author
+    GROUP_HIDDEN = 4  # owner: the group, and its author
 
 
 class TagOutletCount(models.Model):
-    """The passages everyone sees with one tag in one outlet's articles (written by triggers only)."""
+    """The passages of one layer with one tag in one outlet's articles (written by triggers only)."""
 
     # No foreign key constraint and nothing for Django to cascade: the triggers take a deleted
     # tag's passages away with its links.
     tag = models.ForeignKey(Tag, models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
     outlet_key = models.BigIntegerField()  # the outlet's id; 0 for articles without one
+    layer = models.PositiveSmallIntegerField(choices=Layer)
+    owner_key = models.BigIntegerField()  # the author (private, hidden), the group, or 0 (public)
+    author_key = models.BigIntegerField()  # the author of a group's passages, else 0
     passages = models.IntegerField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["tag", "outlet_key"], name="one_count_per_tag_and_outlet")
+            models.UniqueConstraint(
+                fields=["layer", "tag", "outlet_key", "owner_key", "author_key"], name="one_count_per_key"
+            )
+        ]
+        # A reader's layers: their own and their groups' rows.
+        indexes = [
+            models.Index(fields=["owner_key", "layer"], name="tag_count_by_owner"),
+            models.Index(fields=["author_key", "layer"], name="tag_count_by_author"),
         ]
 
     def __str__(self):
-        return f"{self.passages} × tag {self.tag_id} in outlet {self.outlet_key}"
+        return f"{self.passages} × tag {self.tag_id} in outlet {self.outlet_key}, layer {self.layer}"
 
 
 class TagCountVersion(models.Model):
@@ -68,12 +88,26 @@ def current_version() -> str:
     return f"{row[0]}.{row[1]}" if row else "0"
 
 
-def public(a: str) -> str:
-    """SQL: the annotation (alias or OLD/NEW) is a passage everyone sees."""
+def layer(a: str) -> str:
+    """SQL: the layer of the annotation (alias or OLD/NEW): NULL when deleted or orphaned."""
     return (
-        f"({a}.deleted_at IS NULL AND {a}.visibility = 'public' AND {a}.hidden_at IS NULL"
-        f" AND NOT {a}.is_orphan)"
+        f"(CASE WHEN {a}.deleted_at IS NOT NULL OR {a}.is_orphan THEN NULL"
+        f" WHEN {a}.visibility = 'public' THEN (CASE WHEN {a}.hidden_at IS NULL THEN 0 ELSE 2 END)"
+        f" WHEN {a}.visibility = 'private' THEN 1"
+        f" WHEN {a}.hidden_at IS NULL THEN 3 ELSE 4 END)"
     )
+
+
+def key(a: str, *, named: bool = False) -> str:
+    """SQL: layer, owner_key and author_key of the annotation (named so, if asked)."""
+    owner = (
+        f"(CASE WHEN {a}.visibility = 'group' THEN {a}.group_id"
+        f" WHEN {a}.visibility = 'public' AND {a}.hidden_at IS NULL THEN 0 ELSE {a}.author_id END)"
+    )
+    author = f"(CASE WHEN {a}.visibility = 'group' THEN {a}.author_id ELSE 0 END)"
+    if named:
+        return f"{layer(a)} AS layer, {owner} AS owner_key, {author} AS author_key"
+    return f"{layer(a)}, {owner}, {author}"
 
 
 def outlet_of(article: str) -> str:
@@ -83,14 +117,15 @@ def outlet_of(article: str) -> str:
 
 # Counted from scratch: what the triggers keep, and what tests compare them with.
 RECOUNT = f"""
-    SELECT ta.tag_id, coalesce(ar.outlet_id, 0), count(*)
+    SELECT {key("a")}, ta.tag_id, coalesce(ar.outlet_id, 0), count(*)
     FROM articles_taggedannotation ta
     JOIN articles_annotation a ON a.id = ta.content_object_id
     JOIN articles_article ar ON ar.id = a.article_id
-    WHERE {public("a")}
-    GROUP BY ta.tag_id, coalesce(ar.outlet_id, 0)"""  # nosec B608
+    WHERE {layer("a")} IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5"""  # nosec B608
+INSERT = f"INSERT INTO {COUNTS} (layer, owner_key, author_key, tag_id, outlet_key, passages)"  # nosec B608
 
-# Columns whose change moves a passage in or out of the counts, or between readers' layers.
+# Columns whose change moves a passage between layers or outlets.
 AUDIENCE_COLUMNS = [
     "deleted_at",
     "visibility",
@@ -106,6 +141,12 @@ SHOWN_COLUMNS = {
     "articles_story": ["title", "slug", "status"],
     "articles_outlet": ["name", "slug"],
 }
+# The passages per tag and layer of the article NEW (an article trigger's).
+ARTICLE_TAGS = f"""
+    SELECT {key("a", named=True)}, ta.tag_id, count(*) AS n FROM articles_taggedannotation ta
+    JOIN articles_annotation a ON a.id = ta.content_object_id
+    WHERE a.article_id = new.id AND {layer("a")} IS NOT NULL GROUP BY 1, 2, 3, 4"""  # nosec B608
+ARTICLE_TAGS_AS = "t"
 
 
 def _changed(columns: list[str], distinct: str) -> str:
@@ -118,43 +159,44 @@ class Sqlite:
         f"ON CONFLICT (id) DO UPDATE SET version = {VERSION}.version + 1;"
     )
 
-    def _add(self, tags: str, article: str) -> str:
-        """Add one to the counts of the tags (a SELECT of tag_id) in the outlet of the article (an id,
-        or NULL: nothing to add)."""
-        return (
-            f"INSERT INTO {COUNTS} (tag_id, outlet_key, passages) "  # nosec B608
-            f"SELECT t.tag_id, coalesce(ar.outlet_id, 0), 1 FROM ({tags}) t "
-            f"JOIN articles_article ar ON ar.id = {article} WHERE true "
-            f"{UPSERT};"
-        )
-
-    def _subtract(self, tags: str, article: str, when: str = "1") -> str:
-        return (
-            f"UPDATE {COUNTS} SET passages = passages - 1 "  # nosec B608
-            f"WHERE {when} AND outlet_key = {outlet_of(article)} AND tag_id IN ({tags});"
-        )
-
     def _trigger(self, name: str, event: str, body: str) -> str:
         return f"CREATE TRIGGER {PREFIX}{name} AFTER {event} BEGIN {body} {self.BUMP} END"
 
     def build_statements(self) -> list[str]:
-        links_of = "SELECT tag_id FROM articles_taggedannotation WHERE content_object_id = {}"  # nosec B608
-        # The link's annotation's article, when the annotation is one everyone sees.
-        public_article = (
-            "(SELECT a.article_id FROM articles_annotation a WHERE a.id = {} AND "  # nosec B608
-            + public("a")
-            + ")"
+        # A link's annotation's key and outlet (no row when it is deleted or orphaned).
+        link_key = (
+            f"SELECT {key('a')}, {{0}}.tag_id, coalesce(ar.outlet_id, 0){{1}} FROM articles_annotation a "  # nosec B608
+            "JOIN articles_article ar ON ar.id = a.article_id "
+            f"WHERE a.id = {{0}}.content_object_id AND {layer('a')} IS NOT NULL"
         )
-        article_tags = (
-            "SELECT ta.tag_id, count(*) AS n FROM articles_taggedannotation ta "  # nosec B608
-            "JOIN articles_annotation a ON a.id = ta.content_object_id "
-            f"WHERE a.article_id = new.id AND {public('a')} GROUP BY ta.tag_id"
+        link_gone = (
+            f"UPDATE {COUNTS} SET passages = passages - 1 "  # nosec B608
+            f"WHERE (layer, owner_key, author_key, tag_id, outlet_key) = ({link_key.format('old', '')});"
         )
-        link_gone = self._subtract("old.tag_id", public_article.format("old.content_object_id"))
-        link_made = self._add("SELECT new.tag_id AS tag_id", public_article.format("new.content_object_id"))
-        annotation_gone = self._subtract(links_of.format("old.id"), "old.article_id", public("old"))
-        annotation_back = self._add(f"{links_of.format('new.id')} AND {public('new')}", "new.article_id")
-        outlet_of_new = "coalesce(new.outlet_id, 0)"
+        link_made = f"{INSERT} {link_key.format('new', ', 1')} {UPSERT};"
+        links_of = "SELECT tag_id FROM articles_taggedannotation WHERE content_object_id = {}.id"  # nosec B608
+        annotation_gone = (
+            f"UPDATE {COUNTS} SET passages = passages - 1 "  # nosec B608
+            f"WHERE (layer, owner_key, author_key) = (SELECT {key('old')}) "
+            f"AND outlet_key = {outlet_of('old.article_id')} AND tag_id IN ({links_of.format('old')});"
+        )
+        annotation_back = (
+            f"{INSERT} SELECT {key('new')}, ta.tag_id, {outlet_of('new.article_id')}, 1 "  # nosec B608
+            f"FROM articles_taggedannotation ta WHERE ta.content_object_id = new.id "
+            f"AND {layer('new')} IS NOT NULL {UPSERT};"
+        )
+        # Away from the old outlet, into the new one: the article's passages per tag and layer.
+        moved_away = (
+            f"UPDATE {COUNTS} SET passages = passages - coalesce((SELECT n FROM ({ARTICLE_TAGS}) "  # nosec B608
+            f"{ARTICLE_TAGS_AS} WHERE (t.layer, t.owner_key, t.author_key, t.tag_id) = "
+            f"({COUNTS}.layer, {COUNTS}.owner_key, {COUNTS}.author_key, {COUNTS}.tag_id)), 0) "
+            "WHERE outlet_key = coalesce(old.outlet_id, 0) AND (layer, owner_key, author_key, tag_id) IN "
+            f"(SELECT layer, owner_key, author_key, tag_id FROM ({ARTICLE_TAGS}) {ARTICLE_TAGS_AS});"
+        )
+        moved_in = (
+            f"{INSERT} SELECT layer, owner_key, author_key, tag_id, coalesce(new.outlet_id, 0), n "  # nosec B608
+            f"FROM ({ARTICLE_TAGS}) {ARTICLE_TAGS_AS} WHERE true {UPSERT};"
+        )
         return [
             self._trigger("link_insert", "INSERT ON articles_taggedannotation", link_made),
             self._trigger("link_delete", "DELETE ON articles_taggedannotation", link_gone),
@@ -168,13 +210,7 @@ class Sqlite:
             self._trigger(
                 "article_moved",
                 "UPDATE OF outlet_id ON articles_article WHEN old.outlet_id IS NOT new.outlet_id",
-                # Away from the old outlet, into the new one: the article's passages per tag.
-                f"UPDATE {COUNTS} SET passages = passages - coalesce((SELECT n FROM ({article_tags}) t "  # nosec B608
-                f"WHERE t.tag_id = {COUNTS}.tag_id), 0) WHERE outlet_key = coalesce(old.outlet_id, 0) "
-                f"AND tag_id IN (SELECT tag_id FROM ({article_tags}));"
-                f"INSERT INTO {COUNTS} (tag_id, outlet_key, passages) "
-                f"SELECT tag_id, {outlet_of_new}, n FROM ({article_tags}) WHERE true "
-                f"{UPSERT};",
+                moved_away + moved_in,
             ),
             *(
                 self._trigger(f"{table}_shown", f"UPDATE ON {table} WHEN {_changed(columns, 'IS NOT')}", "")
@@ -195,15 +231,12 @@ class Postgres:
         f"INSERT INTO {VERSION} (id, epoch, version) VALUES (1, floor(random() * 1e9), 1) "  # nosec B608
         f"ON CONFLICT (id) DO UPDATE SET version = {VERSION}.version + 1;"
     )
-    ADD = (
-        f"INSERT INTO {COUNTS} (tag_id, outlet_key, passages) SELECT tag_id, outlet, n FROM ({{}}) t "  # nosec B608
-        f"{UPSERT};"
-    )
 
     def _function(self, name: str, body: str) -> str:
         return (
             f"CREATE FUNCTION {PREFIX}{name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"DECLARE found_outlet bigint; BEGIN {body} {self.BUMP} RETURN NULL; END $$"
+            "DECLARE k_layer int; k_owner bigint; k_author bigint; k_outlet bigint; "
+            f"BEGIN {body} {self.BUMP} RETURN NULL; END $$"
         )
 
     def _trigger(self, name: str, event: str, when: str = "") -> str:
@@ -213,51 +246,48 @@ class Postgres:
             f"EXECUTE FUNCTION {PREFIX}{name}()"
         )
 
-    def _public_outlet(self, link: str) -> str:
-        """Into `found_outlet`: the outlet key of the link's annotation when everyone sees it, else NULL. The
+    def _link_key(self, link: str) -> str:
+        """Into k_*: the key of the link's annotation (NULL layer when deleted or orphaned). The
         annotation and its article are locked against a concurrent change of audience or outlet, which
         would otherwise count without this link, committed after it."""
         return (
-            "found_outlet := NULL; "
-            f"SELECT coalesce(ar.outlet_id, 0) INTO found_outlet FROM articles_annotation a "  # nosec B608
-            f"JOIN articles_article ar ON ar.id = a.article_id "
-            f"WHERE a.id = {link}.content_object_id AND {public('a')} FOR SHARE;"
+            f"SELECT {key('a')}, coalesce(ar.outlet_id, 0) INTO k_layer, k_owner, k_author, k_outlet "  # nosec B608
+            "FROM articles_annotation a JOIN articles_article ar ON ar.id = a.article_id "
+            f"WHERE a.id = {link}.content_object_id FOR SHARE;"
         )
 
     def build_statements(self) -> list[str]:
         links_of = "SELECT tag_id FROM articles_taggedannotation WHERE content_object_id = {}.id"  # nosec B608
-        article_tags = (
-            "SELECT ta.tag_id, count(*) AS n FROM articles_taggedannotation ta "  # nosec B608
-            "JOIN articles_annotation a ON a.id = ta.content_object_id "
-            f"WHERE a.article_id = NEW.id AND {public('a')} GROUP BY ta.tag_id"
-        )
         link = f"""
             IF TG_OP <> 'INSERT' THEN
-                {self._public_outlet("OLD")}
+                {self._link_key("OLD")}
                 UPDATE {COUNTS} SET passages = passages - 1
-                WHERE tag_id = OLD.tag_id AND outlet_key = found_outlet;
+                WHERE (layer, owner_key, author_key, tag_id, outlet_key)
+                    = (k_layer, k_owner, k_author, OLD.tag_id, k_outlet);
             END IF;
             IF TG_OP <> 'DELETE' THEN
-                {self._public_outlet("NEW")}
-                IF found_outlet IS NOT NULL THEN
-                    {self.ADD.format("SELECT NEW.tag_id AS tag_id, found_outlet AS outlet, 1 AS n")}
+                {self._link_key("NEW")}
+                IF k_layer IS NOT NULL THEN
+                    {INSERT} VALUES (k_layer, k_owner, k_author, NEW.tag_id, k_outlet, 1) {UPSERT};
                 END IF;
             END IF;"""  # nosec B608
-        links = "FROM articles_taggedannotation WHERE content_object_id = NEW.id"
-        new_outlet = "coalesce(NEW.outlet_id, 0)"
         annotation = f"""
-            IF {public("OLD")} THEN
+            IF {layer("OLD")} IS NOT NULL THEN
                 UPDATE {COUNTS} SET passages = passages - 1
-                WHERE outlet_key = {outlet_of("OLD.article_id")} AND tag_id IN ({links_of.format("OLD")});
+                WHERE (layer, owner_key, author_key) = (SELECT {key("OLD")})
+                AND outlet_key = {outlet_of("OLD.article_id")} AND tag_id IN ({links_of.format("OLD")});
             END IF;
-            IF TG_OP = 'UPDATE' AND {public("NEW")} THEN
-                {self.ADD.format(f"SELECT tag_id, {outlet_of('NEW.article_id')} AS outlet, 1 AS n {links}")}
+            IF TG_OP = 'UPDATE' AND {layer("NEW")} IS NOT NULL THEN
+                {INSERT} SELECT {key("NEW")}, tag_id, {outlet_of("NEW.article_id")}, 1
+                FROM articles_taggedannotation WHERE content_object_id = NEW.id {UPSERT};
             END IF;"""  # nosec B608
-        moved_in = self.ADD.format(f"SELECT tag_id, {new_outlet} AS outlet, n FROM ({article_tags}) s")  # nosec B608
         moved = f"""
-            UPDATE {COUNTS} c SET passages = c.passages - t.n FROM ({article_tags}) t
-            WHERE c.tag_id = t.tag_id AND c.outlet_key = coalesce(OLD.outlet_id, 0);
-            {moved_in}
+            UPDATE {COUNTS} c SET passages = c.passages - t.n FROM ({ARTICLE_TAGS}) {ARTICLE_TAGS_AS}
+            WHERE (c.layer, c.owner_key, c.author_key, c.tag_id)
+                = (t.layer, t.owner_key, t.author_key, t.tag_id)
+            AND c.outlet_key = coalesce(OLD.outlet_id, 0);
+            {INSERT} SELECT layer, owner_key, author_key, tag_id, coalesce(NEW.outlet_id, 0), n
+            FROM ({ARTICLE_TAGS}) {ARTICLE_TAGS_AS} {UPSERT};
         """  # nosec B608
         statements = [
             self._function("link", link),
@@ -308,7 +338,7 @@ def build() -> None:
         for statement in backend.build_statements():
             cursor.execute(statement)
         cursor.execute(f"DELETE FROM {COUNTS}")  # nosec B608
-        cursor.execute(f"INSERT INTO {COUNTS} (tag_id, outlet_key, passages) {RECOUNT}")  # nosec B608
+        cursor.execute(f"{INSERT} {RECOUNT}")
         cursor.execute(backend.BUMP.rstrip(";"))
 
 
@@ -322,11 +352,12 @@ def is_built() -> bool:
     return len(_triggers()) == sum(s.startswith("CREATE TRIGGER") for s in _backend().build_statements())
 
 
-def recount() -> dict[tuple[int, int], int]:
-    """(tag, outlet key) -> passages, counted from the annotations now (for checks and tests)."""
+def recount() -> dict[tuple[int, ...], int]:
+    """(layer, owner, author, tag, outlet key) -> passages, counted from the annotations now (for checks
+    and tests)."""
     with connection.cursor() as cursor:
         cursor.execute(RECOUNT)
-        return {(tag, outlet): n for tag, outlet, n in cursor.fetchall()}
+        return {tuple(row[:-1]): row[-1] for row in cursor.fetchall()}
 
 
 def _rebuild_missing_triggers(sender, **kwargs):

@@ -21,7 +21,7 @@ from django.urls import NoReverseMatch, reverse
 
 from articles.models import Annotation, Article, Outlet, Story, Tag, TaggedAnnotation
 from articles.models.annotations import TAG_MAX_CHARS, Visibility, normalize_tag
-from articles.models.tag_counts import TagOutletCount, current_version
+from articles.models.tag_counts import Layer, TagOutletCount, current_version
 from newsroom.accounts.models import Membership, Role
 
 PASSAGES_PER_PAGE = 100
@@ -85,16 +85,7 @@ def extra_passages(user) -> list:
 
 
 def public_counts():
-    return TagOutletCount.objects.filter(passages__gt=0)
-
-
-def reader_key(user) -> str:
-    """Who the reader is for the counts of their own layers: themselves, their groups and roles."""
-    if not user.is_authenticated:
-        return "anonymous"
-    memberships = sorted(Membership.objects.filter(user=user).values_list("group", "role"))
-    staff = user.is_staff and user.has_perm("articles.change_annotation")
-    return hashlib.sha256(repr((user.pk, memberships, staff)).encode()).hexdigest()
+    return TagOutletCount.objects.filter(layer=Layer.PUBLIC, passages__gt=0)
 
 
 def _cached(key: str, compute, seconds: int = CACHE_SECONDS):
@@ -107,15 +98,47 @@ def _cached(key: str, compute, seconds: int = CACHE_SECONDS):
 
 @dataclass
 class Reader:
-    """What the tag pages of one request are keyed on: the counts' version and who reads."""
+    """Who reads the tag pages of one request (their groups and roles read once), and the counts'
+    version: what the pages' caches are keyed on."""
 
     user: object
     version: str
-    key: str
+    memberships: list[tuple[int, str]]  # group, role
+    moderates_public: bool
 
     @classmethod
     def of(cls, user) -> "Reader":
-        return cls(user, current_version(), reader_key(user))
+        if not user.is_authenticated:
+            return cls(user, current_version(), [], False)
+        memberships = sorted(Membership.objects.filter(user=user).values_list("group", "role"))
+        staff = user.is_staff and user.has_perm("articles.change_annotation")
+        return cls(user, current_version(), memberships, staff)
+
+    @cached_property
+    def key(self) -> str:
+        """Who the reader is for the counts of their own layers: themselves, their groups and roles."""
+        if not self.user.is_authenticated:
+            return "anonymous"
+        return hashlib.sha256(
+            repr((self.user.pk, self.memberships, self.moderates_public)).encode()
+        ).hexdigest()
+
+    def own_counts(self):
+        """The counts of the layers the reader sees besides the public one (models.tag_counts.Layer):
+        what visible_to() and shown_in_full_to() let them see, as rows of their own and their groups'."""
+        if not self.user.is_authenticated:
+            return TagOutletCount.objects.none()
+        groups = [group for group, _ in self.memberships]
+        moderated = [group for group, role in self.memberships if role in (Role.OWNER, Role.MODERATOR)]
+        layers = (
+            Q(layer__in=[Layer.PRIVATE, Layer.HIDDEN], owner_key=self.user.pk)
+            | Q(layer__in=[Layer.GROUP, Layer.GROUP_HIDDEN], author_key=self.user.pk)
+            | Q(layer=Layer.GROUP, owner_key__in=groups)
+            | Q(layer=Layer.GROUP_HIDDEN, owner_key__in=moderated)
+        )
+        if self.moderates_public:
+            layers |= Q(layer=Layer.HIDDEN)
+        return TagOutletCount.objects.filter(layers, passages__gt=0)
 
 
 def visible_tag(reader: Reader, slug: str) -> Tag | None:
@@ -123,22 +146,14 @@ def visible_tag(reader: Reader, slug: str) -> Tag | None:
     tag = Tag.objects.filter(slug=slug).first()
     if tag is None:
         return None
-    seen = public_counts().filter(tag=tag).exists() or any(
-        _links(tag, part).exists() for part in extra_passages(reader.user)
-    )
+    seen = public_counts().filter(tag=tag).exists() or reader.own_counts().filter(tag=tag).exists()
     return tag if seen else None
-
-
-def _links(tag: Tag, passages):
-    """The tag's links to these passages, found from the passages (through the link's unique index on
-    annotation and tag), not by walking all of a tag's links: a top tag has hundreds of thousands."""
-    return TaggedAnnotation.objects.filter(tag=tag, content_object__in=passages)
 
 
 def tagged_passage_count(reader: Reader, tag: Tag) -> int:
     def count():
-        public = public_counts().filter(tag=tag).aggregate(total=Sum("passages"))["total"] or 0
-        return public + sum(_links(tag, part).count() for part in extra_passages(reader.user))
+        counts = [public_counts(), reader.own_counts()]
+        return sum(rows.filter(tag=tag).aggregate(total=Sum("passages"))["total"] or 0 for rows in counts)
 
     return _cached(f"tag-page:count:{reader.version}:{tag.pk}:{reader.key}", count)
 
@@ -224,9 +239,7 @@ class TagOverview:
     def __init__(self, reader: Reader, story: Story | None, page_number):
         self.reader, self.story = reader, story
         scope = f"{reader.version}:{story.pk if story else ''}"
-        self.extra = _cached(
-            f"tag-index:extra:{scope}:{reader.key}", lambda: _count_extra(reader.user, story)
-        )
+        self.extra = _cached(f"tag-index:extra:{scope}:{reader.key}", lambda: _count_extra(reader, story))
         tag_ids = _cached(f"tag-index:tags:{scope}:{reader.key}", self._tag_ids)
         self.page = Paginator(tag_ids, TAGS_PER_PAGE).get_page(page_number)
         self.words = _cached(
@@ -321,14 +334,16 @@ def _public_counts(tag_ids: list[int], columns: list[int], story: Story | None) 
     return counts
 
 
-def _count_extra(user, story: Story | None) -> dict[tuple[int, int], int]:
-    """(tag, outlet key) -> passages of the reader's own layers (none for an anonymous reader)."""
+def _count_extra(reader: Reader, story: Story | None) -> dict[tuple[int, int], int]:
+    """(tag, outlet key) -> passages of the reader's own layers (none for an anonymous reader): from
+    the kept counts, or in a story from the reader's passages in it."""
+    if not story:
+        rows = reader.own_counts().values_list("tag", "outlet_key").annotate(n=Sum("passages"))
+        return {(tag, outlet): n for tag, outlet, n in rows.order_by()}
     counts: dict[tuple[int, int], int] = {}
-    for part in extra_passages(user):
-        if story:
-            part = part.filter(article__story=story)
-        rows = part.values_list("tagged_items__tag", "article__outlet").annotate(n=Count("tagged_items"))
-        for tag, outlet, n in rows.order_by():
+    for part in extra_passages(reader.user):
+        rows = part.filter(article__story=story).values_list("tagged_items__tag", "article__outlet")
+        for tag, outlet, n in rows.annotate(n=Count("tagged_items")).order_by():
             if tag is not None:
                 counts[tag, outlet or 0] = counts.get((tag, outlet or 0), 0) + n
     return counts
