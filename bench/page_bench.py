@@ -30,7 +30,8 @@ The bare response is GET /tag-suggestions/?q=, a JSON view that answers {"tags":
 query, asked without a cookie: Django's request/response cycle and middleware, nothing else.
 Static files are collected into the temporary folder (DEBUG off needs whitenoise's manifest); a
 settings module there points STATIC_ROOT at them and changes nothing else. It prints figures and
-each target met or missed, and asserts nothing. The set-up (temporary site, gunicorn, client
+each target met or missed (shares of the bare rate judged by server CPU per request, as issue 14
+measures them), and asserts nothing. The set-up (temporary site, gunicorn, client
 processes) is bench/harness.py's, shared with load_bench.py.
 """
 
@@ -314,13 +315,18 @@ def targets_of(results: dict, loads: dict) -> list[dict]:
     targets = []
 
     def rate_target(reader: str, label, share: float, name: str) -> None:
+        """Judged by server CPU per request, as issue 14 measures its targets (the rate on a machine
+        whose clients share the CPUs also counts their reading of larger pages), else by the rate."""
         load = loads[reader, label]
         rate_share = load.rate / bare.rate if bare.rate else 0.0
         cpu_share = cpu_share_of_bare(load, bare)
-        by_cpu = f", {cpu_share:.0%} by server CPU ({load.cpu_ms:.2f} ms)" if cpu_share else ""
-        figure = f"{rate_share:.0%} of the bare rate ({load.rate:,.0f} req/s{by_cpu})"
+        figure = f"{rate_share:.0%} of the bare rate ({load.rate:,.0f} req/s)"
+        if cpu_share is not None:
+            cpu = f"{load.cpu_ms:.2f} ms against {bare.cpu_ms:.2f}"
+            figure = f"{cpu_share:.0%} by server CPU ({cpu}); {figure}"
         name = f"{name} ≥ {share:.0%} of bare"
-        targets.append({"target": name, "figure": figure, "met": rate_share >= share})
+        is_met = (cpu_share if cpu_share is not None else rate_share) >= share
+        targets.append({"target": name, "figure": figure, "met": is_met})
 
     rate_target(MEMBER, 100, TARGET_PAGE_SHARE, f"page, 100 annotations, {MEMBER}")
     rate_target("anonymous", 100, TARGET_PAGE_SHARE, "page, 100 annotations, anonymous")

@@ -40,21 +40,19 @@ class HighlightedSegment:
     starting_annotations: list[int]  # their anchors are the targets of links to "#hl-<pk>"
     starting_shared: list["PassageMark"]
 
-    # A segment's ids are sorted, so its annotations' ("a", pk) come before its shared passages'
-    # ("s", cluster): on an article's own page, which has none, no id needs looking at twice.
+    annotation_ids: list[int] = field(init=False)
+    cluster_ids: list[int] = field(init=False)
 
-    @cached_property
-    def annotation_ids(self) -> list[int]:
-        if self.cluster_ids:
-            return [pk for kind, pk in self.segment.annotation_ids if kind == ANNOTATION]
-        return [pk for _, pk in self.segment.annotation_ids]
-
-    @cached_property
-    def cluster_ids(self) -> list[int]:
+    def __post_init__(self):
+        # Plain attributes, not cached properties: a page has thousands of segments. The ids are
+        # sorted, so annotations' ("a", pk) come before shared passages' ("s", cluster): on an
+        # article's own page, which has none, no id is looked at twice.
         ids = self.segment.annotation_ids
-        if not ids or ids[-1][0] != SHARED:
-            return []
-        return [cluster for kind, cluster in ids if kind == SHARED]
+        if ids and ids[-1][0] == SHARED:
+            self.annotation_ids = [pk for kind, pk in ids if kind == ANNOTATION]
+            self.cluster_ids = [cluster for kind, cluster in ids if kind == SHARED]
+        else:
+            self.annotation_ids, self.cluster_ids = [pk for _, pk in ids], []
 
     @property
     def ids_text(self) -> str:
@@ -149,11 +147,11 @@ def attach_tag_links(annotations: list[Annotation]) -> None:
         .values_list("content_object_id", "tag__name", "tag__slug")
         .order_by("tag__key")
     )
-    urls = {}
+    links = {}  # one TagLink per tag, shared by its annotations
     for annotation_id, name, slug in rows:
-        if slug not in urls:
-            urls[slug] = tag_url(slug)
-        by_id[annotation_id].tag_links.append(TagLink(name, slug, urls[slug]))
+        if (link := links.get(slug)) is None:
+            link = links[slug] = TagLink(name, slug, tag_url(slug))
+        by_id[annotation_id].tag_links.append(link)
 
 
 @dataclass(slots=True)
