@@ -1,14 +1,16 @@
-"""A bulk import's writes: ids set by its own inserts, the search index kept up in one statement, and
-the comparisons it defers queued for the task worker."""
+"""A bulk import: records read aside in a child process, ids set by its own inserts, the search index
+kept up in one statement, and the comparisons it defers queued for the task worker."""
 
 import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from articles.importer import ImportProblem, ImportReport, InvalidRecords
+from articles import importer
+from articles.importer import ImportProblem, ImportReport, InvalidRecords, iter_records
 from articles.models import Article, Story
 from articles.services.imports import import_articles
 from newsroom.jobs.models import Job
@@ -90,3 +92,32 @@ def test_an_import_from_the_command_line_that_defers_comparison_queues_them(tmp_
     assert [(job.arguments["story_id"], job.status) for job in jobs] == [(confirmed.pk, Job.Status.QUEUED)]
     assert proposed.articles.count() == 1
     assert "Queued for comparison: 1 story" in out.getvalue()
+
+
+def bulk_file_with_bad_records(folder) -> Path:
+    articles = [
+        {"title": "One", "body": "The first text."},
+        {"title": "", "body": "No title."},
+        {"title": "Three", "body": "The third text.", "date": "soon"},
+        {"title": "Four", "body": "The fourth text."},
+    ]
+    (folder / "bulk.json").write_text(json.dumps(articles))
+    return folder / "bulk.json"
+
+
+def test_records_read_aside_are_those_read_here_with_the_same_problems_in_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "CHUNK_RECORDS", 1)  # several chunks
+    path = bulk_file_with_bad_records(tmp_path)
+    here, aside = ImportReport(), ImportReport()
+    assert list(importer.iter_records_aside([path], None, aside)) == list(iter_records([path], None, here))
+    assert [str(problem) for problem in aside.problems] == [str(problem) for problem in here.problems]
+    assert [problem.index for problem in aside.problems] == [2, 3]
+
+
+def test_without_a_report_reading_aside_raises_the_first_problem(tmp_path):
+    path = bulk_file_with_bad_records(tmp_path)
+    with pytest.raises(ImportProblem) as here:
+        list(iter_records([path]))
+    with pytest.raises(ImportProblem) as aside:
+        list(importer.iter_records_aside([path]))
+    assert str(aside.value) == str(here.value)

@@ -23,8 +23,11 @@ server can read. A bulk file's nesting and each article's size are capped while 
 that memory stays bounded whatever the file holds.
 """
 
+import multiprocessing
 import os
+import queue
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 from articles.importer.bulk import (
@@ -65,6 +68,7 @@ __all__ = [
     "InvalidRecords",
     "Manifest",
     "iter_records",
+    "iter_records_aside",
     "load_manifest",
     "parse_date",
     "parse_html_file",
@@ -153,3 +157,88 @@ def iter_records(
             if report is None:
                 raise
             report.add(problem)
+
+
+# Records read in another process travel in chunks of this many (about 4 MB of 4 KB articles), at
+# most QUEUED_CHUNKS waiting: memory stays bounded however far the reader runs ahead.
+CHUNK_RECORDS = 500
+QUEUED_CHUNKS = 4
+
+
+def iter_records_aside(
+    paths: Iterable[Path], manifest_path: Path | None = None, report: ImportReport | None = None
+) -> Iterator[dict]:
+    """iter_records() read, checked and cleaned in a child process, while this one writes what it
+    has: on two cores a bulk import takes as long as the longer of the two halves instead of their
+    sum (100,000 articles: about 40 s each). Same records, same problems in the same order, the
+    same first problem raised without a report. In this process where no fork is available."""
+    if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
+        yield from iter_records(paths, manifest_path, report)
+        return
+    context = multiprocessing.get_context("fork")
+    chunks = context.Queue(QUEUED_CHUNKS)
+    reader = context.Process(
+        target=_read_aside, args=(list(paths), manifest_path, report is not None, chunks), daemon=True
+    )
+    reader.start()
+    try:
+        while (chunk := _next_chunk(chunks, reader)) is not None:
+            for item in chunk:
+                if isinstance(item, ImportProblem) and report is not None:
+                    report.add(item)
+                elif isinstance(item, Exception):
+                    raise item  # the first problem without a report, or what stopped the reading
+                else:
+                    yield item
+    finally:
+        if reader.is_alive():
+            reader.kill()  # the import stopped early (a bad record, an error): its reading is moot
+        reader.join()
+
+
+def _next_chunk(chunks, reader) -> list | None:
+    while True:
+        try:
+            return chunks.get(timeout=1)
+        except queue.Empty:
+            if not reader.is_alive() and chunks.empty():
+                stopped = f"the process reading the files stopped (exit code {reader.exitcode})"
+                raise RuntimeError(stopped) from None
+
+
+def _read_aside(paths: list[Path], manifest_path: Path | None, with_report: bool, chunks) -> None:
+    """The child process: every record and problem, in order, in chunks; None at the end."""
+    items = _records_and_problems(paths, manifest_path, with_report)
+    try:
+        while chunk := list(islice(items, CHUNK_RECORDS)):
+            chunks.put(chunk)
+    except ImportProblem as problem:  # without a report, the first problem ends the reading
+        chunks.put([problem])
+    except Exception as error:  # noqa: BLE001 (told in the importing process, which raises it)
+        chunks.put([RuntimeError(f"reading the files failed: {error!r}")])
+    chunks.put(None)
+    chunks.close()
+    chunks.join_thread()
+
+
+def _records_and_problems(paths, manifest_path, with_report: bool) -> Iterator[dict | ImportProblem]:
+    """The records, with each problem in its place (a report in this process would keep them apart)."""
+    if not with_report:
+        yield from iter_records(paths, manifest_path)
+        return
+    problems = _Relay()
+    for record in iter_records(paths, manifest_path, problems):
+        yield from problems.taken()
+        yield record
+    yield from problems.taken()
+
+
+class _Relay(ImportReport):
+    """A report that hands its problems on instead of keeping them."""
+
+    def add(self, problem: ImportProblem) -> None:
+        self.problems.append(problem)
+
+    def taken(self) -> list[ImportProblem]:
+        taken, self.problems = self.problems, []
+        return taken

@@ -23,12 +23,20 @@ class ImportProblem(Exception):
         name = f" ({self.name[:80]})" if self.name and self.name != self.file else ""
         return f"{self.file}{number}{name}"
 
+    def __reduce__(self):
+        """Pickled whole (records read in another process come with their problems)."""
+        return _problem, (self.file, self.problem, self.index, self.name)
+
     def at(self, file: str, index: int | None, name: str = "") -> "ImportProblem":
         """The same problem located at a record (the checks that found it knew only part of where)."""
         return ImportProblem(file, self.problem, index=index, name=name)
 
     def as_row(self) -> dict:
         return {"file": self.file, "index": self.index, "name": self.name, "reason": self.problem}
+
+
+def _problem(file: str, problem: str, index: int | None, name: str) -> ImportProblem:
+    return ImportProblem(file, problem, index=index, name=name)
 
 
 @dataclass

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import ngettext
 from tqdm import tqdm
 
-from articles.importer import ImportProblem, ImportReport, InvalidRecords, iter_records
+from articles.importer import ImportProblem, ImportReport, InvalidRecords, iter_records_aside
 from articles.models import Story
 from articles.services.coverage import compare_later
 from articles.services.grouping import group_later
@@ -58,7 +58,7 @@ class Command(BaseCommand):
         with tqdm(unit=" articles", delay=1, disable=None, file=self.stderr._out) as bar:
             try:
                 summary = import_articles(
-                    records=iter_records(paths, manifest, problems),
+                    records=iter_records_aside(paths, manifest, problems),
                     progress=bar.update,
                     compare=not defer_comparison,
                     report=problems,
