@@ -8,7 +8,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Case, Count, F, OuterRef, Subquery, Value, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
@@ -21,6 +21,7 @@ from taggit.models import Tag as UnusedTaggitTag
 from articles.forms import TagsField
 from articles.models import Annotation, Article, DuplicateArticle, Outlet, Story, Tag
 from articles.models.annotations import Flag, Reply
+from articles.models.tag_counts import Layer, TagOutletCount
 from articles.permissions import can_hide
 from articles.queries.reading import parse_id
 from articles.services import stories
@@ -533,6 +534,29 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class MostUsedTags(admin.SimpleListFilter):
+    """The tags on most public passages, not every tag: readers make new ones freely, and a list of
+    thousands would be read and shown on each view. Any other tag by its slug: ?tag=<slug>."""
+
+    title = "tag"
+    parameter_name = "tag"
+    shown = 20
+
+    def lookups(self, request, model_admin):
+        used = (
+            TagOutletCount.objects.filter(layer=Layer.PUBLIC)
+            .values("tag")
+            .annotate(n=Sum("passages"))
+            .order_by("-n")
+            .values_list("tag", flat=True)[: self.shown]
+        )
+        tags = Tag.objects.filter(Q(pk__in=list(used)) | Q(slug=self.value() or "")).order_by("key")
+        return list(tags.values_list("slug", "name"))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(tags__slug=self.value()) if self.value() else queryset
+
+
 class AnnotationAdminForm(forms.ModelForm):
     # The same limits as in the app: a tag too long for its column must not reach the database.
     tags = TagsField(required=False, help_text="Separate tags with commas.")
@@ -554,7 +578,7 @@ class AnnotationAdmin(ListsWithoutText, admin.ModelAdmin):
         ("deleted_at", admin.EmptyFieldListFilter),
         ("hidden_at", admin.EmptyFieldListFilter),
         "visibility",
-        "tags",
+        MostUsedTags,
     ]
     list_select_related = ["article", "author"]
     list_defer = ["note_html", "article__body"]

@@ -1,4 +1,4 @@
-"""The admin's reply and flag lists at scale: no long text columns read for a list."""
+"""The admin's lists at scale: no long text columns read for a list, no filter listing every tag."""
 
 import pytest
 from django.contrib.auth.models import User
@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles.admin import MostUsedTags
 from articles.services.moderation import flag_annotation
 from articles.services.replies import create_reply
 from tests.base import annotate, make_article, make_outlet
@@ -39,3 +40,18 @@ def test_the_list_reads_no_long_text(client, discussed, name, shown):
     selected = " ".join(query["sql"].split(" FROM ")[0] for query in listing.captured_queries)
     assert f'"articles_{name}"."id"' in selected
     assert [column for column in LONG_COLUMNS if column in selected] == []
+
+
+def test_the_annotation_list_filters_by_the_most_used_tags_and_any_other_by_slug(client, bob, monkeypatch):
+    editor = User.objects.create_superuser("editor", "editor@example.com", "pw")
+    client.force_login(editor)
+    article = make_article(outlet=make_outlet("Daily"), body="One two three four five.")
+    annotate(article, bob, "One", ["common"])
+    annotate(article, bob, "two", ["common"])
+    rare = annotate(article, bob, "three", ["rare"])
+    monkeypatch.setattr(MostUsedTags, "shown", 1)
+    listing = client.get(reverse("admin:articles_annotation_changelist"))
+    assert "?tag=common" in listing.text and "?tag=rare" not in listing.text
+    filtered = client.get(reverse("admin:articles_annotation_changelist"), {"tag": "rare"})
+    assert list(filtered.context["cl"].result_list) == [rare]
+    assert "?tag=rare" in filtered.text  # the chosen one is listed, to be seen and undone
