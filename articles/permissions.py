@@ -35,16 +35,22 @@ def can_change_annotation(user, annotation: Annotation) -> bool:
     return user.is_authenticated and annotation.author_id == user.pk
 
 
+# What an edit or a delete does not read of the annotation's article: its text and the import's
+# records (the article is there for its title, its address and its change stamp). Read when used.
+ARTICLE_UNREAD_BY_EDITS = [
+    f"article__{name}"
+    for name in ["subtitle", "byline", "keywords", "wire_agencies", "body", "source_url", "content_hash"]
+    + ["source_file", "source_hash"]
+]
+
+
 def access_annotation_for_edit(user, pk: int) -> Annotation:
     """A live annotation the user may change: 404 if they cannot read it, as if it did not exist;
-    403 if they read it but it is not theirs.
-
-    Only authors change annotations, and they read their own: their own live annotation is all
-    that is looked for first (Annotation.objects.own_live: its article's title and address, no
-    tags), in one statement; only when it is not that is the full rule asked, to refuse rightly."""
-    if user.is_authenticated and (annotation := Annotation.objects.own_live(user, pk)) is not None:
-        return annotation
-    annotation = get_object_or_404(Annotation.objects.visible_to(user), pk=pk)
+    403 if they read it but it is not theirs. Its tags are not read: an edit reads them with the
+    new ones (Tag.objects.for_edit), a delete not at all."""
+    annotation = get_object_or_404(
+        Annotation.objects.visible_to(user).select_related("article").defer(*ARTICLE_UNREAD_BY_EDITS), pk=pk
+    )
     if not can_change_annotation(user, annotation):
         raise PermissionDenied("Only its author changes this annotation.")
     return annotation

@@ -4,18 +4,16 @@ import re
 import unicodedata
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import connection, models
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from articles.models.corpus import Article, state_key
-from articles.models.raw import fits_id, sql_list, sql_name
+from articles.models.corpus import Article
 from articles.text.anchoring import CONTEXT_CHARS
 from newsroom.accounts.models import Group, Membership, Role
 
@@ -36,9 +34,8 @@ class TagQuerySet(models.QuerySet):
         `known`: tags already loaded (an annotation's own, say); when they hold every name, no query.
         """
         by_key = {tag.key: tag for tag in known}
-        if wanted := list({Tag.key_for(name) for name in names} - by_key.keys()):
-            found = self.raw(f"{tags_sql()} WHERE {sql_name(Tag, 'key')} IN ({sql_list(wanted)})", wanted)
-            by_key |= {tag.key: tag for tag in found}
+        if wanted := {Tag.key_for(name) for name in names} - by_key.keys():
+            by_key |= {tag.key: tag for tag in self.filter(key__in=wanted)}
         return [
             by_key.get(Tag.key_for(name))
             or self.get_or_create(key=Tag.key_for(name), defaults={"name": name})[0]
@@ -47,13 +44,11 @@ class TagQuerySet(models.QuerySet):
 
     def for_edit(self, annotation, names: list[str]) -> tuple[list["Tag"], list["Tag"]]:
         """The annotation's tags now, and named(names), read in one query: an edit needs both."""
-        links = f"SELECT {sql_name(TaggedAnnotation, 'tag')} FROM {sql_name(TaggedAnnotation)}"  # nosec B608
-        links += f" WHERE {sql_name(TaggedAnnotation, 'content_object')} = %s"
-        sql = f"{tags_sql(linked='1')} WHERE {sql_name(Tag, 'id')} IN ({links})"
-        if keys := list({Tag.key_for(name) for name in names}):
-            sql += f" UNION ALL {tags_sql(linked='0')} WHERE {sql_name(Tag, 'key')} IN ({sql_list(keys)})"
+        keys, yes, no = {Tag.key_for(name) for name in names}, models.Value(True), models.Value(False)
+        linked = self.filter(tagged_annotations__content_object=annotation).annotate(linked=yes)
+        named = self.filter(key__in=keys).annotate(linked=no)
         current, by_key = {}, {}
-        for tag in self.raw(sql, [annotation.pk, *keys]):
+        for tag in linked.order_by().union(named.order_by(), all=True):
             by_key[tag.key] = tag
             if tag.linked:
                 current[tag.pk] = tag
@@ -113,13 +108,6 @@ class TaggedAnnotation(ItemBase):
         ]
 
 
-def tags_sql(linked: str | None = None) -> str:
-    """SELECT of Tag's columns (and of a `linked` flag, when given) FROM its table."""
-    columns = [sql_name(Tag, field.name) for field in Tag._meta.concrete_fields]
-    columns += [f"{linked} AS linked"] if linked is not None else []
-    return f"SELECT {', '.join(columns)} FROM {sql_name(Tag)}"  # nosec B608
-
-
 def set_tags(annotation: "Annotation", tags: list[Tag], current: list[Tag] | None = None) -> None:
     """Make these the annotation's tags: one DELETE of the links it loses and one INSERT of those
     it gains, instead of taggit's query per tag. `current`: its tags now, if loaded (none for a new
@@ -127,54 +115,14 @@ def set_tags(annotation: "Annotation", tags: list[Tag], current: list[Tag] | Non
     if current is None:
         current = list(Tag.objects.filter(tagged_annotations__content_object=annotation))
     kept, wanted = {tag.pk for tag in current}, {tag.pk for tag in tags}
-    links, of_annotation = sql_name(TaggedAnnotation), sql_name(TaggedAnnotation, "content_object")
-    tag = sql_name(TaggedAnnotation, "tag")
-    with connection.cursor() as cursor:
-        if gone := list(kept - wanted):
-            delete = f"DELETE FROM {links} WHERE {of_annotation} = %s AND {tag} IN ({sql_list(gone)})"  # nosec B608
-            cursor.execute(delete, [annotation.pk, *gone])
-        if added := [pk for pk in dict.fromkeys(tag.pk for tag in tags) if pk not in kept]:
+    if gone := kept - wanted:
+        TaggedAnnotation.objects.filter(content_object=annotation, tag_id__in=gone).delete()
+    if added := [pk for pk in dict.fromkeys(tag.pk for tag in tags) if pk not in kept]:
+        TaggedAnnotation.objects.bulk_create(
             # A link a concurrent write already made is not an error: the annotation has the tag.
-            rows = sql_list(added, "(%s, %s)")
-            insert = f"INSERT INTO {links} ({of_annotation}, {tag}) VALUES {rows} ON CONFLICT DO NOTHING"  # nosec B608
-            cursor.execute(insert, [value for pk in added for value in (annotation.pk, pk)])
-
-
-# What an edit or a delete by its author reads of the annotation's article: what its pages show of
-# it and link to (Model.from_db() takes them in the model's order).
-ARTICLE_READ_BY_EDITS = [
-    field.attname for field in Article._meta.concrete_fields if field.attname in {"id", "title", "slug"}
-]
-
-# What creating an annotation reads of its article: the text it checks the passage against, and
-# what the answer links to; in the model's order of fields, as Model.from_db() takes them.
-ARTICLE_READ_BY_CREATE = [
-    field.attname
-    for field in Article._meta.concrete_fields
-    if field.attname in {"id", "slug", "source_url", "body", "annotations_changed_at"}
-]
-
-
-def article_to_annotate(pk: int) -> Article:
-    """The article, locked until the transaction ends, its rendered highlights marked stale
-    (touch_annotations()): one UPDATE of its change stamp that returns what an annotation needs of
-    it, where a SELECT ... FOR UPDATE and the stamp's UPDATE were two statements. Called inside the
-    write's transaction: if the write fails, the stamp rolls back with it. Its other fields are
-    read if asked for. Raises Article.DoesNotExist."""
-    if not fits_id(pk):
-        raise Article.DoesNotExist(f"No article {pk}.")
-    stamp, now = Article._meta.get_field("annotations_changed_at"), timezone.now()
-    returned = ", ".join(sql_name(Article, name) for name in ARTICLE_READ_BY_CREATE)
-    table, column, key = sql_name(Article), sql_name(Article, stamp.name), sql_name(Article, "id")
-    sql = f"UPDATE {table} SET {column} = %s WHERE {key} = %s RETURNING {returned}"  # nosec B608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [stamp.get_db_prep_value(now, connection), pk])
-        row = cursor.fetchone()
-    if row is None:
-        raise Article.DoesNotExist(f"No article {pk}.")
-    cache.delete(state_key(pk))
-    values = dict(zip(ARTICLE_READ_BY_CREATE, row, strict=True)) | {"annotations_changed_at": now}
-    return Article.from_db(connection.alias, ARTICLE_READ_BY_CREATE, list(values.values()))
+            [TaggedAnnotation(content_object=annotation, tag_id=pk) for pk in added],
+            ignore_conflicts=True,
+        )
 
 
 class Visibility(models.TextChoices):
@@ -215,28 +163,6 @@ class AnnotationQuerySet(models.QuerySet):
 
     def anchored(self):
         return self.filter(is_orphan=False)
-
-    def own_live(self, user, pk: int) -> "Annotation | None":
-        """The user's own live annotation `pk` or None, with its article's title and address (its
-        other fields are read if asked for): what its author's edit or delete reads, in one raw
-        statement (see sql_name)."""
-        if not fits_id(pk):
-            return None
-        table, articles = sql_name(Annotation), sql_name(Article)
-        joined = [f"{articles}.{sql_name(Article, name)} AS article_{name}" for name in ARTICLE_READ_BY_EDITS]
-        key, article, author, deleted = (
-            f"{table}.{sql_name(Annotation, name)}" for name in ["id", "article", "author", "deleted_at"]
-        )
-        sql = (
-            f"SELECT {table}.*, {', '.join(joined)} FROM {table}"  # nosec B608
-            f" JOIN {articles} ON {articles}.{sql_name(Article, 'id')} = {article}"
-            f" WHERE {key} = %s AND {author} = %s AND {deleted} IS NULL"
-        )
-        for annotation in self.raw(sql, [pk, user.pk]):
-            values = [getattr(annotation, f"article_{name}") for name in ARTICLE_READ_BY_EDITS]
-            annotation.article = Article.from_db(self.db, ARTICLE_READ_BY_EDITS, values)
-            return annotation
-        return None
 
 
 class Annotation(models.Model):

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from articles.models.raw import update_row
 from articles.text.canonical import canonicalize, content_hash, count_words, split_paragraphs
 from articles.text.cleaning import is_damaged
 
@@ -154,7 +153,7 @@ class Article(models.Model):
     def touch_annotations(self):
         """Mark the rendered highlights as stale."""
         self.annotations_changed_at = timezone.now()
-        update_row(Article, self.pk, annotations_changed_at=self.annotations_changed_at)
+        Article.objects.filter(pk=self.pk).update(annotations_changed_at=self.annotations_changed_at)
         cache.delete(state_key(self.pk))
 
 

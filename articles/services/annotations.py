@@ -8,8 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Annotation, Article, Story, StoryComparison, Tag
-from articles.models.annotations import Visibility, article_to_annotate, set_tags
-from articles.models.raw import update_row
+from articles.models.annotations import Visibility, set_tags
 from articles.permissions import can_share_with
 from articles.sanitize import render_note
 from articles.text.anchoring import Anchor, quote_at, trim_selection
@@ -72,7 +71,7 @@ def create_annotation(
     """
     check_audience(author, visibility, group)
     # Check against the body as it is now, locked, so a concurrent edit cannot slip in between.
-    article = article_to_annotate(article.pk)
+    article = Article.objects.select_for_update().get(pk=article.pk)
     if locate is not None:
         if (anchor := locate(article.body)) is None:
             raise AnnotationError("This passage is not in the article's text (any more).")
@@ -101,6 +100,7 @@ def create_annotation(
     stored = Tag.objects.named(tags)
     set_tags(annotation, stored, current=[])
     annotation.tag_names = [tag.name for tag in stored]  # as stored, for an answer without a query
+    article.touch_annotations()
     return annotation
 
 
@@ -151,8 +151,8 @@ def update_annotation(
             return annotation
         now = timezone.now()
         fields = {"note": note, "note_html": render_note(note), "visibility": visibility, "group": group}
-        written = update_row(
-            Annotation, annotation.pk, version=edited, **fields, edited_at=now, updated_at=now
+        written = Annotation.objects.filter(pk=annotation.pk, version=edited).update(
+            **fields, edited_at=now, updated_at=now, version=F("version") + 1
         )
         if written:
             set_tags(annotation, new_tags, current)
@@ -178,17 +178,15 @@ def set_annotation_tags(*, annotation: Annotation, tags: list[str]) -> None:
 @transaction.atomic
 def delete_annotation(annotation: Annotation) -> None:
     """Hide an annotation; restore_annotation() undoes it."""
-    mark_deleted(annotation, timezone.now())
+    annotation.deleted_at = timezone.now()
+    annotation.save(update_fields=["deleted_at", "updated_at"])
+    annotation.article.touch_annotations()
 
 
 @transaction.atomic
 def restore_annotation(annotation: Annotation) -> None:
-    mark_deleted(annotation, None)
-
-
-def mark_deleted(annotation: Annotation, deleted_at) -> None:
-    annotation.deleted_at, annotation.updated_at = deleted_at, timezone.now()
-    update_row(Annotation, annotation.pk, deleted_at=deleted_at, updated_at=annotation.updated_at)
+    annotation.deleted_at = None
+    annotation.save(update_fields=["deleted_at", "updated_at"])
     annotation.article.touch_annotations()
 
 

@@ -1,11 +1,11 @@
 """Writing replies: answer an annotation or a reply in its thread, edit and delete one's own."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Annotation
 from articles.models.annotations import Reply
-from articles.models.raw import update_row
 from articles.sanitize import NOTE_MAX_CHARS, render_note
 from articles.services.annotations import EditConflict
 
@@ -49,7 +49,7 @@ def update_reply(*, reply: Reply, note: str, version: int | None = None) -> Repl
     now, edited = timezone.now(), version or reply.version
     fields = {"note": note, "note_html": render_note(note), "edited_at": now, "updated_at": now}
     with transaction.atomic():
-        written = update_row(Reply, reply.pk, version=edited, **fields)
+        written = Reply.objects.filter(pk=reply.pk, version=edited).update(version=F("version") + 1, **fields)
         if written:
             reply.annotation.article.touch_annotations()
     if not written:
