@@ -127,7 +127,7 @@ def main() -> int:
             compared = comparisons_done() - before
             seconds = time.perf_counter() - started
         print(f"{'load':<14} {args.clients} clients, {args.workers} workers, {args.seconds:g} s a page")
-        print(f"{'comparisons':<14} {compared:,} stories compared during the busy loads ({seconds:.0f} s)")
+        print(f"{'comparisons':<14} {compared:,} of the queued stories compared meanwhile ({seconds:.0f} s)")
         for label in pages:
             (idle_p95, idle_done, idle_failed), (busy_p95, busy_done, busy_failed) = idle[label], busy[label]
             ratio = busy_p95 / idle_p95 if idle_p95 else float("nan")
