@@ -184,6 +184,8 @@ def test_every_change_a_tag_page_shows_raises_the_version(alice):
     outlet.name = "The Daily"
     outlet.save()
     assert changed()
+    Annotation.objects.filter(pk=annotation.pk).update(note_html="<p>Corrected.</p>")
+    assert changed()  # an edited note must not stay on the tag page
     Article.objects.filter(pk=article.pk).update(annotations_changed_at=timezone.now())
     assert not changed()  # nothing shown changed
 

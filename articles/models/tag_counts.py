@@ -135,8 +135,11 @@ AUDIENCE_COLUMNS = [
     "group_id",
     "author_id",
 ]
-# Columns of what the tag pages show of articles, stories and outlets.
+# Columns of what the tag pages show of passages (their note and text), articles, stories and
+# outlets. (Not the author's name: a trigger on Django's user table would block its migrations on
+# PostgreSQL; a renamed user shows under the old name until the cache expires.)
 SHOWN_COLUMNS = {
+    "articles_annotation": ["note_html", "exact", "prefix", "suffix"],
     "articles_article": ["title", "slug", "story_id", "outlet_id", "published_on"],
     "articles_story": ["title", "slug", "status"],
     "articles_outlet": ["name", "slug"],
