@@ -129,3 +129,21 @@ def test_a_note_saves_after_signing_in_again_in_another_tab(page, alice):
 
     expect(page.get_by_role("complementary", name="Annotations")).to_contain_text("Written before")
     assert Annotation.objects.filter(author=alice, note="Written before signing in again").exists()
+
+
+def test_a_note_is_not_saved_for_someone_who_signed_in_in_another_tab(page, alice, bob):
+    """A fresh copy of the page belonging to another reader gives no token: bob must not write
+    what alice's page holds."""
+    article = make_article(body=BODY)
+    log_in(page, next_url=article.get_absolute_url())
+    other_tab = page.context.new_page()
+    other_tab.goto(article.get_absolute_url())
+    follow(other_tab.get_by_role("button", name="Sign out"))
+    log_in(other_tab, username="bob", next_url=article.get_absolute_url())
+
+    drag_across(page, ".js-annotatable", "the contract must end")
+    page.get_by_role("textbox", name="Note").fill("Written as alice")
+    page.get_by_role("textbox", name="Note").press("Control+Enter")
+
+    expect(page.get_by_text("signed in as someone else in another tab")).to_be_visible()
+    assert not Annotation.objects.filter(note="Written as alice").exists()

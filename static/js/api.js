@@ -11,17 +11,28 @@ export function apiUrl(name, id) {
 
 // The CSRF cookie is out of scripts' reach (HttpOnly): writes send the page's token. Signing in
 // again (in another tab) renews the cookie, so a write refused for its token takes the token of a
-// fresh copy of this page and is sent once more.
+// fresh copy of this page and is sent once more, unless that copy is someone else's: whoever
+// signed in there would write what this page's reader typed.
 const CSRF_REFUSED = "CSRF check Failed"; // django-ninja's message
+const OTHER_READER = "You are signed in as someone else in another tab. Reload this page before writing.";
+const reader = readerOf(document);
 let csrfToken = tokenIn(document);
 
 function tokenIn(page) {
   return page.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
 }
 
+function readerOf(page) {
+  return page.body?.dataset.reader ?? "";
+}
+
+// Whether the session still belongs to this page's reader (then with its new token).
 async function renewCsrfToken() {
   const response = await fetch(location.href, { headers: { Accept: "text/html" } });
-  csrfToken = tokenIn(new DOMParser().parseFromString(await response.text(), "text/html"));
+  const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+  if (readerOf(fresh) !== reader) return false;
+  csrfToken = tokenIn(fresh);
+  return true;
 }
 
 // { data }: what the API made, or { error }: its message for the reader.
@@ -51,7 +62,8 @@ export async function sendJson(method, url, body, headers = {}, renewed = false)
   const data = await response.json().catch(() => ({}));
   const { status } = response;
   if (status === 403 && data.error === CSRF_REFUSED && !renewed) {
-    await renewCsrfToken().catch(() => {});
+    const sameReader = await renewCsrfToken().catch(() => true); // unreachable: the retry says so
+    if (!sameReader) return { status, error: OTHER_READER };
     return sendJson(method, url, body, headers, true);
   }
   if (response.ok) return { status, data };
