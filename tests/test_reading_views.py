@@ -93,6 +93,24 @@ def test_anonymous_readers_get_a_cached_story_page_but_never_a_dismissed_story(
     assert client.get(story.get_absolute_url(), {"page": 2}).status_code == 404
 
 
+def test_an_editors_fix_to_a_story_shows_at_once_on_its_cached_pages(client, alice):
+    story = make_story("Protest at the plant")
+    article = make_article(story=story, outlet=make_outlet("Daily"))
+    client.force_login(alice)
+    for reader in [Client(), client]:  # the copy shared by anonymous readers, and alice's own
+        assert "Protest at the plant" in reader.get(story.get_absolute_url()).text
+        assert "Protest at the plant" in reader.get(article.get_absolute_url()).text
+    story.title, story.summary = "Strike at the plant", "Workers walked out."
+    story.save()
+    for reader in [Client(), client]:
+        story_page, article_page = (
+            reader.get(story.get_absolute_url()).text,
+            reader.get(article.get_absolute_url()).text,
+        )
+        assert "Strike at the plant" in story_page and "Workers walked out." in story_page
+        assert "Strike at the plant" in article_page and "Protest at the plant" not in article_page
+
+
 def test_a_bad_selection_in_a_large_story_links_to_all_its_articles(client):
     story = make_story_with_articles(51)
     response = client.get(reverse("articles:compare", args=[story.slug]), {"a": ["x"]})

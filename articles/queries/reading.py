@@ -360,7 +360,7 @@ class ArticleHead(NamedTuple):
     slug: str
     updated_at: object
     annotations_changed_at: object
-    shown_story_id: int | None  # its story, if readers see it (confirmed)
+    shown_story: tuple[int, str] | None  # its story's id and title (its kicker), if readers see it
 
     @property
     def state(self) -> tuple:
@@ -368,11 +368,12 @@ class ArticleHead(NamedTuple):
 
 
 def article_head(pk: int) -> ArticleHead | None:
-    values = ["pk", "slug", "updated_at", "annotations_changed_at", "story_id", "story__status"]
+    article = ["pk", "slug", "updated_at", "annotations_changed_at"]
+    values = [*article, "story_id", "story__title", "story__status"]
     if (row := Article.objects.filter(pk=pk).values_list(*values).first()) is None:
         return None
-    *head, story_id, status = row
-    return ArticleHead(*head, story_id if status == Story.Status.CONFIRMED else None)
+    *head, story_id, title, status = row
+    return ArticleHead(*head, (story_id, title) if status == Story.Status.CONFIRMED else None)
 
 
 class ArticleAnnotations:

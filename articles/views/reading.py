@@ -56,7 +56,8 @@ def story_detail(request, slug):
     def page_context():  # only on a cache miss
         return {"story": story, "articles": story_articles(story, request.GET.get("page"))}
 
-    return cached_list_page(request, ("story", story.pk), "articles/story_detail.html", page_context)
+    key = ("story", story.pk, story.title, story.summary, story.date)  # an editor's fix shows at once
+    return cached_list_page(request, key, "articles/story_detail.html", page_context)
 
 
 def outlet_detail(request, slug):
@@ -87,8 +88,8 @@ def article_detail(request, pk, slug):
         context = article_reading(reading) | reading_context(request, reading.page_url)
         return context | {"story": article.shown_story, "other_coverage": OtherCoverage(article)}
 
-    # Its story's confirmation or dismissal changes what the page shows (kicker, other coverage).
-    key = page_key("article", reading_key(request.user, head.state, filters), head.shown_story_id)
+    # Its story's confirmation, dismissal or new title changes what the page shows (kicker, other coverage).
+    key = page_key("article", reading_key(request.user, head.state, filters), head.shown_story)
     return cached_page(request, key, "articles/article_detail.html", page_context)
 
 
