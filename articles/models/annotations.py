@@ -274,6 +274,7 @@ class Reply(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["created_at", "id"], name="reply_created")]  # the admin's list
         verbose_name_plural = "replies"
 
     def __str__(self):
@@ -314,6 +315,7 @@ class Flag(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["created_at", "id"], name="flag_created")]  # the admin's list
         constraints = [
             # One open report per reader and annotation: flagging again adds nothing for staff.
             models.UniqueConstraint(

@@ -59,6 +59,8 @@ class Story(models.Model):
 
     class Meta:
         ordering = [models.F("date").desc(nulls_last=True), "title"]
+        # Readers' story lists: confirmed stories, newest first, then by title.
+        indexes = [models.Index(fields=["status", "date", "title"], name="story_status_date_title")]
         verbose_name_plural = "stories"
 
     def __str__(self):
@@ -113,6 +115,12 @@ class Article(models.Model):
         ordering = [models.F("published_on").asc(nulls_last=True), "title"]
         constraints = [
             models.UniqueConstraint(fields=["outlet", "slug"], name="unique_slug_per_outlet"),
+        ]
+        indexes = [
+            # An outlet's latest articles (the home page's and the outlet page's).
+            models.Index(fields=["outlet", "published_on"], name="article_outlet_published"),
+            # Words of text per outlet (the tag index's columns), read from the index, not the rows.
+            models.Index(fields=["outlet", "word_count"], name="article_outlet_words"),
         ]
 
     def __str__(self):
