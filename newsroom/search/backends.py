@@ -25,30 +25,6 @@ SNIPPET_WORDS = 30
 
 ARTICLE_TABLE = "search_article"
 ANNOTATION_TABLE = "search_annotation"
-# One row (id 1), raised by every write that could change what a search shows: the key of cached
-# results (queries.py). Its epoch is drawn when the row is made, so that an index dropped and built
-# again never meets an old key.
-VERSION_TABLE = "search_version"
-VERSION_COLUMNS = "(id smallint PRIMARY KEY, epoch bigint NOT NULL, version bigint NOT NULL)"
-# What search results show: the indexed text, the audience and moderation of annotations, and the
-# names, dates and stories around articles and authors.
-SHOWN_TABLES = (
-    "articles_article",
-    "articles_annotation",
-    "articles_taggedannotation",
-    "articles_tag",
-    "articles_reply",
-    "articles_story",
-    "articles_outlet",
-    "accounts_profile",
-)
-
-
-def _bump(epoch: str) -> str:
-    return (
-        f"INSERT INTO {VERSION_TABLE} (id, epoch, version) VALUES (1, {epoch}, 1) "  # nosec B608
-        f"ON CONFLICT (id) DO UPDATE SET version = {VERSION_TABLE}.version + 1;"
-    )
 
 
 class Sqlite:
@@ -151,16 +127,7 @@ class Sqlite:
             + self._annotation_rows("1"),
             f"INSERT INTO {ARTICLE_TABLE} ({ARTICLE_TABLE}) VALUES ('optimize')",  # nosec B608
             f"INSERT INTO {ANNOTATION_TABLE} ({ANNOTATION_TABLE}) VALUES ('optimize')",  # nosec B608
-            f"CREATE TABLE {VERSION_TABLE} {VERSION_COLUMNS}",
-            *(
-                self._trigger(f"search_version_{table}_{event.lower()}", f"{event} ON {table}", self.BUMP)
-                for table in SHOWN_TABLES
-                for event in ("INSERT", "UPDATE", "DELETE")
-            ),
-            self.BUMP,
         ]
-
-    BUMP = _bump("abs(random() % 1000000000)")
 
     def drop_statements(self) -> list[str]:
         triggers = self.TRIGGERS_SQL.replace("count(*)", "name")
@@ -168,7 +135,6 @@ class Sqlite:
             cursor.execute(triggers)
             names = [name for (name,) in cursor.fetchall()]
         return [f"DROP TRIGGER {name}" for name in names] + [
-            f"DROP TABLE IF EXISTS {VERSION_TABLE}",
             f"DROP TABLE IF EXISTS {ARTICLE_TABLE}_vocabulary",
             f"DROP TABLE IF EXISTS {ANNOTATION_TABLE}_vocabulary",
             f"DROP TABLE IF EXISTS {ARTICLE_TABLE}",
@@ -434,22 +400,7 @@ class Postgres:
             f"CREATE INDEX {ANNOTATION_TABLE}_document ON {ANNOTATION_TABLE} USING gin (document)",
             f"ANALYZE {ARTICLE_TABLE}",
             f"ANALYZE {ANNOTATION_TABLE}",
-            f"CREATE TABLE {VERSION_TABLE} {VERSION_COLUMNS}",
-            self._function("search_version_raise", f"BEGIN {self.BUMP} RETURN NULL; END"),
-            # Once per statement: a bulk update raises it once.
-            *(
-                self._trigger(
-                    f"search_version_{table}",
-                    f"INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}",
-                    "search_version_raise()",
-                    row=False,
-                )
-                for table in SHOWN_TABLES
-            ),
-            self.BUMP,
         ]
-
-    BUMP = _bump("floor(random() * 1e9)")
 
     def drop_statements(self) -> list[str]:
         functions = [
@@ -461,13 +412,11 @@ class Postgres:
             "search_annotation_part_changed()",
             "search_tag_renamed()",
             "search_truncated()",
-            "search_version_raise()",
         ]
         return [
             *(f"DROP FUNCTION IF EXISTS {function} CASCADE" for function in functions),
             f"DROP TABLE IF EXISTS {ARTICLE_TABLE}",
             f"DROP TABLE IF EXISTS {ANNOTATION_TABLE}",
-            f"DROP TABLE IF EXISTS {VERSION_TABLE}",
             f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {self.CONFIG}",
         ]
 

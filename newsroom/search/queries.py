@@ -4,28 +4,21 @@ The database does the matching and the permissions in one query (the index joine
 articles or annotations, filtered as every page filters them). A query that matches more than
 WINDOW items ranks, counts and facets the WINDOW most recently added of them, and the page says
 so: that bounds the work of a common word over a large corpus.
-
-A search's results are cached under the reader (their id, groups and roles: what they may see) and
-the index's version, which every write that could change them raises in its own transaction
-(backends.py): a reader never gets results that miss a write, theirs or another's.
 """
 
 import datetime
-import hashlib
 from collections import Counter
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import BooleanField, Count, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
 from articles.models import Annotation, Article, Outlet, Story, Tag, TaggedAnnotation
 from articles.models.annotations import Visibility
-from newsroom.accounts.models import Group, Membership
+from newsroom.accounts.models import Group
 from newsroom.search import backends
-from newsroom.search.backends import ANNOTATION_TABLE, ARTICLE_TABLE, VERSION_TABLE
+from newsroom.search.backends import ANNOTATION_TABLE, ARTICLE_TABLE
 from newsroom.search.highlighting import Snippet, article_snippet, marked
 from newsroom.search.syntax import STOP_WORDS, WORD, Query, Term
 
@@ -35,7 +28,6 @@ FACET_SIZE = 12
 SIMILAR_ARTICLES = 10
 SIMILAR_WORDS = 24  # of an article, that "more like this" looks for
 SIMILAR_DAYS = 30  # around an article's date: coverage of the same event
-CACHE_SECONDS = 600
 
 
 @dataclass
@@ -79,36 +71,6 @@ class AnnotationHit:
 
 
 def search(user, query: Query, filters: Filters, *, kind: str, sort: str, page_number) -> Results:
-    """The results, from the cache when the same reader ran the same search since the last write."""
-    search = (repr(query), _filters_key(filters), kind, sort, str(page_number))
-    key = "search:" + hashlib.sha256(repr((_version(), _reader_key(user), search)).encode()).hexdigest()
-    results = cache.get(key)
-    if results is None:
-        results = _search(user, query, filters, kind=kind, sort=sort, page_number=page_number)
-        cache.set(key, results, CACHE_SECONDS)
-    return results
-
-
-def _version() -> tuple:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT epoch, version FROM {VERSION_TABLE} WHERE id = 1")  # nosec B608  # a constant
-        return cursor.fetchone() or ()
-
-
-def _reader_key(user) -> tuple:
-    """What decides which annotations a reader sees (visible_to(), shown_in_full_to())."""
-    if not user.is_authenticated:
-        return ()
-    memberships = sorted(Membership.objects.filter(user=user).values_list("group", "role"))
-    return (user.pk, memberships, user.is_staff and user.has_perm("articles.change_annotation"))
-
-
-def _filters_key(filters: Filters) -> tuple:
-    values = (getattr(filters, each.name) for each in fields(filters))
-    return tuple(getattr(value, "pk", value) for value in values)
-
-
-def _search(user, query: Query, filters: Filters, *, kind: str, sort: str, page_number) -> Results:
     if kind == "articles":
         rows = _window(_articles(user, filters), ARTICLE_TABLE, query, "published_on", "outlet_id")
     else:
