@@ -2,10 +2,11 @@
 from scratch after any sequence of writes, and reading the tag pages writes nothing."""
 
 import random
+import threading
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,7 +21,7 @@ from newsroom.accounts.models import Membership
 from newsroom.accounts.services import create_group
 from tests.base import annotate, make_article, make_outlet, make_story
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # tag pages follow writes once committed
 
 WORDS = "one two three four five six seven eight nine ten".split()
 TAG_NAMES = ["framing", "claim", "source", "figure"]
@@ -210,3 +211,46 @@ def test_reading_the_tag_pages_writes_nothing(client, alice):
         if not q["sql"].lstrip().upper().startswith(("SELECT", "SAVEPOINT", "RELEASE"))
     ]
     assert writes == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one write at a time")
+def test_two_writes_on_one_article_never_deadlock_on_the_version(alice, bob):
+    """A new annotation locks its article, then links its tags; an edit changes an annotation, then
+    stamps the same article. Were the version's row raised before commit, each would hold what the
+    other waits for (PostgreSQL: "deadlock detected", a 500)."""
+    article = make_article(body=" ".join(WORDS))
+    edited = annotate(article, bob, "three", ["claim"])
+    tag = Tag.objects.get(key="claim")
+    article_locked, errors = threading.Event(), []
+
+    def create_annotation():
+        try:
+            with transaction.atomic():
+                Article.objects.select_for_update().get(pk=article.pk)
+                article_locked.set()
+                made = annotate(article, alice, "two", [])
+                threading.Event().wait(0.5)  # while the edit waits for the article
+                TaggedAnnotation.objects.create(content_object=made, tag=tag)
+        except Exception as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def edit_annotation():
+        try:
+            article_locked.wait()
+            with transaction.atomic():
+                Annotation.objects.filter(pk=edited.pk).update(note_html="<p>Edited.</p>")
+                Article.objects.filter(pk=article.pk).update(annotations_changed_at=timezone.now())
+        except Exception as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create_annotation), threading.Thread(target=edit_annotation)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert kept() == tag_counts.recount()

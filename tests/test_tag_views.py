@@ -10,7 +10,7 @@ from newsroom.accounts.models import Membership
 from newsroom.accounts.services import create_group
 from tests.base import annotate, make_article, make_outlet, make_story
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # tag pages follow writes once committed
 
 
 @pytest.fixture

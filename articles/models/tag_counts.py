@@ -14,8 +14,10 @@ stay (bounded by the links there were) and are read as absent.
 
 Every change that a page built from the counts could show (any annotation's tags, audience or
 moderation; an article's title, story or outlet; a story's or outlet's name) raises
-TagCountVersion's version: part of the cache keys of those pages. Its epoch is drawn again when the
-row is made, so that a database emptied and filled again never meets an old key.
+TagCountVersion's version: part of the cache keys of those pages. On PostgreSQL the version's one row
+is raised as the write commits (deferred triggers), so no write holds it while waiting for another.
+Its epoch is drawn again when the row is made, so that a database emptied and filled again never
+meets an old key.
 
 SQLite drops a table's triggers when a migration remakes the table: after `migrate`, build() runs
 again if any is missing (as for the search index). The SQL is built from this module's constants
@@ -239,15 +241,26 @@ class Postgres:
         return (
             f"CREATE FUNCTION {PREFIX}{name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
             "DECLARE k_layer int; k_owner bigint; k_author bigint; k_outlet bigint; "
-            f"BEGIN {body} {self.BUMP} RETURN NULL; END $$"
+            f"BEGIN {body} RETURN NULL; END $$"
         )
 
-    def _trigger(self, name: str, event: str, when: str = "") -> str:
+    def _triggers(self, name: str, event: str, when: str = "", counting: str | None = None) -> list[str]:
+        """The trigger `name` that runs the counting function (`counting`, by default its namesake;
+        none for a change that only shows), and its twin that raises the version. The version's one
+        row is raised at commit (a deferred constraint trigger): the last lock a write takes, held
+        only while it commits, so that writes never wait for each other in a cycle (a deadlock)."""
         when = f"WHEN ({when})" if when else ""
-        return (
-            f"CREATE TRIGGER {PREFIX}{name} AFTER {event} FOR EACH ROW {when} "
-            f"EXECUTE FUNCTION {PREFIX}{name}()"
+        version = (
+            f"CREATE CONSTRAINT TRIGGER {PREFIX}{name}_version AFTER {event} "
+            f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW {when} EXECUTE FUNCTION {PREFIX}version()"
         )
+        if counting == "":
+            return [version]
+        function = f"{PREFIX}{counting or name}()"
+        return [
+            f"CREATE TRIGGER {PREFIX}{name} AFTER {event} FOR EACH ROW {when} EXECUTE FUNCTION {function}",
+            version,
+        ]
 
     def _link_key(self, link: str) -> str:
         """Into k_*: the key of the link's annotation (NULL layer when deleted or orphaned). The
@@ -296,28 +309,32 @@ class Postgres:
             self._function("link", link),
             self._function("annotation", annotation),
             self._function("article_moved", moved),
-            self._function("shown", ""),
-            self._trigger("link", "INSERT OR UPDATE OR DELETE ON articles_taggedannotation"),
-            self._trigger("annotation", "DELETE ON articles_annotation"),
-            "CREATE TRIGGER tag_counts_annotation_update AFTER UPDATE ON articles_annotation FOR EACH ROW "
-            f"WHEN ({_changed(AUDIENCE_COLUMNS, 'IS DISTINCT FROM')}) EXECUTE FUNCTION {PREFIX}annotation()",
-            self._trigger(
+            f"CREATE FUNCTION {PREFIX}version() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN {self.BUMP} RETURN NULL; END $$",
+            *self._triggers("link", "INSERT OR UPDATE OR DELETE ON articles_taggedannotation"),
+            *self._triggers("annotation", "DELETE ON articles_annotation"),
+            *self._triggers(
+                "annotation_update",
+                "UPDATE ON articles_annotation",
+                _changed(AUDIENCE_COLUMNS, "IS DISTINCT FROM"),
+                counting="annotation",
+            ),
+            *self._triggers(
                 "article_moved",
                 "UPDATE OF outlet_id ON articles_article",
                 "OLD.outlet_id IS DISTINCT FROM NEW.outlet_id",
             ),
         ]
-        statements += [
-            f"CREATE TRIGGER {PREFIX}{table}_shown AFTER UPDATE ON {table} FOR EACH ROW "
-            f"WHEN ({_changed(columns, 'IS DISTINCT FROM')}) EXECUTE FUNCTION {PREFIX}shown()"
-            for table, columns in SHOWN_COLUMNS.items()
-        ]
+        for table, columns in SHOWN_COLUMNS.items():
+            statements += self._triggers(
+                f"{table}_shown", f"UPDATE ON {table}", _changed(columns, "IS DISTINCT FROM"), counting=""
+            )
         return statements
 
     TRIGGERS_SQL = "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'tag\\_counts\\_%'"
 
     def drop_statements(self, triggers: list[str]) -> list[str]:
-        functions = ["link", "annotation", "article_moved", "shown"]
+        functions = ["link", "annotation", "article_moved", "version"]
         return [f"DROP FUNCTION IF EXISTS {PREFIX}{name}() CASCADE" for name in functions]
 
 
@@ -352,7 +369,8 @@ def drop() -> None:
 
 
 def is_built() -> bool:
-    return len(_triggers()) == sum(s.startswith("CREATE TRIGGER") for s in _backend().build_statements())
+    creates = ("CREATE TRIGGER", "CREATE CONSTRAINT TRIGGER")
+    return len(_triggers()) == sum(s.startswith(creates) for s in _backend().build_statements())
 
 
 def recount() -> dict[tuple[int, ...], int]:
