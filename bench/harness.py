@@ -11,6 +11,7 @@ import hashlib
 import http.client
 import multiprocessing
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -105,7 +106,7 @@ def bench_env(
         env["REDIS_URL"] = redis_url
     return env | {
         "DEBUG": "false",
-        "SECRET_KEY": "bench",
+        "SECRET_KEY": secrets.token_urlsafe(50),  # one per run, shared by its processes
         "ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(work_dir), os.environ.get("PYTHONPATH")])),

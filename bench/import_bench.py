@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import random
+import secrets
 import shutil
 import sqlite3
 import subprocess
@@ -262,7 +263,8 @@ def main() -> int:
 
     work_dir = Path(tempfile.mkdtemp(prefix="import-bench-"))
     bulk_file, database = work_dir / "bench.json", work_dir / "bench.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DEBUG": "false", "SECRET_KEY": "bench"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DEBUG": "false"}
+    env["SECRET_KEY"] = secrets.token_urlsafe(50)
     try:
         started = time.perf_counter()
         write_bulk_file(bulk_file, args.n, args.body_bytes, args.seed)
