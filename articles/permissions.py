@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from articles.models import Annotation
-from articles.models.annotations import Reply, Visibility
+from articles.models.annotations import Reply, Visibility, moderates_public
 from newsroom.accounts.models import Group, Membership, Role
 
 
@@ -93,11 +93,7 @@ def can_hide(user, annotation: Annotation, moderated: set[int] | None = None) ->
         return False
     if annotation.visibility == Visibility.GROUP:
         return annotation.group_id in (moderated_group_ids(user) if moderated is None else moderated)
-    return (
-        annotation.visibility == Visibility.PUBLIC
-        and user.is_staff
-        and user.has_perm("articles.change_annotation")
-    )
+    return annotation.visibility == Visibility.PUBLIC and moderates_public(user)
 
 
 def sees_in_full(user, item: Annotation | Reply, root: Annotation, moderated: set[int] | None = None) -> bool:

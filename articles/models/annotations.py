@@ -127,6 +127,11 @@ def set_tags(annotation: "Annotation", tags: list[Tag], current: list[Tag] | Non
         )
 
 
+def moderates_public(user) -> bool:
+    """Staff who may change annotations moderate public ones: they hide them and still see them."""
+    return user.is_staff and user.has_perm("articles.change_annotation")
+
+
 class Visibility(models.TextChoices):
     PRIVATE = "private", "only me"
     GROUP = "group", "my group"
@@ -156,7 +161,7 @@ class AnnotationQuerySet(models.QuerySet):
             "group"
         )
         shown = models.Q(hidden_at=None) | models.Q(author=user) | models.Q(group__in=moderated)
-        if user.is_staff and user.has_perm("articles.change_annotation"):
+        if moderates_public(user):
             shown |= models.Q(visibility=Visibility.PUBLIC)
         return self.filter(shown)
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.functional import LazyObject
 
 from articles.models import Annotation, Article, Story, TaggedAnnotation
-from articles.models.annotations import Reply, Visibility
+from articles.models.annotations import Reply, Visibility, moderates_public
 from articles.models.corpus import state_key
 from articles.navigation import with_query
 from articles.permissions import (
@@ -334,9 +334,7 @@ def unwrapped(user):
 def reading_key(user, state: tuple, filters: Filters, columns: tuple = (), shared: tuple = ()) -> str:
     """The key of what a reader sees of an article (ArticleAnnotations.cache_key): its state (id and
     timestamps), the reader, the groups they read and moderate, the filters, columns and passages."""
-    # Staff who may change annotations moderate public ones (permissions.can_hide).
-    moderates_public = user.is_staff and user.has_perm("articles.change_annotation")
-    parts = (*state, user.pk, reader_groups(user), moderates_public, filters, columns, shared)
+    parts = (*state, user.pk, reader_groups(user), moderates_public(user), filters, columns, shared)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -458,9 +456,7 @@ class ArticleAnnotations:
             ("Author", self.links("author", sorted((name, name, n) for name, n in authors.items()))),
             (
                 "Tag",
-                self.links(
-                    "tag", sorted(((s, name, n) for (s, name), n in tags.items()), key=lambda t: t[1].lower())
-                ),
+                self.links("tag", sorted(((s, name, n) for (s, name), n in tags.items()), key=by_label)),
             ),
         ]
 

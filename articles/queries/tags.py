@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 
 from articles.models import Annotation, Article, Outlet, Story, Tag, TaggedAnnotation
-from articles.models.annotations import TAG_MAX_CHARS, Visibility, normalize_tag
+from articles.models.annotations import TAG_MAX_CHARS, Visibility, moderates_public, normalize_tag
 from articles.models.tag_counts import Layer, TagOutletCount, current_version
 from newsroom.accounts.models import Membership, Role
 
@@ -79,7 +79,7 @@ def extra_passages(user) -> list:
         .exclude(author=user)
         .filter(Q(hidden_at=None) | Q(group__in=moderated)),
     ]
-    if user.is_staff and user.has_perm("articles.change_annotation"):
+    if moderates_public(user):
         parts.append(live.filter(visibility=Visibility.PUBLIC, hidden_at__isnull=False).exclude(author=user))
     return parts
 
@@ -111,7 +111,7 @@ class Reader:
         if not user.is_authenticated:
             return cls(user, current_version(), [], False)
         memberships = sorted(Membership.objects.filter(user=user).values_list("group", "role"))
-        staff = user.is_staff and user.has_perm("articles.change_annotation")
+        staff = moderates_public(user)
         return cls(user, current_version(), memberships, staff)
 
     @cached_property

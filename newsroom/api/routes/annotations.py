@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema, Status
 
 from articles.forms import AnnotationEditForm, AnnotationUpdateForm, audience_of
 from articles.models import Annotation, Article, Story
+from articles.models.annotations import moderates_public
 from articles.permissions import (
     access_annotation_for_edit,
     access_annotation_for_moderation,
@@ -104,13 +105,12 @@ def container(request, pk: int, query: Query[PageQuery]):
     if (state := article_state(pk)) is None:
         raise Http404("No such article.")
     user = request.user
-    moderates_public = user.is_staff and user.has_perm("articles.change_annotation")  # sees hidden ones
     parts = (
         pk,
         state,
         user.pk,
         recent_roles_of(user.pk or 0),
-        moderates_public,
+        moderates_public(user),  # sees hidden ones
         base_of(request),
         query.page,
     )
