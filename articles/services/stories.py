@@ -39,10 +39,11 @@ def unique_slug(title: str) -> str:
     return slug
 
 
-def compare_confirmed(story_ids: Iterable[int]) -> None:
-    """Queue the comparison of those of these stories that readers see."""
-    ids = set(story_ids) - {None}
-    compare_later(Story.objects.confirmed().filter(pk__in=ids).values_list("pk", flat=True))
+def compare_confirmed(story_ids: Iterable[int]) -> int:
+    """Queue the comparison of those of these stories that readers see; how many they are."""
+    ids = set(Story.objects.confirmed().filter(pk__in=set(story_ids) - {None}).values_list("pk", flat=True))
+    compare_later(ids)
+    return len(ids)
 
 
 @transaction.atomic

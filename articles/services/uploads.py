@@ -15,9 +15,9 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import ngettext
 
 from articles.importer import SUFFIXES, ImportProblem, ImportReport, InvalidRecords, iter_records
-from articles.services.coverage import compare_later
 from articles.services.grouping import group_later
 from articles.services.imports import import_articles
+from articles.services.stories import compare_confirmed
 from newsroom.jobs.models import Job, job_files
 
 UPLOAD_SUFFIXES = (SUFFIXES - {".txt"}) | {".zip"}  # a lone text file has no manifest: zip its folder
@@ -61,10 +61,9 @@ def import_upload(file_name: str, original_name: str, *, skip_invalid: bool = Fa
             return upload_result(problems.refusal(REFUSED), problems)
         except ImportProblem as problem:
             return upload_result(f"Nothing was imported. {problem}", problems)
-    compare_later(summary.story_ids)
+    stories = compare_confirmed(summary.story_ids)  # readers see no others
     if summary.created:
         group_later()
-    stories = len(summary.story_ids)
     report = f"Imported: {summary}. {stories} {ngettext('story', 'stories', stories)} to compare again."
     return upload_result(report, problems)
 

@@ -7,10 +7,9 @@ from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from articles.importer import ImportProblem, ImportReport, InvalidRecords, iter_records_aside
-from articles.models import Story
-from articles.services.coverage import compare_later
 from articles.services.grouping import group_later
 from articles.services.imports import import_articles
+from articles.services.stories import compare_confirmed
 
 REPORT_FORMATS = {".csv", ".json"}
 REFUSED = " (listed above; --skip-invalid imports the others)."
@@ -71,12 +70,11 @@ class Command(BaseCommand):
                 raise CommandError(f"Nothing was imported. {problem}") from None
         self.write_report(problems, report)
         self.stdout.write(f"Imported: {summary}")
-        stories = summary.story_ids
         if defer_comparison:  # readers see confirmed stories only: the others are compared once confirmed
-            stories = Story.objects.confirmed().filter(pk__in=stories).values_list("pk", flat=True)
-            compare_later(stories)
+            count = compare_confirmed(summary.story_ids)
+        else:
+            count = len(summary.story_ids)
         verb = "Queued for comparison" if defer_comparison else "Compared"
-        count = len(stories)
         self.stdout.write(f"{verb}: {count} {ngettext('story', 'stories', count)}")
         if summary.created and not no_grouping:
             group_later()
