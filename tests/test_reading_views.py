@@ -274,3 +274,16 @@ def test_a_signed_in_readers_page_from_cached_fragments_costs_four_queries(
     with django_assert_num_queries(4):
         page = client.get(article.get_absolute_url())
     assert "Other coverage of this event" in page.text and "Report" in page.text
+
+
+@pytest.mark.parametrize("path", ["/", "/tags/", "/search/?q=protest"])
+def test_the_sign_in_link_comes_back_to_the_page(client, path):
+    page = client.get(path).text
+    next_url = re.search(r'href="/accounts/login/\?next=([^"]*)"', page).group(1)
+    assert next_url.startswith("/") and "None" not in next_url
+
+
+def test_a_cached_list_page_signs_in_back_to_its_page_number(client):
+    story = make_story_with_articles(51)
+    page = client.get(story.get_absolute_url(), {"page": "0002"}).text
+    assert f'next={story.get_absolute_url()}%3Fpage%3D2"' in page

@@ -84,7 +84,11 @@ def cached_list_page(request, key: tuple, template: str, page_context: Callable[
     page = request.GET.get("page", "1")
     if not (page.isascii() and page.isdigit() and len(page) <= 4):
         return render(request, template, page_context())
-    return cached_page(request, page_key(*key, int(page)), template, page_context, frozenset({"page"}))
+
+    def list_context():  # links back to the page number, not to the string the first reader typed
+        return page_context() | {"page_url": f"{request.path}?page={int(page)}"}
+
+    return cached_page(request, page_key(*key, int(page)), template, list_context, frozenset({"page"}))
 
 
 def own_cached_page(request, key: str, template: str, page_context: Callable[[], dict]) -> HttpResponse:
