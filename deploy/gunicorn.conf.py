@@ -16,7 +16,8 @@ timeout = 30
 graceful_timeout = 30  # on restart, requests under way get this long to finish
 keepalive = 5  # nginx reuses its connections to gunicorn
 # Request lines as long as gunicorn reads (4094 by default): a search box takes 500 characters of
-# any script, and the app answers a query over MAX_QUERY_STRING_BYTES itself, with a message (414).
+# any script, and the app answers a query over MAX_QUERY_STRING_BYTES itself, with a message (414);
+# a request line over gunicorn's most (8190 bytes) gets gunicorn's own plain 414.
 limit_request_line = 8190
 # Django starts once, in the master, before the workers fork: they answer as soon as they exist.
 preload_app = True

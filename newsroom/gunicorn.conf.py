@@ -4,7 +4,8 @@ bind = "127.0.0.1:8000"
 workers = 3  # sync workers, gunicorn's default
 accesslog = "-"
 # Request lines as long as gunicorn reads (4094 by default): a search box takes 500 characters of
-# any script, and the app answers a query over MAX_QUERY_STRING_BYTES itself, with a message (414).
+# any script, and the app answers a query over MAX_QUERY_STRING_BYTES itself, with a message (414);
+# a request line over gunicorn's most (8190 bytes) gets gunicorn's own plain 414.
 limit_request_line = 8190
 # Django starts once, in the master, before the workers fork: they answer as soon as they exist.
 preload_app = True
