@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -11,8 +12,9 @@ class SearchConfig(AppConfig):
     def ready(self):
         post_migrate.connect(build_missing_index, sender=self)
         from articles.services.imports import articles_created_in_bulk, creating_articles_in_bulk
-        from newsroom.search import index
+        from newsroom.search import caching, index
 
+        connection_created.connect(caching.note_writes)
         creating_articles_in_bulk.connect(index.defer_article_indexing)
         articles_created_in_bulk.connect(index.index_articles_created)
 

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from articles.models import Article
 from newsroom.limits import rate_limited
-from newsroom.search import queries, syntax
+from newsroom.search import caching, queries, syntax
 from newsroom.search.forms import SearchForm
 
 
@@ -19,7 +19,7 @@ def results(request):
     query = syntax.parse(form.cleaned_data["q"])
     context["query"] = query
     if query:
-        context["results"] = queries.search(
+        context["results"] = caching.cached_search(
             request.user,
             query,
             form.filters(),

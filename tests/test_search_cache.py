@@ -1,0 +1,73 @@
+"""Search results kept in the cache (newsroom/search/caching.py): a repeated search ranks nothing
+again, yet a write shows at the next search, and no reader is served another's results."""
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.services.annotations import update_annotation
+from newsroom.search import caching
+from tests.base import annotate, make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def search_page(client, q, **params):
+    response = client.get(reverse("search:results"), {"q": q, **params})
+    assert response.status_code == 200
+    return response
+
+
+def index_queries(client, q, **params) -> int:
+    """How many statements of the search page read the index."""
+    with CaptureQueriesContext(connection) as queries:
+        search_page(client, q, **params)
+    return sum("search_" in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_repeated_search_reads_no_index(client):
+    make_article(title="Zeppelin sighted", body="A zeppelin over the harbour.")
+    assert index_queries(client, "zeppelin") > 0
+    assert index_queries(client, "zeppelin") == 0
+    assert index_queries(client, "zeppelin", page="2") > 0  # another page is another search
+    assert index_queries(client, "harbour") > 0
+
+
+def test_a_note_made_private_leaves_everyone_elses_results_at_once(client, alice):
+    article = make_article(body="A zeppelin over the harbour.")
+    note = annotate(article, alice, "zeppelin", note="Blimp!")
+    assert "Blimp" in search_page(client, "blimp", kind="annotations").text
+
+    update_annotation(annotation=note, tags=[], note=note.note, visibility="private")
+    assert "Blimp" not in search_page(client, "blimp", kind="annotations").text
+
+
+def test_readers_never_share_results(client, alice):
+    article = make_article(body="A zeppelin over the harbour.")
+    annotate(article, alice, "zeppelin", note="Blimp!", visibility="private")
+    client.force_login(alice)
+    assert "Blimp" in search_page(client, "blimp", kind="annotations").text
+    client.logout()
+    assert "Blimp" not in search_page(client, "blimp", kind="annotations").text
+
+
+def test_a_write_replaces_the_version_again_when_it_commits(
+    django_user_model, django_capture_on_commit_callbacks
+):
+    before = caching._version()
+    with django_capture_on_commit_callbacks() as callbacks:
+        article = make_article(body="Another zeppelin.")
+        annotate(article, django_user_model.objects.create_user("carol"), "zeppelin")
+    assert caching._version() != before
+    assert callbacks.count(caching.new_version) == 1  # once for the whole transaction
+    during = caching._version()
+    callbacks[0]()
+    assert caching._version() != during
+
+
+def test_writes_to_what_search_does_not_show_keep_the_version():
+    before = caching._version()
+    SessionStore().create()
+    assert caching._version() == before
