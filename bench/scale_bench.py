@@ -1,7 +1,7 @@
 """The site's pages at scale: 100,000 articles and 1,000,000 annotations, on SQLite or PostgreSQL.
 
     .venv/bin/python bench/scale_bench.py [--scale 0.1] [--requests 3] [--seed 1] [--keep]
-                                          [--postgres URL] [--database scale_bench]
+                                          [--postgres URL] [--database scale_bench] [--reuse FOLDER]
 
 Builds issue 14's data set, times --scale (1 is the whole set; 0.01 tries it in a minute or two):
 200 outlets, 100,000 articles of 2-4 KB in 5,000 stories (the largest of 1,259 articles, the others
@@ -22,7 +22,10 @@ the stored text). The database is new: a SQLite file in a temporary folder (unde
 --postgres (an administrative URL such as postgres://postgres@127.0.0.1:5432/postgres) the database
 --database, created and dropped after (and VACUUM ANALYZE'd after the load, as autovacuum would).
 migrate and collectstatic run in subprocesses; settings are the project's with DEBUG off
-(bench/harness.py's bench_env) and the search rate limit lifted.
+(bench/harness.py's bench_env) and the search rate limit lifted. --reuse FOLDER measures again the
+data set that a run with --keep left (FOLDER is the one it names; on PostgreSQL with the same
+--postgres and --database), migrated first: an index or a page can be tried without building the
+data set again. The data set is then kept.
 
 Then each page of the issue is requested with Django's test Client in this process: cold (cache
 cleared before each request) and warm (after one untimed request), --requests times each, and it
@@ -37,6 +40,7 @@ nothing.
 
 import argparse
 import datetime
+import json
 import os
 import random
 import signal
@@ -45,6 +49,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 from harness import (
@@ -118,6 +123,30 @@ class Builder:
         words = [word for word in VOCABULARY if word.isalpha()]
         self.sentences = [self.sentence(words) for _ in range(3_000)]
         self.seconds = {}
+
+    def remember(self, path: Path) -> None:
+        """What measure() and report_data() need of the data set, for --reuse."""
+        picks = {
+            "scale": self.scale,
+            "measured article": self.measured_article.pk,
+            "largest story": self.stories[0].pk,
+            "editor": self.editor.pk,
+            "reader": self.reader,
+            "counts": [self.links, self.replies, self.flags],
+        }
+        path.write_text(json.dumps(picks))
+
+    def recall(self, path: Path) -> None:
+        from django.contrib.auth import get_user_model
+
+        from articles.models import Article, Story
+
+        picks = json.loads(path.read_text())
+        self.measured_article = Article.objects.get(pk=picks["measured article"])
+        self.stories = [Story.objects.get(pk=picks["largest story"])]
+        self.editor = get_user_model().objects.get(pk=picks["editor"])
+        self.reader = picks["reader"]
+        self.links, self.replies, self.flags = picks["counts"]
 
     def sentence(self, words: list[str]) -> str:
         text = " ".join(self.rng.choices(words, k=self.rng.randint(8, 24)))
@@ -577,6 +606,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=3, help="timed requests per page and state (3)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and database")
+    parser.add_argument("--reuse", type=Path, help="a folder --keep left: measure its data set again")
     parser.add_argument("--postgres", help="an administrative PostgreSQL URL: run on PostgreSQL")
     parser.add_argument(
         "--database", default="scale_bench", help="the PostgreSQL database made (scale_bench)"
@@ -584,11 +614,17 @@ def main() -> int:
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
 
-    work_dir = Path(tempfile.mkdtemp(prefix="scale-bench-"))
+    work_dir = args.reuse or Path(tempfile.mkdtemp(prefix="scale-bench-"))
+    keep = args.keep or bool(args.reuse)
+    picks = work_dir / "picks.json"
+    if args.reuse:
+        args.scale = json.loads(picks.read_text())["scale"]
     created = False  # a PostgreSQL database of ours, to drop (never one that was there before)
     try:
         url = f"sqlite:///{work_dir / 'scale.sqlite3'}"
-        if args.postgres:
+        if args.postgres and args.reuse:
+            url = urlunsplit(urlsplit(args.postgres)._replace(path=f"/{args.database}"))
+        elif args.postgres:
             url, created = create_postgres_database(args.postgres, args.database), True
         env = bench_env(
             work_dir, database_url=url, settings='\nRATE_LIMITS = {**RATE_LIMITS, "search": (1e6, 1e6)}\n'
@@ -602,8 +638,13 @@ def main() -> int:
         backend = f"PostgreSQL {args.database}" if args.postgres else "SQLite"
         print(f"{'database':<14} {backend}, scale {args.scale:g}")
         builder = Builder(args.scale, args.seed)
-        builder.build()
-        check_data(builder)
+        if args.reuse:
+            builder.recall(picks)
+            analyze()  # for the indexes a migration may have added
+        else:
+            builder.build()
+            check_data(builder)
+            builder.remember(picks)
         rows = measure(builder, args.requests)
         report_data(builder)
         load = ", ".join(f"{figure:.1f}" for figure in os.getloadavg())
@@ -614,9 +655,9 @@ def main() -> int:
             from django.db import connections
 
             connections.close_all()
-            if not args.keep:
+            if not keep:
                 drop_postgres_database(args.postgres, args.database)
-        clean_up(work_dir, args.keep)
+        clean_up(work_dir, keep)
     return 0
 
 
