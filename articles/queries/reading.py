@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 from django.utils.functional import LazyObject
@@ -29,7 +30,7 @@ from articles.permissions import (
 )
 from articles.queries.tags import existing_tag_slug, tag_url
 from articles.text.segments import Segment, highlight_segments
-from newsroom.accounts.models import Group, Membership, roles_of
+from newsroom.accounts.models import Group, roles_of
 
 
 @dataclass
@@ -345,9 +346,30 @@ def reader_groups(user) -> tuple:
     if not user.is_authenticated:
         return ()
     if not hasattr(user, "_reader_groups"):
-        memberships = Membership.objects.filter(user=user).order_by("group_id")
-        user._reader_groups = tuple(memberships.values_list("group_id", "role", "group__name", "group__slug"))
+        user._reader_groups = tuple(fetch_all(READER_GROUPS_SQL, user.pk))
     return user._reader_groups
+
+
+# The two reads every signed-in article page makes, cached or not, in SQL of our own: the ORM takes
+# several times longer to build them than the database takes to answer (bench/page_bench.py).
+READER_GROUPS_SQL = """
+    SELECT membership.group_id, membership.role, reading_group.name, reading_group.slug
+    FROM accounts_membership membership
+    JOIN accounts_group reading_group ON reading_group.id = membership.group_id
+    WHERE membership.user_id = %s ORDER BY membership.group_id
+"""
+ARTICLE_HEAD_SQL = """
+    SELECT article.id, article.slug, article.updated_at, article.annotations_changed_at,
+           story.id, story.title, story.status
+    FROM articles_article article LEFT JOIN articles_story story ON story.id = article.story_id
+    WHERE article.id = %s
+"""
+
+
+def fetch_all(sql: str, *params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 class ArticleHead(NamedTuple):
@@ -366,11 +388,9 @@ class ArticleHead(NamedTuple):
 
 
 def article_head(pk: int) -> ArticleHead | None:
-    article = ["pk", "slug", "updated_at", "annotations_changed_at"]
-    values = [*article, "story_id", "story__title", "story__status"]
-    if (row := Article.objects.filter(pk=pk).values_list(*values).first()) is None:
+    if not (rows := fetch_all(ARTICLE_HEAD_SQL, pk)):
         return None
-    *head, story_id, title, status = row
+    *head, story_id, title, status = rows[0]
     return ArticleHead(*head, (story_id, title) if status == Story.Status.CONFIRMED else None)
 
 
