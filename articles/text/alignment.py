@@ -11,10 +11,10 @@ passages.py groups the regions by passage, cutting some with cut_region().
 
 from array import array
 from bisect import bisect_left
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+import numpy as np
 from rapidfuzz.distance import Indel, LCSseq
 
 from articles.text.words import STOP_WORDS, normalized_words, sentence_starts_at_words
@@ -50,13 +50,13 @@ EXTEND_DROP = 4
 
 
 class ArticleWords(NamedTuple):
-    # Each word's character offsets, in arrays: as Word tuples a story of 1,500 articles took 90 MB.
-    starts: array
+    # In arrays: as Word tuples and lists of ints a story of 1,500 articles took 90 MB.
+    starts: array  # each word's character offsets
     ends: array
-    ids: list[int]  # the words as small integers, one per distinct normalised word in the story
-    # For each word and the end: whether a sentence starts there. Alignments grow up to these
-    # boundaries, not past them.
-    sentence_starts: list[bool]
+    ids: array  # the words as small integers, one per distinct normalised word in the story
+    # One byte for each word and the end: whether a sentence starts there. Alignments grow up to
+    # these boundaries, not past them.
+    sentence_starts: bytes
 
 
 class Region(NamedTuple):
@@ -70,65 +70,141 @@ class Region(NamedTuple):
     b1: int
 
 
+class Regions:
+    """Regions packed six ints each in one array: a story of 1,500 articles has some 300,000, which
+    as tuples took 60 MB. Node 2k is region k's side a and node 2k + 1 its side b, so that node n's
+    span (article, start word, end word) is items 3n to 3n + 2."""
+
+    def __init__(self, regions: Iterable[Region] = ()):
+        self.packed = array("i")
+        for region in regions:
+            self.packed.extend(region)
+
+    def __len__(self) -> int:
+        return len(self.packed) // 6
+
+    def __getitem__(self, k: int) -> Region:
+        return Region._make(self.packed[6 * k : 6 * k + 6])
+
+    def __iter__(self) -> Iterator[Region]:
+        return map(Region._make, zip(*[iter(self.packed)] * 6, strict=True))
+
+    def extend(self, regions: Iterable[Region]) -> None:
+        for region in regions:
+            self.packed.extend(region)
+
+
+def int_array(values: np.ndarray) -> array:
+    """Numpy's integers as an array of C ints: indexed from Python without making numpy scalars,
+    and not a list of int objects (36 bytes each, against 4)."""
+    return array("i", values.astype(np.intc).tobytes())
+
+
+class Spans:
+    """The spans of the regions' nodes, read from the packed regions."""
+
+    def __init__(self, regions: Regions):
+        self.packed = regions.packed
+
+    def __getitem__(self, node: int) -> tuple[int, int, int]:
+        """Node n's (article, start word, end word)."""
+        packed, k = self.packed, 3 * node
+        return packed[k], packed[k + 1], packed[k + 2]
+
+
 def read_articles(texts: Iterable[str]) -> tuple[list[ArticleWords], set[int]]:
     """The texts' words as ids of one vocabulary, and the ids of the stop words among them."""
     vocabulary: dict[str, int] = {}
     articles = []
     for text in texts:
         words = normalized_words(text)
-        ids = [vocabulary.setdefault(word.norm, len(vocabulary)) for word in words]
+        ids = array("i", (vocabulary.setdefault(word.norm, len(vocabulary)) for word in words))
         starts, ends = array("i", (word.start for word in words)), array("i", (word.end for word in words))
-        articles.append(ArticleWords(starts, ends, ids, sentence_starts_at_words(text, words)))
+        articles.append(ArticleWords(starts, ends, ids, bytes(sentence_starts_at_words(text, words))))
     return articles, {vocabulary[word] for word in STOP_WORDS if word in vocabulary}
 
 
-def shared_regions(articles: list[ArticleWords], stop_ids: set[int]) -> list[Region]:
-    """Every region where two of the articles share a passage."""
-    regions = []
-    for (a, b), seeds in _pair_seeds(articles, stop_ids).items():
-        pairs = [(seed >> _SHIFT, seed & _LOW) for seed in seeds]
-        for chain in _chains(pairs):
-            regions.extend(_aligned_regions(a, articles[a], b, articles[b], chain, stop_ids))
+def shared_regions(articles: list[ArticleWords], stop_ids: set[int]) -> Regions:
+    """Every region where two of the articles share a passage, found pair by pair: only the
+    seeds of one article with those after it are held at once."""
+    index = _SeedIndex(articles, stop_ids)
+    regions = Regions()
+    for a, article_a in enumerate(articles):
+        for b, seeds in index.pair_seeds(a):
+            for chain in _chains(seeds):
+                regions.extend(_aligned_regions(a, article_a, b, articles[b], chain, stop_ids))
     return regions
 
 
-# Positions are packed two to an int, (high << _SHIFT) | low, in arrays: a story of 1,500 articles
-# has some 4 million seeds, which as lists of tuples of ints took 300 MB, and 32 MB so.
-_SHIFT = 32
-_LOW = (1 << _SHIFT) - 1
+class _SeedIndex:
+    """Every place of every run of SEED_WORDS words, in numpy arrays (a story of 1,500 articles has
+    some 900,000 places, which as a dict of runs to lists of places took 90 MB): the places sorted
+    by run, then article, then position, each with the range of the places that it seeds with.
 
+    A place seeds with the places of the same run in the next MAX_PARTNERS articles that have it,
+    unless the run is in one article only, all stop words, or boilerplate (more than
+    MAX_SEED_REPEATS times in one article).
+    """
 
-def _pair_seeds(articles: list[ArticleWords], stop_ids: set[int]) -> dict[tuple[int, int], array]:
-    """Word positions where a shared run of SEED_WORDS begins, per article pair (a, b): each
-    packed as (i << _SHIFT) | j for position i in article a and j in article b."""
-    postings: dict[tuple[int, ...], list[int]] = defaultdict(list)  # places packed as (a, i)
-    for a, article in enumerate(articles):
-        ids = article.ids
-        runs = zip(*(ids[k:] for k in range(SEED_WORDS)), strict=False)
-        for i, run in enumerate(runs):
-            postings[run].append(a << _SHIFT | i)
-    seeds: dict[tuple[int, int], array] = {}
-    for run, packed in postings.items():
-        # Places are in article order: a run in one article only has its first and last alike.
-        if packed[0] >> _SHIFT == packed[-1] >> _SHIFT or stop_ids.issuperset(run):
-            continue
-        places = [(place >> _SHIFT, place & _LOW) for place in packed]
-        per_article: dict[int, int] = defaultdict(int)
-        for a, _ in places:
-            per_article[a] += 1
-        if max(per_article.values()) > MAX_SEED_REPEATS:
-            continue
-        rank = {a: r for r, a in enumerate(per_article)}  # articles that have the run, in order
-        for x, (a, i) in enumerate(places):
-            for b, j in places[x + 1 :]:
-                if rank[b] - rank[a] > MAX_PARTNERS:
-                    break
-                if a != b:
-                    pair = seeds.get((a, b))
-                    if pair is None:
-                        pair = seeds[a, b] = array("q")
-                    pair.append(i << _SHIFT | j)
-    return seeds
+    def __init__(self, articles: list[ArticleWords], stop_ids: set[int]):
+        # C ints throughout, and each temporary array dropped once used: built whole at once, the
+        # index would cost several times what it keeps.
+        counts = [max(len(article.ids) - SEED_WORDS + 1, 0) for article in articles]
+        self.firsts = np.cumsum([0, *counts], dtype=np.intc)  # each article's first place
+        words = [np.frombuffer(article.ids, dtype=np.intc) for article in articles]
+        nothing = [np.empty(0, dtype=np.intc)]
+        runs = [  # column k: the k-th word of each place's run
+            np.concatenate([ids[k : k + count] for ids, count in zip(words, counts, strict=True)] or nothing)
+            for k in range(SEED_WORDS)
+        ]
+        order = np.lexsort(runs[::-1]).astype(np.intc)  # stable: places stay in article and position order
+        for k, run in enumerate(runs):
+            runs[k] = run[order]
+        size = len(order)
+        self.article = np.repeat(np.arange(len(articles), dtype=np.intc), counts)[order]
+        self.position = order - self.firsts[self.article]
+        self.place = np.empty_like(order)  # where the order has each place
+        self.place[order] = np.arange(size, dtype=np.intc)
+        del order
+        # Runs, and blocks: the places of one run in one article.
+        new_run, new_block = np.ones(size, dtype=bool), np.ones(size, dtype=bool)
+        new_run[1:] = ~np.logical_and.reduce([run[1:] == run[:-1] for run in runs])
+        new_block[1:] = new_run[1:] | (self.article[1:] != self.article[:-1])
+        run_starts = np.flatnonzero(new_run)
+        stop = np.array(sorted(stop_ids), dtype=np.intc)
+        all_stop = np.logical_and.reduce([np.isin(run[run_starts], stop) for run in runs])
+        del runs
+        block_ends = np.append(np.flatnonzero(new_block), size).astype(np.intc)
+        block_of = np.cumsum(new_block, dtype=np.intc) - 1
+        run_of = np.cumsum(new_run, dtype=np.intc) - 1
+        del new_run, new_block
+        run_first_block = block_of[run_starts]
+        run_end_block = np.append(run_first_block[1:], len(block_ends) - 1)
+        repeats = np.maximum.reduceat(np.diff(block_ends), run_first_block) if size else run_first_block
+        seeding = (run_end_block - run_first_block >= 2) & (repeats <= MAX_SEED_REPEATS) & ~all_stop
+        # A place seeds with the places from the next block of its run to the MAX_PARTNERS-th.
+        self.first = block_ends[block_of + 1]
+        last = np.minimum(block_of + MAX_PARTNERS + 1, run_end_block[run_of])
+        del block_of
+        self.last = np.where(seeding[run_of], block_ends[last], self.first)
+
+    def pair_seeds(self, a: int) -> Iterator[tuple[int, list[tuple[int, int]]]]:
+        """Per article b after a that shares runs with it (in order): the (i, j) positions in a and
+        b where a shared run begins, sorted."""
+        places = self.place[self.firsts[a] : self.firsts[a + 1]]
+        first, counts = self.first[places], self.last[places] - self.first[places]
+        total = int(counts.sum())
+        if not total:
+            return
+        i = np.repeat(np.arange(len(places)), counts)
+        # The partners' places: each place's range, one after another.
+        partner = np.arange(total) + np.repeat(first - np.cumsum(counts) + counts, counts)
+        b, j = self.article[partner], self.position[partner]
+        order = np.lexsort((j, i, b))
+        b, i, j = b[order], i[order], j[order]
+        bounds = [0, *(np.flatnonzero(b[1:] != b[:-1]) + 1).tolist(), total]
+        for start, end in zip(bounds, bounds[1:], strict=False):
+            yield int(b[start]), list(zip(i[start:end].tolist(), j[start:end].tolist(), strict=True))
 
 
 def _chains(seeds: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:

@@ -10,17 +10,21 @@ find_shared_passages() works within one story:
    that join them are cut first (_conflict_cuts); each article keeps one occurrence.
 """
 
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz.distance import Indel
 
 from articles.text.alignment import (
     MAX_GAP_WORDS,
     ArticleWords,
-    Region,
+    Regions,
+    Spans,
     cut_region,
+    int_array,
     read_articles,
     shared_regions,
 )
@@ -74,27 +78,39 @@ def _holds(outer: tuple[int, int], inner: tuple[int, int]) -> bool:
     return overlap > 0 and overlap >= SPAN_OVERLAP * min(outer[1] - outer[0], inner[1] - inner[0])
 
 
-def _span(regions: list[Region], node: int) -> tuple[int, int, int]:
-    """A node's (article, start word, end word): node 2k is region k's side a, 2k + 1 its side b."""
-    a, a0, a1, b, b0, b1 = regions[node // 2]
-    return (b, b0, b1) if node % 2 else (a, a0, a1)
-
-
-def _components(regions: list[Region]) -> list[list[int]]:
-    """Nodes (see _span) grouped by passage: aligned with each other, or mostly overlapping."""
-    spans = [_span(regions, node) for node in range(2 * len(regions))]
-    passages = UnionFind(len(spans))
+def _components(regions: Regions) -> list[array]:
+    """Nodes (see Regions) grouped by passage: aligned with each other, or mostly overlapping."""
+    size = 2 * len(regions)
+    passages = UnionFind(size)
     for k in range(len(regions)):
         passages.join(2 * k, 2 * k + 1)
-    # Equal spans (an article aligned alike with many others) join at once and are swept once.
-    first_with: dict[tuple[int, int, int], int] = {}
-    for node, span in enumerate(spans):
-        passages.join(node, first_with.setdefault(span, node))
-    _join_overlapping(sorted(first_with.values(), key=spans.__getitem__), spans, passages)
-    return passages.groups()
+    # Equal spans (an article aligned alike with many others) join at once and are swept once:
+    # the nodes in order of their spans, equal ones by number, each joined to the first of them.
+    spans = np.frombuffer(regions.packed, dtype=np.intc).reshape(size, 3)
+    order = np.lexsort(spans.T[::-1])
+    in_order = spans[order]
+    new = np.ones(size, dtype=bool)
+    new[1:] = (in_order[1:] != in_order[:-1]).any(axis=1)
+    del spans, in_order
+    firsts = order[new]
+    for node, first in zip(int_array(order), int_array(firsts[np.cumsum(new) - 1]), strict=True):
+        passages.join(node, first)
+    _join_overlapping(int_array(firsts), Spans(regions), passages)
+    return _groups(passages, size)
 
 
-def _join_overlapping(nodes: list[int], spans: list[tuple[int, int, int]], passages: UnionFind) -> None:
+def _groups(passages: UnionFind, size: int) -> list[array]:
+    """passages.groups() as arrays (the 600,000 nodes of a story of 1,500 articles took 40 MB as
+    lists): each group's items in order, the groups in the order of their first items."""
+    roots = np.fromiter(map(passages.root, range(size)), dtype=np.intc, count=size)
+    _, firsts, group_of_root = np.unique(roots, return_index=True, return_inverse=True)
+    group = np.argsort(np.argsort(firsts))[group_of_root]  # numbered in the order of their first items
+    nodes = int_array(np.argsort(group, kind="stable"))
+    bounds = np.cumsum(np.bincount(group)).tolist()
+    return [nodes[start:end] for start, end in zip([0, *bounds], bounds, strict=False)]
+
+
+def _join_overlapping(nodes: Iterable[int], spans: Spans, passages: UnionFind) -> None:
     """Join the nodes whose spans hold each other (_holds), given in order of their spans.
 
     The sweep keeps, by component, the spans of the current article that reach past the current
@@ -120,7 +136,7 @@ def _join_overlapping(nodes: list[int], spans: list[tuple[int, int, int]], passa
         active = still_active
 
 
-def _by_article(nodes: list[int], spans: list[tuple[int, int, int]]) -> dict[int, list[int]]:
+def _by_article(nodes: Iterable[int], spans: Spans) -> dict[int, list[int]]:
     grouped: dict[int, list[int]] = defaultdict(list)
     for node in nodes:
         grouped[spans[node][0]].append(node)
@@ -132,7 +148,7 @@ _Link = tuple[int, int, int, int]  # a node's span here and its partner's there:
 
 def _links(
     article_nodes: list[int],
-    spans: list[tuple[int, int, int]],
+    spans: Spans,
     first: tuple[int, int],
     second: tuple[int, int],
 ) -> dict[int, tuple[_Link, _Link]]:
@@ -159,7 +175,7 @@ def _in_step(before: _Link, after: _Link) -> bool:
     return abs((after[2] - after[0]) - (before[3] - before[1])) <= JOIN_GAP_WORDS
 
 
-def _extents(article_nodes: list[int], spans: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+def _extents(article_nodes: list[int], spans: Spans) -> list[tuple[int, int]]:
     """The passages that one article's spans in one cluster make, in order.
 
     Spans that overlap or are at most JOIN_GAP_WORDS apart are one passage; so are spans further
@@ -178,7 +194,7 @@ def _extents(article_nodes: list[int], spans: list[tuple[int, int, int]]) -> lis
 
 
 def _conflict_cuts(
-    regions: list[Region], components: list[list[int]], articles: list[ArticleWords]
+    regions: Regions, components: list[array], articles: list[ArticleWords]
 ) -> dict[int, tuple[set[int], set[int]]]:
     """Where to cut regions so that no cluster holds two passages of one article far apart.
 
@@ -187,7 +203,7 @@ def _conflict_cuts(
     cluster, in which Z could keep only one of P and Q. Cutting X's regions between its spans
     aligned with Z's P and with Z's Q makes two clusters.
     """
-    spans = [_span(regions, node) for node in range(2 * len(regions))]
+    spans = Spans(regions)
     cuts: dict[int, tuple[set[int], set[int]]] = {}
     for nodes in components:
         by_article = _by_article(nodes, spans)
@@ -211,28 +227,26 @@ def _conflict_cuts(
     return cuts
 
 
-def _grouped(
-    regions: list[Region], articles: list[ArticleWords], stop_ids: set[int]
-) -> tuple[list[tuple[int, int, int]], list[list[int]]]:
+def _grouped(regions: Regions, articles: list[ArticleWords], stop_ids: set[int]) -> tuple[Spans, list[array]]:
     """The regions' spans (article, start word, end word) by node, and the nodes by passage."""
     for _ in range(MAX_SPLIT_ROUNDS):
         components = _components(regions)
         cuts = _conflict_cuts(regions, components, articles)
         if not cuts:
             break
-        regions = [
+        regions = Regions(
             piece
             for k, region in enumerate(regions)
             for piece in (cut_region(region, *cuts[k], articles, stop_ids) if k in cuts else [region])
-        ]
+        )
     else:
         components = _components(regions)
-    return [_span(regions, node) for node in range(2 * len(regions))], components
+    return Spans(regions), components
 
 
 def _cluster(
-    nodes: list[int],
-    spans: list[tuple[int, int, int]],
+    nodes: array,
+    spans: Spans,
     keys: list[int],
     texts: dict[int, str],
     articles: list[ArticleWords],
