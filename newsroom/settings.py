@@ -95,6 +95,8 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool(
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
 if SESSION_COOKIE_SECURE:
     SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "__Host-sessionid", "__Host-csrftoken"
+# Django's database sessions, read by a raw query (newsroom/accounts/sessions.py).
+SESSION_ENGINE = "newsroom.accounts.sessions"
 
 # HTTPS, for a site served to others: plain http is redirected (the health probes, which a load
 # balancer may send over http, are answered before: newsroom/ops/health.py), and browsers are told

@@ -3,15 +3,18 @@ a new password ends the user's other sessions, and nothing tells whether an e-ma
 account (user names are public: /people/<name>/)."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import MD5PasswordHasher
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from newsroom.accounts.sessions import SessionStore
 from tests.test_settings import PUBLIC, settings_with
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +63,24 @@ def test_signing_out_deletes_the_session_so_its_cookie_no_longer_works(client, a
 
     assert not SessionStore().exists(old)
     assert not is_signed_in(with_session(old)) and not is_signed_in(client)
+
+
+def test_an_expired_session_signs_nobody_in_and_is_replaced(client, alice):
+    sign_in(client)
+    old = session_id(client)
+    Session.objects.filter(session_key=old).update(expire_date=timezone.now() - timedelta(seconds=1))
+
+    assert not is_signed_in(with_session(old))
+    assert SessionStore(old).load() == {}
+
+
+def test_a_deactivated_user_is_signed_out_on_their_next_request(client, alice):
+    sign_in(client)
+    assert is_signed_in(client)
+    alice.is_active = False
+    alice.save()
+
+    assert not is_signed_in(client)
 
 
 def test_a_password_change_ends_the_users_other_sessions_but_not_this_one(alice, bob):

@@ -1,4 +1,7 @@
 from allauth.account import auth_backends
+from django.contrib.auth import get_user_model
+
+USER_SQL = "SELECT * FROM auth_user WHERE id = %s"
 
 
 class AuthenticationBackend(auth_backends.AuthenticationBackend):
@@ -19,3 +22,8 @@ class AuthenticationBackend(auth_backends.AuthenticationBackend):
         if user.pk not in self.checked:
             self.checked[user.pk] = super()._check_password(user, password)
         return self.checked[user.pk]
+
+    def get_user(self, user_id):
+        """ModelBackend's, its query raw (see sessions.py): every signed-in request reads its user."""
+        user = next(iter(get_user_model().objects.raw(USER_SQL, [user_id])), None)
+        return user if user is not None and self.user_can_authenticate(user) else None
