@@ -24,7 +24,7 @@ signed-in group member, sees; anonymous readers see the public ones. Then it mea
 - requests per second under gunicorn (sync workers) on 127.0.0.1, driven by client processes that
   open a new connection per request, for a fixed time per URL (in short rounds that take the URLs
   in turn), with the server's CPU time per request beside it: the pages for anonymous readers and
-  for alice (her session cookie), five articles side by side, and her poll answered 304.
+  for alice (her session and CSRF cookies), five articles side by side, and her poll answered 304.
 
 The bare response is GET /tag-suggestions/?q=, a JSON view that answers {"tags": []} without a
 query, asked without a cookie: Django's request/response cycle and middleware, nothing else.
@@ -408,7 +408,10 @@ def bench_site(env: dict, work_dir: Path, args) -> list[dict]:
     results = measure_in_process(clients, pages, args.requests)
     report_in_process(results, args.requests)
     report_save_and_refresh(measure_save_and_refresh(clients[MEMBER], articles))
-    cookie = (("Cookie", f"{settings.SESSION_COOKIE_NAME}={session_cookie(member)}"),)
+    # Her cookies as her browser keeps them: the session, and the CSRF cookie her first page set.
+    csrf = clients[MEMBER].cookies[settings.CSRF_COOKIE_NAME].value
+    cookies = {settings.SESSION_COOKIE_NAME: session_cookie(member), settings.CSRF_COOKIE_NAME: csrf}
+    cookie = (("Cookie", "; ".join(f"{name}={value}" for name, value in cookies.items())),)
     poll = poll_target(clients[MEMBER], cookie, articles[1])
     connections.close_all()  # gunicorn's workers open their own
 
