@@ -101,13 +101,12 @@ def int_array(values: np.ndarray) -> array:
 
 
 class Spans:
-    """The spans of the regions' nodes, read from the packed regions."""
+    """Spans (article, start word, end word) packed three ints each, as nodes' in Regions."""
 
-    def __init__(self, regions: Regions):
-        self.packed = regions.packed
+    def __init__(self, packed: array):
+        self.packed = packed
 
     def __getitem__(self, node: int) -> tuple[int, int, int]:
-        """Node n's (article, start word, end word)."""
         packed, k = self.packed, 3 * node
         return packed[k], packed[k + 1], packed[k + 2]
 
