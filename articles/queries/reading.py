@@ -388,7 +388,7 @@ class ArticleHead(NamedTuple):
 
 
 def article_head(pk: int) -> ArticleHead | None:
-    if not (rows := fetch_all(ARTICLE_HEAD_SQL, pk)):
+    if parse_id(pk) is None or not (rows := fetch_all(ARTICLE_HEAD_SQL, pk)):  # (no id the database has)
         return None
     *head, story_id, title, status = rows[0]
     return ArticleHead(*head, (story_id, title) if status == Story.Status.CONFIRMED else None)

@@ -16,8 +16,10 @@ from articles.queries.reading import (
     ArticleAnnotations,
     Filters,
     PassageMark,
+    fetch_all,
     parse_id,
     reading_filters,
+    reading_key,
 )
 from articles.text.comparison import ComparedArticle, Comparison
 
@@ -128,13 +130,21 @@ def story_articles(story: Story, page_number=None) -> Page:
     return article_page(story.articles, page_number)
 
 
-def compare_selection(story: Story, raw_ids: list[str]) -> tuple[list[Article], str]:
-    """The articles picked for side-by-side reading, in the order picked, or an error message."""
+def picked_ids(raw_ids: list[str]) -> tuple[list[int], str]:
+    """The ids of the articles picked for side-by-side reading, in the order picked, or an error message."""
     ids = list(dict.fromkeys(map(parse_id, raw_ids)))
     if None in ids:
         return [], "Pick articles from the list."
     if not COMPARE_MIN <= len(ids) <= COMPARE_MAX:
         return [], f"Pick between {COMPARE_MIN} and {COMPARE_MAX} articles to read side by side."
+    return ids, ""
+
+
+def compare_selection(story: Story, raw_ids: list[str]) -> tuple[list[Article], str]:
+    """The articles picked for side-by-side reading, in the order picked, or an error message."""
+    ids, error = picked_ids(raw_ids)
+    if error:
+        return [], error
     by_id = story.articles.select_related("outlet", "story").in_bulk(ids)
     if len(by_id) != len(ids):
         return [], "Some of the picked articles are not part of this story."
@@ -221,14 +231,46 @@ def compare_columns(
     ]
 
 
-def compare_key(user, story: Story, articles: list[Article], filters: Filters) -> tuple:
+class CompareHead(NamedTuple):
+    """What the side-by-side page's cache key needs, read in one query (as reading.article_head)."""
+
+    story: tuple[int, str]  # its id and title
+    computed_at: object  # when its comparison was made (the shared passages come from it), or None
+    states: tuple  # (id, updated_at, annotations_changed_at) of each column's article, in order
+
+
+# One query for the three that the page makes on a cache miss (the story, the articles, the comparison).
+COMPARE_HEAD_SQL = """
+    SELECT story.id, story.title, comparison.computed_at,
+           article.id, article.updated_at, article.annotations_changed_at
+    FROM articles_story story
+    JOIN articles_article article ON article.story_id = story.id
+    LEFT JOIN articles_storycomparison comparison ON comparison.story_id = story.id
+    WHERE story.slug = %s AND story.status = %s AND article.id IN ({})
+"""
+
+
+def compare_head(slug: str, raw_ids: list[str]) -> CompareHead | None:
+    """None unless the story is one readers see and the articles picked are a selection of it to
+    compare_selection() too."""
+    ids, error = picked_ids(raw_ids)
+    if error:
+        return None
+    placeholders = ", ".join(["%s"] * len(ids))  # only placeholders go into the SQL
+    rows = fetch_all(COMPARE_HEAD_SQL.format(placeholders), slug, Story.Status.CONFIRMED, *ids)  # nosec B608
+    if len(rows) != len(ids):
+        return None
+    states = {row[3]: row[3:] for row in rows}
+    return CompareHead(rows[0][:2], rows[0][2], tuple(states[pk] for pk in ids))
+
+
+def compare_key(user, head: CompareHead, filters: Filters) -> tuple:
     """Everything the side-by-side page shows, for its cache key, without reading the comparison's
-    record: the story's title, when the comparison was made (the shared passages come from it) and
-    each column's fragment key (its article, the reader, the filters and the columns)."""
-    computed_at = StoryComparison.objects.filter(story=story).values_list("computed_at", flat=True).first()
-    columns = tuple(article.pk for article in articles)
-    keys = [ArticleAnnotations(user, a, filters=filters, columns=columns).cache_key for a in articles]
-    return (story.pk, story.title, computed_at, keys)
+    record: the story's title, when the comparison was made and each column's fragment key (its
+    article, the reader, the filters and the columns: ArticleAnnotations.cache_key)."""
+    columns = tuple(state[0] for state in head.states)
+    keys = [reading_key(user, state, filters, columns) for state in head.states]
+    return (head.story, head.computed_at, keys)
 
 
 def fragments_reading(user, article: Article, query) -> ArticleAnnotations | None:

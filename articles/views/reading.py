@@ -18,6 +18,7 @@ from articles.queries.stories import (
     OtherCoverage,
     articles_without_outlet,
     compare_columns,
+    compare_head,
     compare_key,
     compare_selection,
     confirmed_story,
@@ -93,23 +94,28 @@ def article_detail(request, pk, slug):
     return cached_page(request, key, "articles/article_detail.html", page_context)
 
 
-# The columns (as compare_selection() checked them) and the filters.
+# The columns (as compare_head() checked them) and the filters.
 COMPARE_QUERY_KEYS = frozenset({"a", "tag", "layer", "author"})
 
 
 def compare(request, slug):
-    story = confirmed_story(slug)
-    articles, error = compare_selection(story, request.GET.getlist("a"))
-    if error:
+    picked = request.GET.getlist("a")
+    if (head := compare_head(slug, picked)) is None:  # no story, or no selection of it: say which
+        story = confirmed_story(slug)
+        error = compare_selection(story, picked)[1] or "These articles changed; pick them again."
         context = {"story": story, "articles": story_articles(story), "error": error}
         return render(request, "articles/story_detail.html", context, status=400)
     filters = reading_filters(request.user, request.GET)
 
     def page_context():  # only on a cache miss
+        story = confirmed_story(slug)
+        articles, error = compare_selection(story, picked)
+        if error:  # (changed since the head was read)
+            raise Http404(error)
         columns = compare_columns(request.user, story, articles, filters)
         return {"story": story, "columns": columns, **reading_context(request, columns[0].page_url)}
 
-    key = page_key("compare", compare_key(request.user, story, articles, filters))
+    key = page_key("compare", compare_key(request.user, head, filters))
     return cached_page(request, key, "articles/compare.html", page_context, COMPARE_QUERY_KEYS)
 
 
