@@ -371,7 +371,8 @@ _MAYBE_MOJIBAKE = re.compile(
 )
 # The words that hold it, each given to ftfy alone: ten times faster than the whole text.
 _MOJIBAKE_WORD = re.compile(f"\\S*(?:[\xc2-\xf4][{_CONTINUATION}]|\xc3 |[\x80-\x9f])\\S*")
-_LEFT_MOJIBAKE = re.compile(f"[\xc2\xc3\xe2][{_CONTINUATION}]")  # what ftfy could not undo
+_MOJIBAKE_LEADS = "\xc2\xc3\xe2"
+_LEFT_MOJIBAKE = re.compile(f"[{_MOJIBAKE_LEADS}][{_CONTINUATION}]")  # what ftfy could not undo
 _HTML_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-fA-F]{2,5}|[a-zA-Z]{2,8});")
 
 # A dash lost as '"?' between words: 'The minister "? who resigned "? said'. Nothing else writes a
@@ -418,7 +419,8 @@ def is_damaged(text: str) -> bool:
         return True
     if "?" in text and _has_lost_characters(text):
         return True
-    return not text.isascii() and _LEFT_MOJIBAKE.search(text) is not None
+    # Most texts hold none of the lead characters: finding that is ten times faster than the search.
+    return any(lead in text for lead in _MOJIBAKE_LEADS) and _LEFT_MOJIBAKE.search(text) is not None
 
 
 def _has_lost_characters(text: str) -> bool:
