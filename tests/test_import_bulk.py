@@ -1,6 +1,7 @@
 """A bulk import: records read aside in a child process, ids set by its own inserts, the search index
 kept up in one statement, and the comparisons it defers queued for the task worker."""
 
+import datetime
 import json
 from io import StringIO
 from pathlib import Path
@@ -8,11 +9,12 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from articles import importer
 from articles.importer import ImportProblem, ImportReport, InvalidRecords, iter_records
 from articles.models import Article, Story
-from articles.services.imports import import_articles
+from articles.services.imports import IMPORT_CACHE_KIB, creating_articles_in_bulk, import_articles
 from newsroom.jobs.models import Job
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +77,38 @@ def test_a_refused_import_leaves_the_trigger_and_index_as_they_were():
     assert insert_trigger_count() == 1
     assert not Article.objects.exists()
     assert found_by_search("zebrafish") == set()
+
+
+def test_new_articles_carry_the_moment_of_their_import_and_their_fields():
+    import_articles(
+        records=[record(1, "A text.", keywords=["Politics"], published_on=datetime.date(2024, 9, 12))]
+    )
+    article = Article.objects.get()
+    assert article.imported_at == article.updated_at == article.annotations_changed_at
+    assert abs(timezone.now() - article.imported_at) < datetime.timedelta(minutes=1)
+    assert (article.keywords, article.published_on) == (["Politics"], datetime.date(2024, 9, 12))
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_the_import_connection_has_a_larger_page_cache_while_it_imports_only():
+    usual, during = cache_size(), []
+
+    def note_cache_size(**kwargs):
+        during.append(cache_size())
+
+    creating_articles_in_bulk.connect(note_cache_size)
+    try:
+        import_articles(records=[record(1, "A text.")])
+    finally:
+        creating_articles_in_bulk.disconnect(note_cache_size)
+    assert during == [-IMPORT_CACHE_KIB]
+    assert cache_size() == usual != -IMPORT_CACHE_KIB
+
+
+def cache_size() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        return cursor.fetchone()[0]
 
 
 def test_an_import_from_the_command_line_that_defers_comparison_queues_them(tmp_path):
