@@ -1,7 +1,10 @@
+import sys
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles.text.canonical import (
+    _OTHER_WHITESPACE,
     PARAGRAPH_SEPARATOR,
     canonicalize,
     count_words,
@@ -49,3 +52,13 @@ def test_it_offsets_paragraphs_into_the_canonical_text():
 def test_it_counts_the_words_of_canonical_text(text):
     body = canonicalize(text)
     assert count_words(body) == len(body.split())
+
+
+def test_it_tidies_every_kind_of_whitespace_as_a_line_by_line_split_does():
+    everything = "".join(map(chr, range(sys.maxunicode + 1)))
+    spaces = [character for character in everything if character.isspace()]
+    for space in spaces:
+        text = f"{space}a{space}{space}b{space}\n\nc"
+        assert canonicalize(text) == slow_canonicalize(text), repr(space)
+    # and nothing else is taken for whitespace
+    assert set(_OTHER_WHITESPACE.findall(everything)) == set(spaces) - {" ", "\n"}

@@ -18,6 +18,12 @@ _FOREIGN_CHARACTER = re.compile(
     "[\t\r\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff\u00ad]"
 )
 
+# Whitespace other than the space and the line break: what str.split() splits on besides them (a
+# test checks the list against str.isspace()).
+_OTHER_WHITESPACE = re.compile(
+    "[\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
+
 
 class Paragraph(NamedTuple):
     start: int
@@ -38,11 +44,17 @@ def tidy_line(line: str) -> str:
 
 
 def canonical_lines(text: str) -> list[str]:
-    """The non-empty, tidied lines of a text."""
-    if is_canonical(text):  # bulk imports mostly are: skip tidying line by line
+    """The non-empty, tidied lines of a text: tidy_line() of each line, done on the whole text at once
+    (a third of the time on a 4 KB article, which a bulk import reads by the hundred thousand)."""
+    if is_canonical(text):  # bulk imports mostly are: skip tidying
         return text.split(PARAGRAPH_SEPARATOR) if text else []
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [tidy for line in text.split("\n") if (tidy := tidy_line(line))]
+    if not text.isascii():  # a line break stops composition: the text normalises as its lines do
+        text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
+    text = _OTHER_WHITESPACE.sub(" ", text)
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return [tidy for line in text.split("\n") if (tidy := line.strip(" "))]
 
 
 def is_canonical(text: str) -> bool:
