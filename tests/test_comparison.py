@@ -591,3 +591,43 @@ class TestCopyingAndQuotedPassages:
         assert paired_quotes("the road,” she said") == "“the road,” she said"
         assert paired_quotes('she said: "We go on') == 'she said: "We go on"'
         assert paired_quotes('He said "no" twice') == 'He said "no" twice'
+
+
+# A story with more passages than a record lists ----------------------------------------------------
+
+# Passages and the articles that carry them; each article says something of its own between them.
+CARRIED = {
+    CRITICS: [0, 1],
+    NOT_WORKING: [0, 1, 2, 3],
+    COMPLICIT: [1, 2, 3],
+    DISMAYED: [2, 3],
+}
+
+
+def carrying_story() -> list[ArticleText]:
+    rng = random.Random(3)
+    bodies = []
+    for article in range(4):
+        paragraphs = [salad(rng, 30)]
+        for passage, carriers in CARRIED.items():
+            if article in carriers:
+                paragraphs += [passage + ".", salad(rng, 30)]
+        bodies.append("\n\n".join(paragraphs))
+    return [ArticleText(n, f"t{n}", f"Outlet {n}", f"/a/{n}", body) for n, body in enumerate(bodies)]
+
+
+class TestListedPassages:
+    def test_it_lists_every_passage_of_a_story_with_few(self):
+        record = compare_articles("story", carrying_story())
+        assert [len(passage.occurrences) for passage in record.passages] == [2, 4, 3, 2]
+        assert record.more_passages == 0
+
+    def test_it_lists_the_most_shared_passages_in_their_order_and_says_how_many_more(self, monkeypatch):
+        whole = compare_articles("story", carrying_story())
+        monkeypatch.setattr("articles.text.comparison.MAX_PASSAGES", 2)
+        record = compare_articles("story", carrying_story())
+        assert [passage.text for passage in record.passages] == [whole.passages[1].text, whole.passages[2].text]
+        assert [passage.id for passage in record.passages] == [1, 2]
+        assert record.more_passages == 2
+        assert record.articles == whole.articles  # shares count the passages not listed too
+        assert Comparison.from_json(record.to_json()) == record

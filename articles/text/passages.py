@@ -43,7 +43,7 @@ JOIN_GAP_WORDS = 2 * MAX_GAP_WORDS
 MAX_SPLIT_ROUNDS = 4
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # tens of thousands in a large story
 class Occurrence:
     article: int  # the key given in texts
     start: int  # character offsets into the article's text, from a word's start to a word's end
