@@ -121,6 +121,9 @@ class Article(models.Model):
             models.Index(fields=["outlet", "published_on"], name="article_outlet_published"),
             # Words of text per outlet (the tag index's columns), read from the index, not the rows.
             models.Index(fields=["outlet", "word_count"], name="article_outlet_words"),
+            # A story's articles in their order (its page, an article's other coverage): walking the
+            # date index instead read every article of those days, from all stories.
+            models.Index(fields=["story", "published_on"], name="article_story_published"),
         ]
 
     def __str__(self):
