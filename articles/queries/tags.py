@@ -249,9 +249,14 @@ class TagOverview:
         self.cache_key = f"{scope}|{self.page.number}|{reader.key}|{shown}"
 
     def _tag_ids(self) -> list[int]:
-        """Every tag the reader sees a passage with, in the order of their names."""
-        ids = set(_public_tag_ids(self.story)) | {tag for tag, _ in self.extra}
-        return list(Tag.objects.filter(pk__in=ids).order_by("key").values_list("pk", flat=True))
+        """Every tag the reader sees a passage with, in the order of their names. Without a story each
+        tag is looked up in the public counts by their index, rather than all the counts read."""
+        extra = Q(pk__in={tag for tag, _ in self.extra})
+        if self.story:
+            shown = Q(pk__in=_story_tag_ids(self.story)) | extra
+        else:
+            shown = Exists(public_counts().filter(tag=OuterRef("pk"))) | extra
+        return list(Tag.objects.filter(shown).order_by("key").values_list("pk", flat=True))
 
     @cached_property
     def _table(self) -> tuple[list[tuple[str, int]], list[TagRow]]:
@@ -303,9 +308,8 @@ def _in_story(story: Story):
     return TaggedAnnotation.objects.filter(content_object__in=passages.filter(article__story=story))
 
 
-def _public_tag_ids(story: Story | None) -> list[int]:
-    rows = _in_story(story) if story else public_counts()
-    return list(rows.order_by().values_list("tag", flat=True).distinct())
+def _story_tag_ids(story: Story) -> list[int]:
+    return list(_in_story(story).order_by().values_list("tag", flat=True).distinct())
 
 
 def _public_counts(tag_ids: list[int], columns: list[int], story: Story | None) -> dict[int, dict]:
