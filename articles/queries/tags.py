@@ -239,7 +239,6 @@ class TagOverview:
     def __init__(self, reader: Reader, story: Story | None, page_number):
         self.reader, self.story = reader, story
         scope = f"{reader.version}:{story.pk if story else ''}"
-        self.extra = _cached(f"tag-index:extra:{scope}:{reader.key}", lambda: _count_extra(reader, story))
         tag_ids = _cached(f"tag-index:tags:{scope}:{reader.key}", self._tag_ids)
         self.page = Paginator(tag_ids, TAGS_PER_PAGE).get_page(page_number)
         self.words = _cached(
@@ -251,7 +250,7 @@ class TagOverview:
     def _tag_ids(self) -> list[int]:
         """Every tag the reader sees a passage with, in the order of their names. Without a story each
         tag is looked up in the public counts by their index, rather than all the counts read."""
-        extra = Q(pk__in={tag for tag, _ in self.extra})
+        extra = Q(pk__in=_extra_tag_ids(self.reader, self.story))
         if self.story:
             shown = Q(pk__in=_story_tag_ids(self.story)) | extra
         else:
@@ -266,10 +265,9 @@ class TagOverview:
         top.sort(key=lambda pk: (pk == 0, names.get(pk, "")))
         page_tags = list(self.page)
         counts = _public_counts(page_tags, top, self.story)
-        for (tag, outlet), passages in self.extra.items():
-            if tag in page_tags:
-                by_outlet = counts.setdefault(tag, {})
-                column = outlet if outlet in top else OTHERS
+        for tag, by_column in _count_extra(self.reader, self.story, page_tags, top).items():
+            by_outlet = counts.setdefault(tag, {})
+            for column, passages in by_column.items():
                 by_outlet[column] = by_outlet.get(column, 0) + passages
         outlets = [(names.get(pk, "Outlet not known"), words[pk]) for pk in top]
         others = words.keys() - set(top)
@@ -320,6 +318,11 @@ def _public_counts(tag_ids: list[int], columns: list[int], story: Story | None) 
         )
     else:
         rows = public_counts()
+    return _by_column(rows, tag_ids, columns)
+
+
+def _by_column(rows, tag_ids: list[int], columns: list[int]) -> dict[int, dict]:
+    """tag -> outlet column -> passages of rows (a tag, outlet_key and passages each), for these tags."""
     column = Case(
         When(outlet_key__in=columns, then=F("outlet_key")),
         default=Value(OTHERS),
@@ -338,18 +341,33 @@ def _public_counts(tag_ids: list[int], columns: list[int], story: Story | None) 
     return counts
 
 
-def _count_extra(reader: Reader, story: Story | None) -> dict[tuple[int, int], int]:
-    """(tag, outlet key) -> passages of the reader's own layers (none for an anonymous reader): from
-    the kept counts, or in a story from the reader's passages in it."""
+def _extra_tag_ids(reader: Reader, story: Story | None) -> set[int]:
+    """The tags of the reader's own layers (none for an anonymous reader): from the kept counts, or in
+    a story from the reader's passages in it."""
     if not story:
-        rows = reader.own_counts().values_list("tag", "outlet_key").annotate(n=Sum("passages"))
-        return {(tag, outlet): n for tag, outlet, n in rows.order_by()}
-    counts: dict[tuple[int, int], int] = {}
+        return set(reader.own_counts().order_by().values_list("tag", flat=True).distinct())
+    tags = set()
     for part in extra_passages(reader.user):
-        rows = part.filter(article__story=story).values_list("tagged_items__tag", "article__outlet")
-        for tag, outlet, n in rows.annotate(n=Count("tagged_items")).order_by():
-            if tag is not None:
-                counts[tag, outlet or 0] = counts.get((tag, outlet or 0), 0) + n
+        tags.update(part.filter(article__story=story).values_list("tagged_items__tag", flat=True).distinct())
+    return tags - {None}
+
+
+def _count_extra(
+    reader: Reader, story: Story | None, tag_ids: list[int], columns: list[int]
+) -> dict[int, dict]:
+    """tag -> outlet column -> passages of the reader's own layers, for these tags: from the kept
+    counts, or in a story from the reader's passages in it."""
+    if not story:
+        return _by_column(reader.own_counts(), tag_ids, columns)
+    counts: dict[int, dict] = {}
+    for part in extra_passages(reader.user):
+        rows = part.filter(article__story=story, tagged_items__tag__in=tag_ids)
+        rows = rows.values_list("tagged_items__tag", "article__outlet").annotate(n=Count("tagged_items"))
+        for tag, outlet, n in rows.order_by():
+            outlet = outlet or 0  # articles without an outlet, as in the words
+            column = outlet if outlet in columns else OTHERS
+            by_column = counts.setdefault(tag, {})
+            by_column[column] = by_column.get(column, 0) + n
     return counts
 
 
