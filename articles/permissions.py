@@ -48,8 +48,8 @@ def access_annotation_for_edit(user, pk: int) -> Annotation:
     """A live annotation the user may change: 404 if they cannot read it, as if it did not exist;
     403 if they read it but it is not theirs. Its tags are not read: an edit reads them with the
     new ones (Tag.objects.for_edit), a delete not at all."""
-    own = Annotation.objects.filter(author_id=user.pk, deleted_at=None)
-    if annotation := own.select_related("article").defer(*ARTICLE_UNREAD_BY_EDITS).filter(pk=pk).first():
+    own = Annotation.objects.own(user).select_related("article").defer(*ARTICLE_UNREAD_BY_EDITS)
+    if annotation := own.filter(pk=pk).first():
         return annotation
     # Not one of theirs (the author reads all of their own): as if missing, unless they read it.
     get_object_or_404(Annotation.objects.visible_to(user), pk=pk)

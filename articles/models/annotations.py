@@ -152,6 +152,11 @@ class AnnotationQuerySet(models.QuerySet):
             | models.Q(visibility=Visibility.GROUP, group__in=their_groups)
         )
 
+    def own(self, user):
+        """The author's live annotations: the part of what they see that they may change
+        (permissions.can_change_annotation's rule, in SQL)."""
+        return self.filter(author_id=user.pk, deleted_at=None)
+
     def shown_in_full_to(self, user):
         """Without what a moderator hid from this reader: hidden items stay visible in full to their
         author and to those who moderate them (permissions.can_hide's rule, in SQL)."""

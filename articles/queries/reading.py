@@ -5,12 +5,12 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 from django.utils.functional import LazyObject
@@ -28,6 +28,7 @@ from articles.permissions import (
     moderated_group_ids,
     sees_in_full,
 )
+from articles.queries.sql import fetch_all
 from articles.queries.tags import existing_tag_slug, tag_url
 from articles.text.segments import Segment, highlight_segments
 from newsroom.accounts.models import Group, roles_of
@@ -350,8 +351,7 @@ def reader_groups(user) -> tuple:
     return user._reader_groups
 
 
-# The two reads every signed-in article page makes, cached or not, in SQL of our own: the ORM takes
-# several times longer to build them than the database takes to answer (bench/page_bench.py).
+# The two reads every signed-in article page makes, cached or not (queries.sql).
 READER_GROUPS_SQL = """
     SELECT membership.group_id, membership.role, reading_group.name, reading_group.slug
     FROM accounts_membership membership
@@ -366,20 +366,15 @@ ARTICLE_HEAD_SQL = """
 """
 
 
-def fetch_all(sql: str, *params) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 class ArticleHead(NamedTuple):
-    """What an article page's cache key needs of the article, read in one narrow query: the whole
-    article (its text, outlet and story) is read only to render the page."""
+    """What an article page's cache key needs of the article, read in one narrow query (queries.sql:
+    its times as the database gives them): the whole article (its text, outlet and story) is read
+    only to render the page."""
 
     pk: int
     slug: str
-    updated_at: object
-    annotations_changed_at: object
+    updated_at: datetime
+    annotations_changed_at: datetime | None
     shown_story: tuple[int, str] | None  # its story's id and title (its kicker), if readers see it
 
     @property
@@ -388,10 +383,11 @@ class ArticleHead(NamedTuple):
 
 
 def article_head(pk: int) -> ArticleHead | None:
-    if parse_id(pk) is None or not (rows := fetch_all(ARTICLE_HEAD_SQL, pk)):  # (no id the database has)
+    # An id out of the database's range is no article (SQLite would refuse it, where the ORM finds none).
+    if parse_id(pk) is None or not (rows := fetch_all(ARTICLE_HEAD_SQL, pk)):
         return None
     *head, story_id, title, status = rows[0]
-    return ArticleHead(*head, (story_id, title) if status == Story.Status.CONFIRMED else None)
+    return ArticleHead(*head, (story_id, title) if status == Story.Status.CONFIRMED.value else None)
 
 
 class ArticleAnnotations:

@@ -1,6 +1,7 @@
 """Stories, outlets and their articles: lists, side-by-side columns and the coverage table."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from typing import NamedTuple
 
@@ -16,11 +17,11 @@ from articles.queries.reading import (
     ArticleAnnotations,
     Filters,
     PassageMark,
-    fetch_all,
     parse_id,
     reading_filters,
     reading_key,
 )
+from articles.queries.sql import fetch_all
 from articles.text.comparison import ComparedArticle, Comparison
 
 STORIES_PER_PAGE = 20
@@ -235,7 +236,7 @@ class CompareHead(NamedTuple):
     """What the side-by-side page's cache key needs, read in one query (as reading.article_head)."""
 
     story: tuple[int, str]  # its id and title
-    computed_at: object  # when its comparison was made (the shared passages come from it), or None
+    computed_at: datetime | None  # when its comparison was made (the shared passages come from it)
     states: tuple  # (id, updated_at, annotations_changed_at) of each column's article, in order
 
 
@@ -251,13 +252,13 @@ COMPARE_HEAD_SQL = """
 
 
 def compare_head(slug: str, raw_ids: list[str]) -> CompareHead | None:
-    """None unless the story is one readers see and the articles picked are a selection of it to
-    compare_selection() too."""
+    """The page's head, or None unless the story is one readers see and the articles picked are a
+    selection of it (as compare_selection() checks them)."""
     ids, error = picked_ids(raw_ids)
     if error:
         return None
     placeholders = ", ".join(["%s"] * len(ids))  # only placeholders go into the SQL
-    rows = fetch_all(COMPARE_HEAD_SQL.format(placeholders), slug, Story.Status.CONFIRMED, *ids)  # nosec B608
+    rows = fetch_all(COMPARE_HEAD_SQL.format(placeholders), slug, Story.Status.CONFIRMED.value, *ids)  # nosec B608
     if len(rows) != len(ids):
         return None
     states = {row[3]: row[3:] for row in rows}
@@ -266,8 +267,8 @@ def compare_head(slug: str, raw_ids: list[str]) -> CompareHead | None:
 
 def compare_key(user, head: CompareHead, filters: Filters) -> tuple:
     """Everything the side-by-side page shows, for its cache key, without reading the comparison's
-    record: the story's title, when the comparison was made and each column's fragment key (its
-    article, the reader, the filters and the columns: ArticleAnnotations.cache_key)."""
+    record: the story's title, when the comparison was made and each column's key (its article's
+    state, the reader, the filters and the columns, as in ArticleAnnotations.cache_key)."""
     columns = tuple(state[0] for state in head.states)
     keys = [reading_key(user, state, filters, columns) for state in head.states]
     return (head.story, head.computed_at, keys)

@@ -1,7 +1,6 @@
 from allauth.account import auth_backends
 from django.contrib.auth import get_user_model
-
-USER_SQL = "SELECT * FROM auth_user WHERE id = %s"
+from django.db import connection
 
 
 class AuthenticationBackend(auth_backends.AuthenticationBackend):
@@ -25,5 +24,9 @@ class AuthenticationBackend(auth_backends.AuthenticationBackend):
 
     def get_user(self, user_id):
         """ModelBackend's, its query raw (see sessions.py): every signed-in request reads its user."""
-        user = next(iter(get_user_model().objects.raw(USER_SQL, [user_id])), None)
+        user_model = get_user_model()
+        meta = user_model._meta
+        table, pk = (connection.ops.quote_name(name) for name in (meta.db_table, meta.pk.column))
+        sql = f"SELECT * FROM {table} WHERE {pk} = %s"  # nosec B608: names
+        user = next(iter(user_model._default_manager.raw(sql, [user_id])), None)
         return user if user is not None and self.user_can_authenticate(user) else None
