@@ -13,7 +13,12 @@ def compare_story(job: Job) -> dict:
     if story.status != Story.Status.CONFIRMED:  # compared when an editor confirms it
         return {"report": f"Not compared: the story is {story.get_status_display().lower()}."}
     record = coverage.compare_story(story).record
-    counts = f"{len(record.passages)} shared passages, {len(record.quotes)} quotes, {len(record.facts)} facts"
+    passages = f"{len(record.passages)} shared passages"
+    if record.more_passages:  # the record lists a bounded number: say how many it leaves out
+        passages = (
+            f"{len(record.passages)} of {len(record.passages) + record.more_passages} shared passages listed"
+        )
+    counts = f"{passages}, {len(record.quotes)} quotes, {len(record.facts)} facts"
     return {"report": f"Compared: {counts}."}
 
 

@@ -8,9 +8,11 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from articles import jobs as article_jobs
 from articles.models import Annotation, Article, Story, StoryComparison
 from articles.queries.stories import stories_to_compare
 from articles.text.comparison import REPEATS_FROM, VERSION, Comparison
+from newsroom.jobs.models import Job
 from tests.base import FIXTURES, make_article
 from tests.tasking import run_queued_tasks
 
@@ -224,3 +226,18 @@ def test_it_recomputes_a_comparison_stored_by_another_version(client, story):
 
     assert not stories_to_compare().exists()
     assert StoryComparison.objects.get().record.passages
+
+
+def test_it_says_how_many_passages_a_large_story_leaves_unlisted(client, story, monkeypatch):
+    found = len(story.comparison.record.passages)
+    monkeypatch.setattr("articles.text.comparison.MAX_PASSAGES", 2)
+    report = article_jobs.compare_story(Job(arguments={"story_id": story.pk}))["report"]
+
+    page = client.get(reverse("articles:story_coverage", args=[story.slug])).text
+
+    assert found > 3
+    assert report.startswith(f"Compared: 2 of {found} shared passages listed, ")
+    assert (
+        f"{found - 2} more passages, each shared by no more articles than those above, are not listed" in page
+    )
+    assert page.count('class="shared-number"') == 2

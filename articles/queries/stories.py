@@ -200,6 +200,7 @@ class CoverageTable:
 
     articles: list[ComparedArticle]
     passages: list[CoverageRow]
+    more_passages: int  # found but not listed: each in no more articles than any listed one
     quotes: list[CoverageRow]
     facts: list[CoverageRow]
 
@@ -216,6 +217,7 @@ def coverage_table(comparison: Comparison) -> CoverageTable:
     return CoverageTable(
         articles=comparison.articles,
         passages=[row(passage, passage.id % SHARED_COLOURS) for passage in comparison.passages],
+        more_passages=comparison.more_passages,
         quotes=[row(quote) for quote in comparison.quotes],
         facts=[row(fact) for fact in comparison.facts],
     )
