@@ -20,6 +20,7 @@ LAYERS = [
     },
     {"articles.services", "articles.queries"},
     {
+        "articles.apps",  # connects the models' signal receivers
         "articles.views",
         "articles.templatetags",
         "articles.admin",

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection, transaction
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
@@ -162,6 +163,12 @@ def test_the_counts_are_rebuilt_after_a_load_without_triggers(alice):
     tag_counts.build()
     assert tag_counts.is_built()
     assert kept() == tag_counts.recount() and sum(kept().values()) == 3
+
+
+def test_migrate_puts_back_the_triggers_a_migration_dropped():
+    tag_counts.drop()  # as a migration that remakes a counted table on SQLite does
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert tag_counts.is_built()
 
 
 def test_every_change_a_tag_page_shows_raises_the_version(alice):

@@ -25,7 +25,6 @@ only (`# nosec B608`).
 """
 
 from django.db import connection, models, transaction
-from django.db.models.signals import post_migrate
 
 from articles.models.annotations import Tag
 
@@ -381,10 +380,8 @@ def recount() -> dict[tuple[int, ...], int]:
         return {tuple(row[:-1]): row[-1] for row in cursor.fetchall()}
 
 
-def _rebuild_missing_triggers(sender, **kwargs):
-    """After `migrate`: a migration that remade a counted table on SQLite dropped its triggers."""
-    if sender.label == "articles" and COUNTS in connection.introspection.table_names() and not is_built():
+def rebuild_missing_triggers(**kwargs):
+    """After `migrate` (apps.ArticlesConfig connects it): a migration that remade a counted table on
+    SQLite dropped its triggers."""
+    if COUNTS in connection.introspection.table_names() and not is_built():
         build()
-
-
-post_migrate.connect(_rebuild_missing_triggers, dispatch_uid="articles.tag_counts")
