@@ -31,6 +31,8 @@ OUTLET_COUNTS_KEY, OUTLET_COUNTS_SECONDS = "outlet-article-counts", 300
 ARTICLES_PER_STORY_ON_HOME = 8
 OTHER_COVERAGE_SHOWN = 10
 COMPARE_MIN, COMPARE_MAX = 2, 5
+COVERAGE_COLUMNS = 12  # articles per page of the coverage tables' columns
+COVERAGE_ROWS = 100  # rows of each coverage table
 
 
 def story_page(page_number) -> Page:
@@ -190,36 +192,61 @@ class Cell(NamedTuple):
 @dataclass
 class CoverageRow:
     group: object  # a SharedPassage, QuotedStatement or AlignedFact
-    cells: list[Cell | None]  # one per article, None where it is absent
+    cells: list[Cell | None]  # one per shown article, None where it is absent
     colour: int = 0  # shared passages are told apart by colour (SHARED_COLOURS)
 
 
 @dataclass
+class CoverageRows:
+    """One table's rows that occur in the shown articles: the first COVERAGE_ROWS in the record's
+    order, and how many more there are (the JSON has them all)."""
+
+    shown: list[CoverageRow]
+    more: int
+
+
+@dataclass
 class CoverageTable:
-    """A story's comparison laid out for its page: one column per article."""
+    """A story's comparison laid out for its page: one column per article of a page of them (a
+    story may have 1,500 articles, and a passage table 500 rows), and the rows found in them."""
 
-    articles: list[ComparedArticle]
-    passages: list[CoverageRow]
-    more_passages: int  # found but not listed: each in no more articles than any listed one
-    quotes: list[CoverageRow]
-    facts: list[CoverageRow]
+    columns: Page  # of ComparedArticle, COVERAGE_COLUMNS to a page, in the record's order
+    passages: CoverageRows
+    more_passages: int  # found but not in the record: each in no more articles than any listed one
+    quotes: CoverageRows
+    facts: CoverageRows
+
+    @property
+    def articles(self) -> list[ComparedArticle]:
+        return self.columns.object_list
 
 
-def coverage_table(comparison: Comparison) -> CoverageTable:
-    urls = {article.id: article.url for article in comparison.articles}
+def coverage_table(comparison: Comparison, column_page=None) -> CoverageTable:
+    """The table for the page of columns `column_page` (as typed: the paginator shows the first
+    page for what is not a number, the last for what is past it)."""
+    columns = Paginator(comparison.articles, COVERAGE_COLUMNS).get_page(column_page)
+    urls = {article.id: article.url for article in columns.object_list}
 
-    def row(group, colour: int = 0) -> CoverageRow:
-        links = {
-            o.article: Cell(o, f"{urls[o.article]}#passage-{o.start}-{o.end}") for o in group.occurrences
-        }
-        return CoverageRow(group, [links.get(pk) for pk in urls], colour)
+    def rows(groups, colour=lambda group: 0) -> CoverageRows:
+        shown, more = [], 0
+        for group in groups:
+            links = {
+                o.article: Cell(o, f"{urls[o.article]}#passage-{o.start}-{o.end}")
+                for o in group.occurrences
+                if o.article in urls
+            }
+            if links and len(shown) < COVERAGE_ROWS:
+                shown.append(CoverageRow(group, [links.get(pk) for pk in urls], colour(group)))
+            elif links:
+                more += 1
+        return CoverageRows(shown, more)
 
     return CoverageTable(
-        articles=comparison.articles,
-        passages=[row(passage, passage.id % SHARED_COLOURS) for passage in comparison.passages],
+        columns=columns,
+        passages=rows(comparison.passages, lambda passage: passage.id % SHARED_COLOURS),
         more_passages=comparison.more_passages,
-        quotes=[row(quote) for quote in comparison.quotes],
-        facts=[row(fact) for fact in comparison.facts],
+        quotes=rows(comparison.quotes),
+        facts=rows(comparison.facts),
     )
 
 
