@@ -11,9 +11,18 @@ from django.urls import reverse
 from articles import jobs as article_jobs
 from articles.models import Annotation, Article, Story, StoryComparison
 from articles.queries.stories import stories_to_compare
-from articles.text.comparison import REPEATS_FROM, VERSION, Comparison
+from articles.text.comparison import (
+    REPEATS_FROM,
+    VERSION,
+    ComparedArticle,
+    Comparison,
+    PassageOccurrence,
+    QuotedStatement,
+    QuoteOccurrence,
+    SharedPassage,
+)
 from newsroom.jobs.models import Job
-from tests.base import FIXTURES, make_article
+from tests.base import FIXTURES, make_article, make_story
 from tests.tasking import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -241,3 +250,182 @@ def test_it_says_how_many_passages_a_large_story_leaves_unlisted(client, story, 
         f"{found - 2} more passages, each shared by no more articles than those above, are not listed" in page
     )
     assert page.count('class="shared-number"') == 2
+
+
+# A large story's page: a page of articles as columns, a bounded number of rows.
+
+
+def paper(n: int) -> str:
+    return f"Paper {n:02d}"  # no label is the start of another
+
+
+def store_comparison(story, articles: int, passages: dict[int, tuple[int, ...]], quoted_in=()):
+    """A record of `articles` articles (ids 1...) sharing passage N in the articles passages[N],
+    and one quote in the articles quoted_in, stored as the story's comparison."""
+    record = Comparison(
+        story=story.slug,
+        articles=[
+            ComparedArticle(n, f"/a/{n}/", paper(n), f"Title {n}", 0.5, 0.1) for n in range(1, articles + 1)
+        ],
+        passages=[
+            SharedPassage(
+                number,
+                f"Passage {number}.",
+                [PassageOccurrence(a, 0, 8, "Passage.", 1.0, True) for a in found],
+            )
+            for number, found in passages.items()
+        ],
+        quotes=[
+            QuotedStatement(
+                "Ms Lee",
+                "A quoted statement",
+                [QuoteOccurrence(a, 0, 5, "A quoted", "Ms Lee") for a in quoted_in],
+            )
+        ]
+        if quoted_in
+        else [],
+        facts=[],
+    )
+    StoryComparison.objects.update_or_create(story=story, defaults={"data": record.to_json()})
+    return record
+
+
+def coverage(client, story, articles=None):
+    query = {} if articles is None else {"articles": articles}
+    return client.get(reverse("articles:story_coverage", args=[story.slug]), query)
+
+
+def column_labels(response) -> list[str]:
+    return [article.label for article in response.context["table"].articles]
+
+
+def test_a_story_of_twelve_articles_shows_them_all_without_a_pager(client):
+    story = make_story()
+    store_comparison(story, 12, {1: (1, 12)})
+
+    page = coverage(client, story).text
+
+    assert "Pages of articles" not in page and "next 12 articles" not in page
+    assert all(page.count(paper(n)) == 4 for n in range(1, 13))  # its own text, a column in each table
+
+
+def test_a_larger_story_shows_twelve_articles_a_page(client):
+    story = make_story()
+    store_comparison(story, 13, {1: (1, 13)})
+
+    first, second = coverage(client, story), coverage(client, story, "2")
+
+    assert column_labels(first) == [paper(n) for n in range(1, 13)]
+    assert (
+        "articles 1–12 of 13" in first.text
+        and 'href="?articles=2" rel="next">next 12 articles →' in first.text
+    )
+    assert "previous" not in first.text and paper(13) not in first.text
+    assert column_labels(second) == [paper(13)]
+    assert "articles 13–13 of 13" in second.text and 'href="?articles=1" rel="prev">← previous' in second.text
+    assert "next 12" not in second.text and paper(1) not in second.text  # nor in "Own text per article"
+
+
+def test_a_thousand_articles_are_counted_with_a_separator(client):
+    story = make_story()
+    store_comparison(story, 1259, {1: (1, 1259)})
+    assert "articles 1,249–1,259 of 1,259" in coverage(client, story, "105").text
+
+
+def test_it_shows_the_rows_found_in_the_shown_articles_at_most_a_hundred(client):
+    story = make_story()
+    shared = {n: (1, 2) for n in range(1, 151)} | {n: (13, 14) for n in range(151, 161)}
+    store_comparison(story, 30, shared, quoted_in=(25, 26))
+
+    first, second, third = (coverage(client, story, n) for n in ["1", "2", "3"])
+
+    assert [row.group.id for row in first.context["table"].passages.shown] == list(range(1, 101))
+    assert first.text.count('class="shared-number"') == 100
+    assert (
+        "50 more passages found in these articles are not shown: this table lists the first 100" in first.text
+    )
+    json_url = reverse("articles:story_comparison_json", args=[story.slug])
+    assert f'<a href="{json_url}">The JSON</a> has them all' in first.text
+    assert "No quotations found in these articles." in first.text
+    assert second.text.count('class="shared-number"') == 10 and "more passages found" not in second.text
+    cells = second.context["table"].passages.shown[0].cells
+    assert [cell is not None for cell in cells] == [True, True] + [False] * 10
+    assert "No passage appears in more than one article among these." in third.text
+    assert "A quoted statement" in third.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("abc", 1),
+        ("", 1),
+        ("1.5", 1),
+        ("²", 1),
+        ("١", 1),  # an Arabic-Indic one
+        ("9" * 5000, 1),  # more digits than int() reads
+        ("0", 3),
+        ("-1", 3),
+        ("4", 3),
+        ("99999", 3),
+        ("3", 3),
+    ],
+)
+def test_it_shows_the_first_or_last_page_of_articles_for_a_bad_number(client, typed, shown):
+    story = make_story()
+    store_comparison(story, 30, {1: (1, 30)})
+
+    response = coverage(client, story, typed)
+
+    assert response.status_code == 200
+    assert response.context["table"].columns.number == shown
+
+
+def test_a_new_comparison_shows_at_once_on_a_cached_page(client):
+    story = make_story()
+    store_comparison(story, 2, {1: (1, 2)})
+    assert "Passage 1." in coverage(client, story).text
+    store_comparison(story, 2, {2: (1, 2)})
+    StoryComparison.objects.update(computed_at=StoryComparison.objects.get().computed_at.replace(year=2030))
+    assert "Passage 2." in coverage(client, story).text
+
+
+def test_a_refused_passage_form_comes_back_on_its_page_of_articles(client, alice):
+    story = make_story()
+    store_comparison(story, 30, {1: (1, 2), 2: (13, 14)})
+    client.force_login(alice)
+    url = reverse("articles:cluster_annotate", args=[story.slug, 2])
+    assert f'action="{url}?articles=2"' in coverage(client, story, "2").text
+
+    response = client.post(f"{url}?articles=2", {"tags": "x" * 51})
+
+    assert response.status_code == 400 and "at most 50" in response.text
+    assert column_labels(response) == [paper(n) for n in range(13, 25)]
+    assert response.text.count('<details class="cluster-annotate" open>') == 1
+
+
+def test_an_annotated_passage_comes_back_to_its_page_of_articles(client, story, alice, monkeypatch):
+    monkeypatch.setattr("articles.queries.stories.COVERAGE_COLUMNS", 2)
+    cluster = cluster_with(story, EDGE_DEVICES)
+    client.force_login(alice)
+
+    response = client.post(
+        reverse("articles:cluster_annotate", args=[story.slug, cluster.id]) + "?articles=2",
+        {"tags": "copied"},
+    )
+
+    coverage_url = reverse("articles:story_coverage", args=[story.slug])
+    assert response.status_code == 302 and response.url == f"{coverage_url}?articles=2#passage-{cluster.id}"
+    assert Annotation.objects.count() == len(cluster.occurrences)
+
+
+def test_what_a_refused_form_held_is_not_kept_in_the_cached_page(client, alice):
+    story = make_story()
+    store_comparison(story, 2, {1: (1, 2)})
+    client.force_login(alice)
+    coverage(client, story)  # cached for alice
+    url = reverse("articles:cluster_annotate", args=[story.slug, 1])
+
+    assert "A draft of mine" in client.post(url, {"tags": "x" * 51, "note": "A draft of mine"}).text
+
+    again = coverage(client, story).text
+    assert "A draft of mine" not in again and '<details class="cluster-annotate" open>' not in again
