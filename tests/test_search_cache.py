@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.services.annotations import update_annotation
+from newsroom.accounts.models import Group, Membership
 from newsroom.search import caching
 from tests.base import annotate, make_article
 
@@ -51,6 +52,29 @@ def test_readers_never_share_results(client, alice):
     assert "Blimp" in search_page(client, "blimp", kind="annotations").text
     client.logout()
     assert "Blimp" not in search_page(client, "blimp", kind="annotations").text
+
+
+def test_a_member_removed_from_a_group_stops_finding_its_notes_even_where_the_write_went_unseen(
+    client, alice, bob, monkeypatch
+):
+    group = Group.objects.create(name="History 101", slug="history-101")
+    Membership.objects.create(group=group, user=alice)
+    membership = Membership.objects.create(group=group, user=bob)
+    article = make_article(body="A zeppelin over the harbour.")
+    annotate(article, alice, "zeppelin", note="Blimp!", visibility="group", group=group)
+    client.force_login(bob)
+    assert "Blimp" in search_page(client, "blimp", kind="annotations").text
+
+    monkeypatch.setattr(caching, "new_version", lambda: None)  # as in a process that did not write it
+    membership.delete()
+
+    assert "Blimp" not in search_page(client, "blimp", kind="annotations").text
+
+
+def test_results_are_kept_briefly_where_each_process_has_its_own_cache(settings):
+    assert caching.results_seconds() == caching.LOCAL_RESULTS_SECONDS < caching.RESULTS_SECONDS
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://nowhere"}}
+    assert caching.results_seconds() == caching.RESULTS_SECONDS
 
 
 def test_a_write_replaces_the_version_again_when_it_commits(

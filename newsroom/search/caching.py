@@ -1,34 +1,39 @@
 """Search results kept in the cache for a little while, so that a repeated search (a reader paging
 back, a link followed back) ranks nothing again.
 
-They are kept per reader (anonymous, or the user and whether they moderate public annotations), per
-query, filters, tab, order and page, and under the search version: a token in the cache itself
-(never a row of the database, which every write would wait on) that is replaced once any write to
-a table whose rows a search finds or shows, or which decides who sees them, commits. Writes are
-noticed where they are made, on every database connection of the process (Django's execute
-wrappers), whoever makes them: the services, the admin, the importer, a bulk update.
+They are kept per reader (anonymous, or the user, their groups and roles, and whether they moderate
+public annotations), per query, filters, tab, order and page, and under the search version: a
+token in the cache itself (never a row of the database, which every write would wait on) that is
+replaced once any write to a table whose rows a search finds or shows, or which decides who sees
+them, commits. Writes are noticed where they are made, on every database connection of the
+process (Django's execute wrappers), whoever makes them: the services, the admin, the importer, a
+bulk update.
 
 With a cache shared by every process (REDIS_URL) a write is seen by the next search everywhere;
 with a cache in each process's own memory, by the next search of the process that wrote it, and by
-the others' within RESULTS_SECONDS.
+the others' within LOCAL_RESULTS_SECONDS, the lag the live updates' poll has too. A change of
+groups changes the reader's key itself, so it is seen at once everywhere.
 """
 
 import hashlib
 import re
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 
 from articles.models import Annotation, Article, Outlet, Story, Tag, TaggedAnnotation
 from articles.models.annotations import Reply, moderates_public
+from articles.queries.reading import ARTICLE_STATE_SECONDS, reader_groups
 from newsroom.accounts.models import Group, Membership, Profile
 from newsroom.search.queries import PAGE_SIZE, WINDOW, Filters, Results, search
 from newsroom.search.syntax import Query
 
 VERSION_KEY = "search:version"
 RESULTS_SECONDS = 30
+LOCAL_RESULTS_SECONDS = ARTICLE_STATE_SECONDS
 LAST_PAGE = WINDOW // PAGE_SIZE + 1  # a page number beyond it shows the last page, as this one does
 # What a search finds or shows, and who may see it (Group and Membership); any write to them
 # replaces the version.
@@ -46,7 +51,7 @@ def cached_search(user, query: Query, filters: Filters, *, kind: str, sort: str,
     results = cache.get(key)
     if results is None:
         results = search(user, query, filters, kind=kind, sort=sort, page_number=number)
-        cache.set(key, results, RESULTS_SECONDS)
+        cache.set(key, results, results_seconds())
     return results
 
 
@@ -56,8 +61,14 @@ def _version() -> str:
     return cache.get(VERSION_KEY) or ""
 
 
+def results_seconds() -> int:
+    """How long results are kept: briefly where each process has its own cache (see above)."""
+    local = settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    return LOCAL_RESULTS_SECONDS if local else RESULTS_SECONDS
+
+
 def _results_key(version: str, user, query: Query, filters: Filters, kind: str, sort: str, number) -> str:
-    reader = (user.pk, moderates_public(user)) if user.is_authenticated else "anonymous"
+    reader = (user.pk, reader_groups(user), moderates_public(user)) if user.is_authenticated else "anonymous"
     narrowed = [getattr(value, "pk", value) for value in vars(filters).values()]
     what = repr((reader, query, narrowed, kind, sort, number))
     return f"search:results:{version}:{hashlib.sha256(what.encode()).hexdigest()}"
