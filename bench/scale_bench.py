@@ -27,6 +27,7 @@ data set that a run with --keep left (FOLDER is the one it names; on PostgreSQL 
 --postgres and --database), migrated first: an index or a page can be tried without building the
 data set again. The data set is then kept.
 
+The largest story is compared as the task worker compares it (its coverage page shows the record).
 Then each page of the issue is requested with Django's test Client in this process: cold (cache
 cleared before each request) and warm (after one untimed request), --requests times each, and it
 prints the median server CPU per request (time.process_time around the client call), the HTML size,
@@ -443,6 +444,7 @@ def check_data(builder: Builder) -> None:
 def pages(builder: Builder) -> list[tuple[str, str, str]]:
     """(label, reader, path) of every page the issue names."""
     from django.db.models import Count
+    from django.urls import reverse
 
     from articles.models import Tag
 
@@ -452,6 +454,12 @@ def pages(builder: Builder) -> list[tuple[str, str, str]]:
     middle = min(counted.exclude(pk=top.pk), key=lambda tag: abs(tag.passages - near))
     builder.tag_counts = (top.passages, middle.passages)
     article = builder.measured_article
+    largest = builder.stories[0]
+    compare_largest_story(largest)
+    side_by_side = f"{reverse('articles:compare', args=[largest.slug])}?" + "&".join(
+        f"a={pk}" for pk in largest.articles.order_by("pk").values_list("pk", flat=True)[:5]
+    )
+    coverage = reverse("articles:story_coverage", args=[largest.slug])
     return [
         ("tag index", "anonymous", "/tags/"),
         (f"tag page, top ({top.passages:,})", "anonymous", top.get_absolute_url()),
@@ -470,7 +478,23 @@ def pages(builder: Builder) -> list[tuple[str, str, str]]:
         ("admin replies", "editor", "/admin/articles/reply/"),
         ("admin flags", "editor", "/admin/articles/flag/"),
         ("search", "anonymous", f"/search/?q={SEARCH_WORD}"),
+        ("largest story side by side", "reader", side_by_side),
+        ("largest story's coverage", "anonymous", coverage),
+        ("largest story's coverage", "reader", coverage),
+        ("its coverage, last columns", "anonymous", f"{coverage}?articles=1000"),
     ]
+
+
+def compare_largest_story(story) -> None:
+    """The largest story compared as the task worker compares it (once: --reuse keeps it)."""
+    from articles.models import StoryComparison
+    from articles.services import coverage
+
+    if not StoryComparison.objects.filter(story=story).exists():
+        started = time.process_time()
+        record = coverage.compare_story(story).record
+        seconds = time.process_time() - started
+        print(f"compared the largest story in {seconds:.1f} s of CPU: {len(record.passages)} passages listed")
 
 
 def cpu_ms(client, path: str, count: int, *, cold: bool) -> list[float]:
