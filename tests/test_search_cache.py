@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles.models import Article, Tag, TaggedAnnotation
 from articles.services.annotations import update_annotation
 from newsroom.accounts.models import Group, Membership
 from newsroom.search import caching
@@ -95,3 +96,41 @@ def test_writes_to_what_search_does_not_show_keep_the_version():
     before = caching._version()
     SessionStore().create()
     assert caching._version() == before
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["update articles_annotation set note = note where 1 = 0", "DELETE FROM search_annotation WHERE 1 = 0"],
+)
+def test_any_write_naming_a_shown_table_replaces_the_version(statement):
+    before = caching._version()
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+    assert caching._version() != before
+
+
+def test_tag_links_written_ignoring_conflicts_replace_the_version(alice):
+    note = annotate(make_article(body="A zeppelin over the harbour."), alice, "zeppelin")
+    tag = Tag.objects.create(name="framing")
+    before = caching._version()
+    # INSERT OR IGNORE on SQLite, INSERT ... ON CONFLICT on PostgreSQL, as set_tags() writes them.
+    TaggedAnnotation.objects.bulk_create(
+        [TaggedAnnotation(content_object=note, tag=tag)], ignore_conflicts=True
+    )
+    assert caching._version() != before
+
+
+def test_a_cache_that_does_not_answer_fails_no_write(monkeypatch, caplog):
+    def down(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+
+    monkeypatch.setattr(caching.cache, "set", down)
+    article = make_article(body="A zeppelin over the harbour.")  # a write the wrapper sees
+    assert Article.objects.filter(pk=article.pk).exists()
+    assert "The search version could not be replaced." in caplog.text
+
+
+@pytest.mark.parametrize("page", ["²", "١", "2" * 50, "-1", "x"])
+def test_any_page_number_answers(client, page):
+    make_article(title="Zeppelin sighted", body="A zeppelin over the harbour.")
+    assert "Zeppelin" in search_page(client, "zeppelin", page=page).text

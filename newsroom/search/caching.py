@@ -16,6 +16,7 @@ groups changes the reader's key itself, so it is seen at once everywhere.
 """
 
 import hashlib
+import logging
 import re
 import secrets
 
@@ -28,8 +29,11 @@ from articles.models import Annotation, Article, Outlet, Story, Tag, TaggedAnnot
 from articles.models.annotations import Reply, moderates_public
 from articles.queries.reading import ARTICLE_STATE_SECONDS, reader_groups
 from newsroom.accounts.models import Group, Membership, Profile
+from newsroom.search import backends
 from newsroom.search.queries import PAGE_SIZE, WINDOW, Filters, Results, search
 from newsroom.search.syntax import Query
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "search:version"
 RESULTS_SECONDS = 30
@@ -38,12 +42,17 @@ LAST_PAGE = WINDOW // PAGE_SIZE + 1  # a page number beyond it shows the last pa
 # What a search finds or shows, and who may see it (Group and Membership); any write to them
 # replaces the version.
 SHOWN_MODELS = [Article, Annotation, Reply, TaggedAnnotation, Tag, Story, Outlet, Group, Membership, Profile]
-WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"([^"]+)"', re.IGNORECASE)
+# A statement that may write: anything but a SELECT (INSERT OR IGNORE, REPLACE, WITH ... UPDATE, raw
+# SQL in any case). Naming a shown table anywhere in it is enough: replacing too often is harmless.
+READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
 
 
 def cached_search(user, query: Query, filters: Filters, *, kind: str, sort: str, page_number) -> Results:
     """queries.search(), from the cache when the same reader ran it since the last write."""
-    number = int(page_number) if str(page_number).isdigit() and len(str(page_number)) < 4 else 1
+    page_number = str(page_number)
+    number = (
+        int(page_number) if page_number.isascii() and page_number.isdigit() and len(page_number) < 4 else 1
+    )
     number = min(max(number, 1), LAST_PAGE)
     # The version is read before the search runs: a write that commits meanwhile replaces it, so
     # that results read before the write are never kept under the version after it.
@@ -75,11 +84,16 @@ def _results_key(version: str, user, query: Query, filters: Filters, kind: str, 
 
 
 def new_version() -> None:
-    cache.set(VERSION_KEY, secrets.token_hex(8), None)
+    try:
+        cache.set(VERSION_KEY, secrets.token_hex(8), None)
+    except Exception:  # a cache that does not answer must not fail the write (results lag instead)
+        logger.exception("The search version could not be replaced.")
 
 
-def _shown_tables() -> frozenset[str]:
-    return frozenset(model._meta.db_table for model in [*SHOWN_MODELS, get_user_model()])
+def _shown_tables() -> list[str]:
+    """The shown models' tables and the search index's own (rebuilt by rebuild_search_index)."""
+    models = [*SHOWN_MODELS, get_user_model()]
+    return [model._meta.db_table for model in models] + [backends.ARTICLE_TABLE, backends.ANNOTATION_TABLE]
 
 
 def note_writes(connection, **kwargs) -> None:
@@ -87,11 +101,11 @@ def note_writes(connection, **kwargs) -> None:
     table that search shows (connection_created's receiver)."""
     if any(getattr(wrapper, "search_writes", False) for wrapper in connection.execute_wrappers):
         return  # the same connection opened again
-    tables = _shown_tables()
+    shown = re.compile("|".join(map(re.escape, _shown_tables())), re.IGNORECASE)
 
     def noticing_writes(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
-        if (written := WRITE.match(sql)) and written[1] in tables:
+        if not READ.match(sql) and shown.search(sql):
             _replace_version(connection)
         return result
 
@@ -105,4 +119,4 @@ def _replace_version(connection) -> None:
     others see its writes."""
     new_version()
     if connection.in_atomic_block and not any(entry[1] is new_version for entry in connection.run_on_commit):
-        transaction.on_commit(new_version, using=connection.alias)
+        transaction.on_commit(new_version, using=connection.alias, robust=True)
