@@ -1,6 +1,7 @@
 """Cross-outlet coverage of the real corpus: stored comparisons, pages, JSON, commands."""
 
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -93,6 +94,20 @@ def test_it_marks_shared_passages_in_the_side_by_side_columns(client, story):
     assert response.status_code == 200
     assert response.text.count('class="shared-marker js-shared-marker"') >= 2
     assert f'id="shared-{first}-' in response.text and f'id="shared-{second}-' in response.text
+
+
+def test_the_side_by_side_page_says_how_many_shared_passages_it_leaves_unmarked(client, story, monkeypatch):
+    ids = list(story.articles.values_list("pk", flat=True))
+    url = reverse("articles:compare", args=[story.slug])
+    assert "are not." not in client.get(url, {"a": ids}).text
+    found = len(story.comparison.record.passages)
+    monkeypatch.setattr("articles.text.comparison.MAX_PASSAGES", 2)
+    article_jobs.compare_story(Job(arguments={"story_id": story.pk}))
+
+    page = client.get(url, {"a": ids}).text
+
+    assert f"{found - 2} more, each in fewer articles, are not." in page
+    assert len(set(re.findall(r'id="shared-\d+-(\d+)', page))) <= 2
 
 
 def test_it_recomputes_the_comparison_after_an_admin_edit(client, story):

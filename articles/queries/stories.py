@@ -251,11 +251,12 @@ def coverage_table(comparison: Comparison, column_page=None) -> CoverageTable:
 
 
 def compare_columns(
-    user, story: Story, articles: list[Article], filters: Filters = NO_FILTERS
+    user, comparison: Comparison | None, articles: list[Article], filters: Filters = NO_FILTERS
 ) -> list[ArticleAnnotations]:
-    """The side-by-side columns: each article with its annotations and the passages it shares."""
+    """The side-by-side columns: each article with its annotations and the passages it shares (of
+    those the story's comparison lists)."""
     columns = [article.pk for article in articles]
-    marks = passage_marks(current_comparison(story), columns)
+    marks = passage_marks(comparison, columns)
     return [
         ArticleAnnotations(user, a, filters=filters, columns=columns, shared=marks[a.pk]) for a in articles
     ]
@@ -314,4 +315,4 @@ def fragments_reading(user, article: Article, query) -> ArticleAnnotations | Non
     articles, error = compare_selection(story, raw_columns) if story else ([], "no story")
     if error or article not in articles:
         return None
-    return compare_columns(user, story, articles, filters)[articles.index(article)]
+    return compare_columns(user, current_comparison(story), articles, filters)[articles.index(article)]

@@ -22,6 +22,7 @@ from articles.queries.stories import (
     compare_key,
     compare_selection,
     confirmed_story,
+    current_comparison,
     fragments_reading,
     latest_articles,
     outlet_article_page,
@@ -112,8 +113,11 @@ def compare(request, slug):
         articles, error = compare_selection(story, picked)
         if error:  # (changed since the head was read)
             raise Http404(error)
-        columns = compare_columns(request.user, story, articles, filters)
-        return {"story": story, "columns": columns, **reading_context(request, columns[0].page_url)}
+        comparison = current_comparison(story)
+        columns = compare_columns(request.user, comparison, articles, filters)
+        unmarked = comparison.more_passages if comparison else 0  # the record lists the most shared
+        context = {"story": story, "columns": columns, "unmarked_passages": unmarked}
+        return context | reading_context(request, columns[0].page_url)
 
     key = page_key("compare", compare_key(request.user, head, filters))
     return cached_page(request, key, "articles/compare.html", page_context, COMPARE_QUERY_KEYS)
