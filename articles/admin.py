@@ -558,11 +558,12 @@ class MostUsedTags(admin.SimpleListFilter):
 def most_used_tags(count: int) -> list[int]:
     """The tags on most public passages: a sum of every public count (one per tag and outlet), kept a
     few minutes, as a filter's choices may be."""
-    used = cache.get(MOST_USED_TAGS_KEY)
+    key = f"{MOST_USED_TAGS_KEY}:{count}"
+    used = cache.get(key)
     if used is None:
         totals = TagOutletCount.objects.filter(layer=Layer.PUBLIC).values("tag").annotate(n=Sum("passages"))
         used = list(totals.order_by("-n").values_list("tag", flat=True)[:count])
-        cache.set(MOST_USED_TAGS_KEY, used, MOST_USED_TAGS_SECONDS)
+        cache.set(key, used, MOST_USED_TAGS_SECONDS)
     return used
 
 
