@@ -1,5 +1,6 @@
 """Annotating in Debian's Chromium: selecting with mouse and keyboard, overlaps, delete, hostile notes."""
 
+import re
 from io import StringIO
 from urllib.parse import urljoin
 
@@ -462,20 +463,25 @@ def test_it_keeps_the_passage_in_view_while_annotating_on_a_phone(page, alice, s
     page.set_viewport_size(size)
     log_in(page, next_url=reverse("articles:compare", args=[story.slug]) + f"?a={first.pk}&a={second.pk}")
 
-    # A passage low on the screen, where a popover below it would not fit.
-    paragraph = 3
+    # A passage low on the screen, where a popover below it would not fit, reached by reading down
+    # the column (so that the header folds away).
+    paragraph = 12
     scope = f"#column-{first.pk} .js-annotatable p:nth-of-type({paragraph + 1})"
-    for _ in range(2):  # again once the header has folded away
+    for _ in range(2):  # again once the header has folded away (and come back: the column grew)
         page.locator(scope).evaluate(
             "p => p.closest('.js-compare-column')"
             ".scrollBy(0, p.getBoundingClientRect().top - innerHeight * 0.7)"
         )
         page.wait_for_timeout(300)
+    page.locator(scope).evaluate("p => p.closest('.js-compare-column').scrollBy(0, 24)")  # reading on
+    expect(page.locator("body")).to_have_class(re.compile("is-header-folded"))
     phrase = f"Paragraph {paragraph} of"
     drag_across(page, scope, phrase, scroll=False)
 
     form = annotation_form(page)
     expect(form).to_be_visible()
+    page.wait_for_timeout(300)  # the header stays folded while the form takes focus
+    expect(page.locator("body")).to_have_class(re.compile("is-header-folded"))
     selection, popover = phrase_box(page, scope, phrase), form.bounding_box()
     assert selection["height"] > 0
     assert not overlaps(selection, popover)

@@ -139,5 +139,7 @@ form?.addEventListener("keydown", (event) => {
   if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
 });
 form?.querySelector(".js-cancel").addEventListener("click", closeForm);
-// A phone's on-screen keyboard resizes the window: keep the form clear of the passage.
+// A phone's on-screen keyboard resizes the window, and the side-by-side header folds and unfolds
+// (compare-layout.js): keep the form clear of the passage.
 addEventListener("resize", () => { if (openPassage) placeForm(); });
+document.addEventListener("newsroom:layout-changed", () => { if (openPassage) placeForm(); });

@@ -43,6 +43,8 @@ function foldHeader(folded) {
   document.body.classList.toggle("is-header-folded", folded);
   // The columns changed height, which can move a column scrolled to its end: not the reader's doing.
   rememberScrollTops();
+  // And moved the passages: a floating box next to one is placed again (annotate.js).
+  document.dispatchEvent(new Event("newsroom:layout-changed"));
 }
 
 document.addEventListener("scroll", (event) => {
@@ -55,9 +57,13 @@ document.addEventListener("scroll", (event) => {
 }, { capture: true, passive: true });
 
 // Keyboard users leaving the columns (Shift+Tab) find the header back. Not on a tap: the
-// header would push the switcher down between the press and the click.
+// header would push the switcher down between the press and the click. Nor on opening the
+// annotation form, which floats next to its passage.
 document.addEventListener("focusin", (event) => {
-  if (event.target.matches(":focus-visible") && !event.target.closest(".js-compare-column")) foldHeader(false);
+  const target = event.target;
+  if (target.matches(":focus-visible") && !target.closest(".js-compare-column, .js-annotation-form")) {
+    foldHeader(false);
+  }
 });
 
 rememberScrollTops();

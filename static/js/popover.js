@@ -7,6 +7,7 @@ const MARGIN = 8; // kept between the box and the window's edges, and by default
 // neither below nor above docks at the bottom of the window (its .is-docked styles) instead of
 // covering the rectangle, and the scroller moves the rectangle into the room left above it.
 export function placeNextTo(box, rect, { gap = MARGIN, scroller = null } = {}) {
+  box.classList.remove("is-docked"); // measured as it floats: docked, it is shorter
   const height = box.offsetHeight;
   const below = rect.bottom + gap;
   const above = rect.top - gap - height;
