@@ -1095,3 +1095,17 @@ def test_dropping_then_building_the_index_restores_the_results_and_adds_what_cam
     assert set(after[0]) == set(before[0]) | {meanwhile.pk}
     assert after[1:] == before[1:]
     assert found(client, "balloon") == {meanwhile.pk}
+
+
+def test_an_empty_tab_points_to_the_other_when_it_finds_something(client, alice):
+    article = make_article(title="Harbour news", body="A boat in the harbour.")
+    annotate(article, alice, "boat", note="A zeppelin, surely.")
+
+    articles_tab = client.get(reverse("search:results"), {"q": "zeppelin"}).text
+    annotations_tab = client.get(reverse("search:results"), {"q": "harbour", "kind": "annotations"}).text
+    nowhere = client.get(reverse("search:results"), {"q": "submarine"}).text
+
+    assert "No articles match." in articles_tab and "1 annotation found</a>." in articles_tab
+    assert "kind=annotations" in articles_tab
+    assert "No annotations match." in annotations_tab and "1 article found</a>." in annotations_tab
+    assert "Nothing found." in nowhere

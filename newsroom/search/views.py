@@ -19,14 +19,16 @@ def results(request):
     query = syntax.parse(form.cleaned_data["q"])
     context["query"] = query
     if query:
-        context["results"] = caching.cached_search(
-            request.user,
-            query,
-            form.filters(),
-            kind=form.cleaned_data["kind"] or "articles",
-            sort=form.cleaned_data["sort"] or "relevance",
-            page_number=request.GET.get("page"),
+        filters, sort = form.filters(), form.cleaned_data["sort"] or "relevance"
+        kind = form.cleaned_data["kind"] or "articles"
+        results = caching.cached_search(
+            request.user, query, filters, kind=kind, sort=sort, page_number=request.GET.get("page")
         )
+        context["results"] = results
+        if not results.count:  # whether the other tab finds something
+            other = "annotations" if kind == "articles" else "articles"
+            found = caching.cached_search(request.user, query, filters, kind=other, sort=sort, page_number=1)
+            context["elsewhere"] = {"kind": other, "count": found.count}
     return render(request, "search/results.html", context)
 
 
