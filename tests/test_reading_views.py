@@ -287,3 +287,5 @@ def test_a_cached_list_page_signs_in_back_to_its_page_number(client):
     story = make_story_with_articles(51)
     page = client.get(story.get_absolute_url(), {"page": "0002"}).text
     assert f'next={story.get_absolute_url()}%3Fpage%3D2"' in page
+    first = client.get(story.get_absolute_url()).text  # no page number: the page's own address
+    assert f'next={story.get_absolute_url()}"' in first

@@ -86,7 +86,8 @@ def cached_list_page(request, key: tuple, template: str, page_context: Callable[
         return render(request, template, page_context())
 
     def list_context():  # links back to the page number, not to the string the first reader typed
-        return page_context() | {"page_url": f"{request.path}?page={int(page)}"}
+        number = int(page)
+        return page_context() | {"page_url": request.path if number == 1 else f"{request.path}?page={number}"}
 
     return cached_page(request, page_key(*key, int(page)), template, list_context, frozenset({"page"}))
 
