@@ -253,3 +253,18 @@ def test_the_article_page_prints_no_log_in_hint(page):
 
     expect(page.get_by_text("to tag passages and write notes")).to_be_hidden()
     expect(page.get_by_role("heading", name=article.title)).to_be_visible()
+
+
+def test_a_phone_headers_links_signed_in_are_one_line_that_leads_to_ones_own_page(page, django_user_model):
+    django_user_model.objects.create_user("maximiliana-rosenkranz", password="pw")
+    page.set_viewport_size({"width": 375, "height": 667})
+    log_in(page, username="maximiliana-rosenkranz")
+
+    links = page.locator(".site-nav").bounding_box()
+    own_page = page.get_by_role("link", name="maximiliana-rosenkranz")
+    expect(own_page).to_be_visible()
+    assert links["height"] < 40  # one line
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    own_page.click()
+    expect(page.get_by_role("link", name="Import annotations")).to_be_visible()
+    expect(page.get_by_role("link", name="Export annotations")).to_be_visible()
