@@ -268,3 +268,6 @@ def test_a_phone_headers_links_signed_in_are_one_line_that_leads_to_ones_own_pag
     own_page.click()
     expect(page.get_by_role("link", name="Import annotations")).to_be_visible()
     expect(page.get_by_role("link", name="Export annotations")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Your account").get_by_role("link", name="Groups")
+    ).to_be_visible()
