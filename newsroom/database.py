@@ -59,7 +59,8 @@ def one_at_a_time(name: str, *, wait_seconds: int):
     others wait for their turn, on SQLite up to `wait_seconds` (its one write lock serialises
     every write already), on PostgreSQL for as long as it takes (an advisory lock by name, held
     to the end of the transaction)."""
-    with waiting_for_writers(wait_seconds), transaction.atomic():
+    # On SQLite, wait up to wait_seconds for the write lock instead of the usual busy timeout.
+    with sqlite_pragma("busy_timeout", wait_seconds * 1000), transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(name.encode())])
@@ -67,17 +68,18 @@ def one_at_a_time(name: str, *, wait_seconds: int):
 
 
 @contextmanager
-def waiting_for_writers(seconds: int):
-    """On SQLite, wait up to `seconds` for the write lock instead of the usual busy timeout."""
+def sqlite_pragma(name: str, value: float):
+    """On SQLite, this connection's PRAGMA `name` (one of ours) at `value` meanwhile; other
+    connections keep theirs. Nothing elsewhere."""
     if connection.vendor != "sqlite":
         yield
         return
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA busy_timeout")
+        cursor.execute(f"PRAGMA {name}")
         (usual,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")  # a pragma takes no parameters
+        cursor.execute(f"PRAGMA {name} = {int(value)}")  # a pragma takes no parameters
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
+            cursor.execute(f"PRAGMA {name} = {int(usual)}")

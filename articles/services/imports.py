@@ -8,12 +8,11 @@ article: it is recorded as a DuplicateArticle of that one.
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Min, Q
 from django.dispatch import Signal
 from django.utils import timezone
@@ -24,7 +23,7 @@ from articles.models import Article, DuplicateArticle, Outlet, Story
 from articles.services.articles import update_article_text
 from articles.services.coverage import compare_story, mark_stale
 from articles.text.canonical import content_hash
-from newsroom.database import one_at_a_time
+from newsroom.database import one_at_a_time, sqlite_pragma
 
 ARTICLE_FIELDS = [
     "title",
@@ -412,23 +411,6 @@ def insert_new(articles: list[Article]) -> None:
         article._state.adding, article._state.db = False, database.alias
 
 
-@contextmanager
-def larger_cache():
-    """SQLite: this connection's page cache at IMPORT_CACHE_KIB meanwhile (other connections keep theirs)."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (usual,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")  # a pragma takes no parameters
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(usual)}")
-
-
 def import_articles(
     *,
     records: Iterable[dict],
@@ -448,7 +430,10 @@ def import_articles(
     takes longer than importing).
     """
     run = ArticleImport(report)
-    with one_at_a_time("article import", wait_seconds=WAIT_FOR_OTHER_IMPORTS_SECONDS), larger_cache():
+    with (
+        one_at_a_time("article import", wait_seconds=WAIT_FOR_OTHER_IMPORTS_SECONDS),
+        sqlite_pragma("cache_size", -IMPORT_CACHE_KIB),
+    ):
         creating_articles_in_bulk.send(ArticleImport)
         for batch in batched(records, batch_size):
             run.write_batch(batch)
