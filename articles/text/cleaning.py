@@ -376,8 +376,9 @@ _LEFT_MOJIBAKE = re.compile(f"[{_MOJIBAKE_LEADS}][{_CONTINUATION}]")  # what ftf
 _HTML_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-fA-F]{2,5}|[a-zA-Z]{2,8});")
 
 # A dash lost as '"?' between words: 'The minister "? who resigned "? said'. Nothing else writes a
-# quote followed by a question mark between two words, so this is always repaired.
-_QUOTE_QUESTION_DASH = re.compile(r'(?<=\w)( ?)"\?( ?)(?=\w)')
+# quote followed by a question mark between two words, so this is always repaired. The quote first
+# and the words around it looked at, so that the search skips ahead to quotes in C.
+_QUOTE_QUESTION_DASH = re.compile(r'"(?:(?<=\w")|(?<=\w "))\?(?= ?\w)')
 # A dash lost as " ? " between words: "the minister ? who resigned ? said". Repaired only before a
 # lower-case word or a number and only in text that does not space its punctuation as French does
 # ("Pourquoi ? demande-t-il" is correct French).
@@ -393,7 +394,7 @@ _QUOTE_QUESTION_LEFT = re.compile(r'(?:^|(?<=\s))"\?(?=\s)|"\?(?=\w)', re.MULTIL
 def repair(text: str) -> str:
     """The text with damage that can be undone safely undone: mojibake, HTML entities, lost dashes."""
     if not text.isascii() and _MAYBE_MOJIBAKE.search(text):
-        text = _MOJIBAKE_WORD.sub(lambda word: ftfy.fix_text(word[0], FTFY_CONFIG), text)
+        text = _without_mojibake_words(text)
     if "&" in text and _HTML_ENTITY.search(text):
         text = ftfy.fix_text(text, FTFY_CONFIG)
     if "?" in text:
@@ -401,9 +402,26 @@ def repair(text: str) -> str:
     return text
 
 
+def _without_mojibake_words(text: str) -> str:
+    """_MOJIBAKE_WORD.sub() with each word fixed by ftfy, five times faster: a search for the pattern
+    tries its leading \\S* at every position of every word, so the words are found from their mojibake
+    (a search that skips ahead in C) and the pattern is matched once, where the search would match it:
+    at the start of the mojibake's word, or where the previous word's match ended."""
+    pieces, position = [], 0
+    while found := _MAYBE_MOJIBAKE.search(text, position):
+        start = found.start()
+        while start > position and not text[start - 1].isspace():  # str.isspace() is the pattern's \s
+            start -= 1
+        word = _MOJIBAKE_WORD.match(text, start)
+        pieces += (text[position:start], ftfy.fix_text(word[0], FTFY_CONFIG))
+        position = word.end()
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
 def _repair_dashes(text: str) -> str:
     if '"?' in text:
-        text = _QUOTE_QUESTION_DASH.sub(r"\1—\2", text)
+        text = _QUOTE_QUESTION_DASH.sub("—", text)
     if " ? " in text and not _FRENCH_SPACING.search(text):
         text = _SPACED_QUESTION.sub(" — ", text)
     return text

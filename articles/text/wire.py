@@ -51,9 +51,15 @@ _DATELINE_END = re.compile(r"\s*(?:--|[-—–:]|\.-)|[ \t]*(?:\n|$)")
 _SIGN_OFF = re.compile(rf"(?:--|[—–])\s*(?:{_ANY_AGENCY})\s*\.?\s*$")
 SIGN_OFF_CHARS = 80
 _MAY_SIGN_OFF = re.compile("--|[—–]")  # what a sign-off holds: a line without it is not searched
-_COPYRIGHT = re.compile(rf"(?i:copyright|©|\(c\))[^\n]{{0,40}}?\b(?:{_ANY_AGENCY})\b")
+# "copyright", "©" or "(c)" in any case, written as one leading set so that the search skips ahead
+# in C (a leading (?i:...) is tried at every position: ten times slower).
+_COPYRIGHT = re.compile(
+    rf"[cC©(](?:(?<=[cC])(?i:opyright)|(?<=©)|(?<=\()(?i:c\)))[^\n]{{0,40}}?\b(?:{_ANY_AGENCY})\b"
+)
 _CONTRIBUTED = re.compile(rf"\b(?:{_ANY_AGENCY})\s+contributed to this (?:report|story|article)")
-_REPORTING_BY = re.compile(r"(?:^|\(|\n)\s*(?:Additional )?(?:reporting|Reporting) by [A-Z]", re.MULTILINE)
+# "Reporting by X" at a line's start or after a bracket, perhaps after spaces and "Additional ": the
+# words are searched for (skipping ahead in C) and what comes before them checked in _signs_off().
+_REPORTING_BY = re.compile(r"(?:reporting|Reporting) by [A-Z]")
 _BYLINE = re.compile(
     rf"(?:^(?i:by\s+)?|,\s*|\band\s+|\|\s*)(?:{_ANY_AGENCY})(?:\s+(?i:staff|reporters?))?\s*$"
 )
@@ -78,12 +84,25 @@ def agency_credits(text: str, byline: str = "") -> list[str]:
     if any(mark in text for mark in ("opyright", "OPYRIGHT", "©", "(c)", "(C)")):
         matches += _COPYRIGHT.finditer(text)
     credited |= {agency for match in matches for agency in _named(match, short_ok=False)}
-    if "eporting by" in text and _REPORTING_BY.search(text):
+    if "eporting by" in text and any(
+        _signs_off(text, match.start()) for match in _REPORTING_BY.finditer(text)
+    ):
         credited.add("Reuters")  # Reuters signs off "Reporting by ...; Editing by ..."
     for part in re.split(r"\s*[;/]\s*", byline.strip()):
         if match := _BYLINE.search(part):
             credited |= set(_named(match, short_ok=part.strip().lower().startswith("by ") or len(part) < 6))
     return [agency for agency in AGENCIES if agency in credited]
+
+
+def _signs_off(text: str, start: int) -> bool:
+    """Whether "Reporting by" at start (perhaps after "Additional ") begins a line or follows a bracket,
+    with only spaces between."""
+    ends = (start, start - len("Additional ")) if text.endswith("Additional ", 0, start) else (start,)
+    for end in ends:
+        spaces_start = len(text[:end].rstrip())  # rstrip() strips what \s matches
+        if spaces_start == 0 or text[spaces_start - 1] == "(" or "\n" in text[spaces_start:end]:
+            return True
+    return False
 
 
 def _bracket_credit(names: str) -> set[str]:
