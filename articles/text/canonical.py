@@ -61,7 +61,9 @@ def is_canonical(text: str) -> bool:
     """Whether canonicalize() would keep the text as it is; ten times faster to tell than to do."""
     return (
         not _FOREIGN_CHARACTER.search(text)
-        and not any(pattern in text for pattern in ("  ", " \n", "\n ", "\n\n\n"))
+        and "  " not in text
+        # Most bodies are one line: a single character is found ten times faster than two.
+        and not ("\n" in text and any(pattern in text for pattern in (" \n", "\n ", "\n\n\n")))
         and not text.startswith((" ", "\n"))
         and not text.endswith((" ", "\n"))
         and text.count("\n") == 2 * text.count("\n\n")  # newlines come only in pairs

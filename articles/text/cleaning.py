@@ -175,6 +175,7 @@ def is_chrome(line: str) -> bool:
     return _ANY_CHROME.fullmatch(line) is not None
 
 
+@functools.lru_cache(maxsize=256)  # clean_lines() asks for each body, with a few names
 def normalised_outlet(name: str) -> str:
     """An outlet's name as OUTLET_PATTERNS is looked up: "The Fox News" and "foxnews.com" -> "foxnews"."""
     name = re.sub(r"^(?:https?://)?(?:www\.)?", "", name.strip().lower())
