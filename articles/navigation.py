@@ -19,6 +19,12 @@ def with_query(url: str, **params) -> str:
     return urlunsplit(parts._replace(query=urlencode(parse_qsl(parts.query) + added)))
 
 
+def page_number(typed: str) -> int | None:
+    """A page number as typed in a URL (?page=N), if it is plain digits, at most four: a page that is
+    cached keeps one copy per number, not per string. None for anything else ("²", "1.5", "0x1")."""
+    return int(typed) if typed.isascii() and typed.isdigit() and len(typed) <= 4 else None
+
+
 def at_highlight(url: str, annotation_id: int) -> str:
     """The URL scrolled to an annotation's highlight."""
     return urlunsplit(urlsplit(url)._replace(fragment=f"hl-{int(annotation_id)}"))

@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 from django.utils.crypto import salted_hmac
 
+from articles.navigation import page_number
 from articles.queries.reading import article_state, reader_groups, recent_roles_of
 
 PAGE_SECONDS = 60
@@ -81,15 +82,13 @@ def cached_page(
 def cached_list_page(request, key: tuple, template: str, page_context: Callable[[], dict]) -> HttpResponse:
     """A page of a list (?page=N) through cached_page(), one copy per page number rather than per
     string typed: anything else is rendered each time (the paginator shows it as a page it has)."""
-    page = request.GET.get("page", "1")
-    if not (page.isascii() and page.isdigit() and len(page) <= 4):
+    if (number := page_number(request.GET.get("page", "1"))) is None:
         return render(request, template, page_context())
 
     def list_context():  # links back to the page number, not to the string the first reader typed
-        number = int(page)
         return page_context() | {"page_url": request.path if number == 1 else f"{request.path}?page={number}"}
 
-    return cached_page(request, page_key(*key, int(page)), template, list_context, frozenset({"page"}))
+    return cached_page(request, page_key(*key, number), template, list_context, frozenset({"page"}))
 
 
 def own_cached_page(request, key: str, template: str, page_context: Callable[[], dict]) -> HttpResponse:

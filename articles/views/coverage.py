@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from articles.forms import AnnotationEditForm, error_text
 from articles.models import Story, StoryComparison
+from articles.navigation import page_number
 from articles.queries.stories import confirmed_story, coverage_table
 from articles.services.annotations import ClusterError, annotate_cluster
 from articles.services.coverage import comparison_in_progress
@@ -24,7 +25,7 @@ def story_coverage(request, slug):
     story = confirmed_story(slug)  # on every request: a dismissed story is gone at once, cached or not
     columns = request.GET.get("articles", "1")
     comparing = comparison_in_progress(story)
-    if (number := column_number(columns)) is None:
+    if (number := page_number(columns)) is None:
         return render(request, COVERAGE_PAGE, coverage_context(story, request.user, columns, comparing))
 
     def page_context():  # only on a cache miss; links back to the page number, not to what was typed
@@ -36,11 +37,6 @@ def story_coverage(request, slug):
     computed = StoryComparison.objects.filter(story=story).values_list("computed_at", "is_stale").first()
     key = ("coverage", story.pk, story.slug, story.title, computed, comparing and comparing.pk, number)
     return cached_page(request, page_key(*key), COVERAGE_PAGE, page_context, frozenset({"articles"}))
-
-
-def column_number(columns: str) -> int | None:
-    """The page of columns asked for, if it is a plain number (past the last page: the last page)."""
-    return int(columns) if columns.isascii() and columns.isdigit() and len(columns) <= 4 else None
 
 
 def coverage_url(story: Story, columns: int) -> str:
@@ -105,4 +101,4 @@ def cluster_annotate(request, slug, cluster_id):
         context = coverage_context(story, request.user, columns, comparison_in_progress(story), refused)
         return render(request, COVERAGE_PAGE, context, status=400)
     messages.success(request, f"Annotated the passage in {len(annotations)} articles.")
-    return redirect(f"{coverage_url(story, column_number(columns) or 1)}#passage-{cluster_id}")
+    return redirect(f"{coverage_url(story, page_number(columns) or 1)}#passage-{cluster_id}")

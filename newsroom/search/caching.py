@@ -27,6 +27,7 @@ from django.db import transaction
 
 from articles.models import Annotation, Article, Outlet, Story, Tag, TaggedAnnotation
 from articles.models.annotations import Reply, moderates_public
+from articles.navigation import page_number as typed_page_number
 from articles.queries.reading import ARTICLE_STATE_SECONDS, reader_groups
 from newsroom.accounts.models import Group, Membership, Profile
 from newsroom.search import backends
@@ -49,11 +50,7 @@ READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
 
 def cached_search(user, query: Query, filters: Filters, *, kind: str, sort: str, page_number) -> Results:
     """queries.search(), from the cache when the same reader ran it since the last write."""
-    page_number = str(page_number)
-    number = (
-        int(page_number) if page_number.isascii() and page_number.isdigit() and len(page_number) < 4 else 1
-    )
-    number = min(max(number, 1), LAST_PAGE)
+    number = min(max(typed_page_number(str(page_number)) or 1, 1), LAST_PAGE)
     # The version is read before the search runs: a write that commits meanwhile replaces it, so
     # that results read before the write are never kept under the version after it.
     key = _results_key(_version(), user, query, filters, kind, sort, number)
