@@ -13,6 +13,8 @@ and a signed-in session:
 - bare: GET of a view returning HttpResponse("ok");
 - insert: the minimal insert view, POST of a JSON span {start, end, exact} that it validates
   against the article's length and inserts as one Annotation row (no tags, no note);
+- floor, floor-delete: the rows that create and delete write, in raw SQL with nothing else (no
+  note rendered, no tag created, no answer built): what no create or delete can beat;
 - create: POST to the API (api:annotation_create), as the popover does: two tags in use already
   and a short Markdown note;
 - edit: POST of the edit page (articles:annotation_update): a new note and one tag swapped;
@@ -58,12 +60,14 @@ MAX_STATEMENTS = 8
 TARGET_SHARE = 0.9  # of the minimal insert view's rate
 TAGS = ["framing", "sourcing"]
 
-URLS_TEXT = '''"""The project's URLs and the write bench's two reference views."""
+URLS_TEXT = '''"""The project's URLs and the write bench's reference views."""
 
 import json
 
-from django.http import HttpResponse, JsonResponse
+from django.db import connection, transaction
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from articles.models import Annotation
@@ -87,9 +91,61 @@ def insert(request, pk, length):
     return JsonResponse({"id": annotation.pk}, status=201)
 
 
+@csrf_exempt
+def floor(request, pk, length):
+    """What create writes, in raw SQL and one transaction, checked as insert checks it: the article
+    read (locked where the database can), the annotation's row (without a note), two tags linked
+    by their names, the article's change stamp."""
+    span = json.loads(request.body)
+    start, end, exact = int(span["start"]), int(span["end"]), str(span["exact"])
+    if not (0 <= start < end <= length and len(exact) == end - start) or not request.user.is_authenticated:
+        return JsonResponse({"error": "bad span"}, status=400)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT body FROM articles_article WHERE id = %s" + lock, [pk])
+        cursor.fetchone()
+        now = timezone.now()
+        cursor.execute(
+            'INSERT INTO articles_annotation (article_id, author_id, start, "end", exact, prefix, suffix,'
+            " note, note_html, is_orphan, created_at, updated_at, visibility, version)"
+            " VALUES (%s, %s, %s, %s, %s, '', '', '', '', FALSE, %s, %s, 'public', 1) RETURNING id",
+            [pk, request.user.pk, start, end, exact, now, now],
+        )
+        (annotation_id,) = cursor.fetchone()
+        cursor.execute(
+            "INSERT INTO articles_taggedannotation (content_object_id, tag_id)"
+            " SELECT %s, id FROM articles_tag WHERE key IN (%s, %s) ON CONFLICT DO NOTHING",
+            [annotation_id, "framing", "sourcing"],
+        )
+        cursor.execute("UPDATE articles_article SET annotations_changed_at = %s WHERE id = %s", [now, pk])
+    return JsonResponse({"id": annotation_id}, status=201)
+
+
+def floor_delete(request, pk):
+    """What delete writes, in raw SQL and one transaction: the author's own annotation found
+    (locked where the database can), marked deleted, the article's change stamp."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT article_id FROM articles_annotation WHERE id = %s AND author_id = %s"
+            " AND deleted_at IS NULL" + lock,
+            [pk, request.user.pk],
+        )
+        if (row := cursor.fetchone()) is None:
+            return HttpResponse(status=404)
+        cursor.execute(
+            "UPDATE articles_annotation SET deleted_at = %s, updated_at = %s WHERE id = %s", [now, now, pk]
+        )
+        cursor.execute("UPDATE articles_article SET annotations_changed_at = %s WHERE id = %s", [now, row[0]])
+    return HttpResponseRedirect(f"/articles/{row[0]}/?undo={pk}")
+
+
 urlpatterns = [
     path("bench/bare/", bare),
     path("bench/insert/<int:pk>/<int:length>/", insert),
+    path("bench/floor/<int:pk>/<int:length>/", floor),
+    path("bench/floor-delete/<int:pk>/", floor_delete),
     *project_urlpatterns,
 ]
 '''
@@ -139,6 +195,13 @@ class Writer:
     def insert(self, n):
         url = f"/bench/insert/{self.article.pk}/{len(self.article.body)}/"
         return self.client.post(url, json.dumps(self.span()), content_type="application/json")
+
+    def floor(self, n):
+        url = f"/bench/floor/{self.article.pk}/{len(self.article.body)}/"
+        return self.client.post(url, json.dumps(self.span()), content_type="application/json")
+
+    def floor_delete(self, annotation, n):
+        return self.client.post(f"/bench/floor-delete/{annotation.pk}/")
 
     def create(self, n):
         from django.urls import reverse
@@ -203,16 +266,22 @@ def measure(writer: Writer, requests: int, show_sql: bool) -> tuple[dict, str]:
     targets = {
         "bare": (writer.bare, 200, None),
         "insert": (writer.insert, 201, None),
+        "floor": (writer.floor, 201, None),
         "create": (writer.create, 201, None),
         "edit": (writer.edit, 302, "one"),
         "delete": (writer.delete, 302, "each"),
+        "floor-delete": (writer.floor_delete, 302, "each"),
     }
     one = writer.annotation(0)
-    made = [writer.annotation(n) for n in range(requests + 4)]  # one to delete per request
+    made = {  # one to delete per request
+        name: [writer.annotation(n) for n in range(requests + 4)]
+        for name, (_, _, needs) in targets.items()
+        if needs == "each"
+    }
 
     def run(name, n):
         call, status, needs = targets[name]
-        response = call(one, n) if needs == "one" else call(made[n], n) if needs == "each" else call(n)
+        response = call(one, n) if needs == "one" else call(made[name][n], n) if needs == "each" else call(n)
         if response.status_code != status:
             raise RuntimeError(f"{name} answered {response.status_code}: {response.content[:300]!r}")
 
@@ -257,16 +326,20 @@ def profile(writer: Writer, requests: int, path: str) -> None:
 def report(database: str, results: dict, counted: str) -> None:
     print(f"\n{database}: median server CPU per request, {counted} (Django test Client, DEBUG off).")
     print("statements: those that read or write rows + transaction control (BEGIN, COMMIT).")
-    print(f"{'path':<8} {'cpu ms':>8} {'req/s':>8} {'of insert':>10} {'statements':>11}  targets")
+    print(f"{'path':<12} {'cpu ms':>8} {'req/s':>8} {'of insert':>10} {'statements':>11}  targets")
     insert_ms = results["insert"][0]
     for name, (cpu_ms, (count, control)) in results.items():
         share = insert_ms / cpu_ms
-        line = f"{name:<8} {cpu_ms:>8.2f} {1000 / cpu_ms:>8,.0f} {share:>10.2f} {f'{count} + {control}':>11}"
+        line = f"{name:<12} {cpu_ms:>8.2f} {1000 / cpu_ms:>8,.0f} {share:>10.2f} {f'{count} + {control}':>11}"
         if name in {"create", "edit", "delete"}:
             rate = "met" if share >= TARGET_SHARE else "MISSED"
             sql = "met" if count <= MAX_STATEMENTS else "MISSED"
             line += f"  ≤{MAX_STATEMENTS} statements {sql}, ≥{TARGET_SHARE}x insert {rate}"
         print(line)
+    floors = {"create": results["floor"][0], "delete": results["floor-delete"][0]}
+    print("floor, floor-delete: the same rows as create and delete, written in raw SQL with nothing else;")
+    for name, floor_ms in floors.items():
+        print(f"  no {name} that writes its rows can pass {insert_ms / floor_ms:.2f}x insert")
 
 
 def run_one(args) -> int:
