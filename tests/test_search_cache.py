@@ -1,6 +1,8 @@
 """Search results kept in the cache (newsroom/search/caching.py): a repeated search ranks nothing
 again, yet a write shows at the next search, and no reader is served another's results."""
 
+import pickle
+
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
@@ -11,6 +13,8 @@ from articles.models import Article, Tag, TaggedAnnotation
 from articles.services.annotations import update_annotation
 from newsroom.accounts.models import Group, Membership
 from newsroom.search import caching
+from newsroom.search.queries import Filters
+from newsroom.search.syntax import parse
 from tests.base import annotate, make_article
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +39,20 @@ def test_a_repeated_search_reads_no_index(client):
     assert index_queries(client, "zeppelin") == 0
     assert index_queries(client, "zeppelin", page="2") > 0  # another page is another search
     assert index_queries(client, "harbour") > 0
+
+
+@pytest.mark.parametrize("kind", ["articles", "annotations"])
+def test_results_are_kept_without_the_articles_texts(alice, kind):
+    """A long article found by many searches is not copied into each one's cache entry."""
+    body = "A zeppelin over the harbour.\n\n" + "Filler of the long report. " * 300 + "Dirigible coda."
+    article = make_article(body=body)
+    annotate(article, alice, "zeppelin", note="Blimp!")
+    query = parse("zeppelin")
+
+    results = caching.cached_search(alice, query, Filters(), kind=kind, sort="relevance", page_number=1)
+
+    assert len(results.page.object_list) == 1
+    assert b"Dirigible coda" not in pickle.dumps(results)
 
 
 def test_a_note_made_private_leaves_everyone_elses_results_at_once(client, alice):

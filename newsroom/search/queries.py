@@ -201,19 +201,22 @@ def _article_conditions(filters: Filters, path: str) -> Q:
 
 
 def _article_hits(query: Query, ids: list[int]) -> list[ArticleHit]:
-    articles = Article.objects.select_related("outlet", "story").in_bulk(ids)
+    # The bodies are read apart, for the snippets only: the hits are kept in the cache without them.
+    articles = Article.objects.select_related("outlet", "story").defer("body").in_bulk(ids)
+    bodies = dict(Article.objects.filter(pk__in=ids).values_list("pk", "body"))
     snippets = backends.current().article_snippets(query, ids) if ids else {}
     hits = []
     for pk in ids:
         title, body = snippets.get(pk, ("", ""))
         article = articles[pk]
-        hits.append(ArticleHit(article, marked(title or article.title), article_snippet(article.body, body)))
+        hits.append(ArticleHit(article, marked(title or article.title), article_snippet(bodies[pk], body)))
     return hits
 
 
 def _annotation_hits(query: Query, ids: list[int]) -> list[AnnotationHit]:
     annotations = (
         Annotation.objects.select_related("article__outlet", "article__story", "author__profile")
+        .defer("article__body")
         .prefetch_related("tags")
         .in_bulk(ids)
     )
