@@ -8,7 +8,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 def return_url(request, default: str) -> str:
     """The `next` page the request names if it is one of ours (without a fragment), else the default."""
     url = request.POST.get("next") or request.GET.get("next") or ""
-    safe = url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure())
+    # Only a path: redirect() would take a bare word ("foo") for a view's name, and fail after the write.
+    safe = url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, {request.get_host()}, require_https=request.is_secure()
+    )
     return urlunsplit(urlsplit(url)._replace(fragment="")) if safe else default
 
 
