@@ -30,9 +30,10 @@ def problem_of(request) -> tuple[int, str] | None:
         query = request.GET
     except TooManyFieldsSent:
         return 400, f"The address has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} parameters."
-    # PostgreSQL text cannot hold NUL, so such a value in a lookup (`?tag=%00`) would fail as a
-    # server error. (Forms check their own fields and say which one is wrong.)
-    if any("\x00" in part for name, values in query.lists() for part in [name, *values]):
+    # PostgreSQL text cannot hold NUL, so such a value in a lookup (`?tag=%00`, `/people/%00/`) would
+    # fail as a server error. (Forms check their own fields and say which one is wrong.)
+    parts = [request.path, *(part for name, values in query.lists() for part in [name, *values])]
+    if any("\x00" in part for part in parts):
         return 400, "The address holds a NUL character."
     if content_length(request) > (limit := settings.MAX_REQUEST_BYTES):
         return 413, f"The request is larger than {limit:,} bytes, the most this site reads."

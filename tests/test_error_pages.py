@@ -113,7 +113,10 @@ def test_a_host_the_site_does_not_serve_gets_the_400_page(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "url",
-    ["/articles/1/x/?tag=%00", "/tag-suggestions/?q=a%00", "/tags/?story=%00", "/?page=%00", "/tags/?%00=1"],
+    [
+        *["/articles/1/x/?tag=%00", "/tag-suggestions/?q=a%00", "/tags/?story=%00", "/?page=%00", "/tags/?%00=1"],
+        *["/people/%00/", "/groups/join/%00/", "/tags/a%00/"],
+    ],
 )
 def test_a_nul_character_in_a_parameter_gets_the_400_page(client, url):
     # PostgreSQL cannot compare text holding NUL: without the check this is a 500 there.
@@ -121,7 +124,9 @@ def test_a_nul_character_in_a_parameter_gets_the_400_page(client, url):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/api/articles?story=%00", "/api/export?tag=%00"])
+@pytest.mark.parametrize(
+    "url", ["/api/articles?story=%00", "/api/export?tag=%00", "/api/stories/%00", "/api/outlets/%00/"]
+)
 def test_a_nul_character_in_an_api_parameter_gets_a_json_error(client, url):
     response = client.get(url)
     assert response.status_code == 400 and response.json() == {"error": "The address holds a NUL character."}
