@@ -114,8 +114,8 @@ def test_a_host_the_site_does_not_serve_gets_the_400_page(client):
 @pytest.mark.parametrize(
     "url",
     [
-        *["/articles/1/x/?tag=%00", "/tag-suggestions/?q=a%00", "/tags/?story=%00", "/?page=%00", "/tags/?%00=1"],
-        *["/people/%00/", "/groups/join/%00/", "/tags/a%00/"],
+        *["/articles/1/x/?tag=%00", "/tag-suggestions/?q=a%00", "/tags/?story=%00", "/?page=%00"],
+        *["/tags/?%00=1", "/people/%00/", "/groups/join/%00/", "/tags/a%00/"],
     ],
 )
 def test_a_nul_character_in_a_parameter_gets_the_400_page(client, url):
