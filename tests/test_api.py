@@ -665,6 +665,13 @@ def test_a_reply_answers_the_annotation_or_a_reply_in_its_thread(as_bob, alice, 
     assert thread["partOf"] == "http://testserver" + url_of(annotation)
 
 
+def test_a_reply_may_name_its_annotation_as_its_target(as_bob, alice, article):
+    annotation = annotate(article, alice, "letter")
+    target = "http://testserver" + url_of(annotation)
+    response = call(as_bob, "POST", replies_of(annotation), {"body": {"value": "Hi"}, "target": target})
+    assert response.status_code == 201 and Reply.objects.get().parent is None
+
+
 @pytest.mark.parametrize(
     "target, status",
     [
@@ -673,10 +680,16 @@ def test_a_reply_answers_the_annotation_or_a_reply_in_its_thread(as_bob, alice, 
         ("not a url at all", 400),
         ("http://testserver/api/replies/999999", 404),
         ("http://testserver/api/replies/99999999999999999999", 404),
+        ("http://testserver/api/replies/" + "9" * 5000, 404),
+        ("http://[::1", 400),
+        ("http://elsewhere.example/api/replies/1", 400),
+        ("http://testserver/api/annotations/{other}", 400),
     ],
 )
 def test_a_reply_to_something_else_is_refused(as_bob, alice, article, target, status):
     annotation = annotate(article, alice, "letter")
+    other = annotate(article, alice, "Nadella", visibility="private")
+    target = target.format(other=other.pk)
     response = call(as_bob, "POST", replies_of(annotation), {"body": {"value": "Hi"}, "target": target})
     error_of(response, status, "target" if status == 400 else None)
     assert not Reply.objects.exists()

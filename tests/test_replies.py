@@ -324,7 +324,7 @@ def test_it_refuses_to_answer_a_deleted_reply_or_one_of_another_thread_as_missin
     gone = reply(public, alice, "deleted")
     delete_reply(reply=gone)
     client.force_login(bob)
-    for parent in ["elsewhere", "gone", "abc", "-1", "99999999999999999999", "１"]:
+    for parent in ["elsewhere", "gone", "abc", "-1", "99999999999999999999", "9" * 5000, "１"]:
         parent_pk = {"elsewhere": elsewhere.pk, "gone": gone.pk}.get(parent, parent)
         assert post_reply(client, public, parent=parent_pk).status_code == 404, parent
         assert client.get(reply_url(public, parent=parent_pk)).status_code == 404, parent

@@ -61,17 +61,21 @@ def replies_page(request, pk: int):
     return ld_response(request, page)
 
 
-def answered_reply(target: str | None) -> str | None:
-    """The id of the reply a target IRI names; None for the annotation (or no target)."""
+def answered_reply(request, pk: int, target: str | None) -> str | None:
+    """The id of the reply a target IRI names; None for the annotation `pk` itself (or no target).
+    Anything else, another annotation or another site's IRI included, is refused."""
     if not target:
         return None
     try:
-        match = resolve(urlsplit(target).path)
-    except Resolver404:
+        parts = urlsplit(target)
+        match = resolve(parts.path) if parts.netloc in {"", request.get_host()} else None
+    except (ValueError, Resolver404):  # ValueError: not a URL ("http://[::1")
         match = None
-    if match is None or match.view_name not in {"api:reply", "api:annotation"}:
-        raise ApiError(400, "The target is not a reply or annotation of this API.", "target")
-    return str(match.kwargs["pk"]) if match.view_name == "api:reply" else None
+    if match is not None and match.view_name == "api:reply":
+        return str(match.kwargs["pk"])
+    if match is not None and match.view_name == "api:annotation" and match.kwargs["pk"] == str(pk):
+        return None
+    raise ApiError(400, "The target is not this annotation or a reply of this API.", "target")
 
 
 def note_of(request, payload: ReplyIn) -> str:
@@ -86,7 +90,7 @@ def note_of(request, payload: ReplyIn) -> str:
 def reply_create(request, pk: int, payload: ReplyIn):
     """Answer the annotation, or (target: its IRI) a reply in its thread."""
     limits.check(request, "write")
-    annotation, parent = access_reply_target(request.user, pk, answered_reply(payload.target))
+    annotation, parent = access_reply_target(request.user, pk, answered_reply(request, pk, payload.target))
     try:
         reply = create_reply(
             annotation=annotation, parent=parent, author=request.user, note=note_of(request, payload)
