@@ -487,6 +487,8 @@ def test_it_creates_a_group_from_the_form(client, alice):
         ({"name": ""}, "Give the group a name."),
         ({"name": "   "}, "Give the group a name."),
         ({"name": "x" * 101}, "A group&#x27;s name can have at most 100 characters; this one has 101."),
+        # Each of these becomes three characters in NFC, as stored: 100 typed are 300.
+        ({"name": "\ufb2c" * 100}, "at most 100 characters; this one has 300."),
         ({"name": "Fine", "description": "d" * 2001}, "at most 2000 characters; this one has 2001."),
     ],
 )
@@ -790,6 +792,30 @@ def test_it_refuses_an_overlong_display_name_with_a_clear_message(client, alice)
     assert "A display name can have at most 80 characters; this one has 81." in response.text
     assert "x" * 81 in response.text
     assert Profile.objects.get(user=alice).display_name == "Alice"
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("\ufb2c" * 80, "A display name can have at most 80 characters; this one has 240."),
+        ("BOB", "That is another user&#x27;s user name: choose a name of your own."),
+        ("\u202enimda", "A display name cannot hold characters that reorder the text."),
+    ],
+)
+def test_it_refuses_a_display_name_that_does_not_fit_or_passes_for_someone_else(
+    client, alice, bob, name, message
+):
+    set_display_name(user=alice, name="Alice")
+    client.force_login(alice)
+    response = client.post(reverse("accounts:display_name_update"), {"display_name": name})
+    assert response.status_code == 200 and message in response.text
+    assert Profile.objects.get(user=alice).display_name == "Alice"
+
+
+def test_one_may_be_shown_by_ones_own_user_name(client, alice):
+    client.force_login(alice)
+    response = client.post(reverse("accounts:display_name_update"), {"display_name": "Alice"}, follow=True)
+    assert messages_of(response) == ["Your display name is saved."]
 
 
 def test_the_display_name_page_is_for_signed_in_users(client):

@@ -1,7 +1,9 @@
+import re
 from datetime import timedelta
 
 from allauth.account.forms import LoginForm
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from newsroom.accounts.models import (
@@ -13,6 +15,7 @@ from newsroom.accounts.models import (
     Role,
     display_name,
 )
+from newsroom.accounts.services import tidy
 
 
 class NewsroomLoginForm(LoginForm):
@@ -45,8 +48,16 @@ class LimitedTextField(forms.CharField):
         return attrs
 
 
+class OneLineField(LimitedTextField):
+    """A name on one line, tidied (services.tidy) before its length is checked: normalising can
+    lengthen text, and what is stored must fit."""
+
+    def to_python(self, value):
+        return tidy(super().to_python(value))
+
+
 class GroupForm(forms.Form):
-    name = LimitedTextField(
+    name = OneLineField(
         what="A group's name",
         max_length=Group._meta.get_field("name").max_length,
         error_messages={"required": "Give the group a name."},
@@ -109,8 +120,12 @@ class TransferForm(forms.Form):
         return self.candidates[self.cleaned_data["member"]]
 
 
+# Characters that reorder or hide the text around them: "\u202enimda" shows as "admin".
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 class DisplayNameForm(forms.Form):
-    display_name = LimitedTextField(
+    display_name = OneLineField(
         what="A display name",
         label="Display name",
         required=False,
@@ -119,9 +134,22 @@ class DisplayNameForm(forms.Form):
         "Leave it empty to be shown by your user name.",
     )
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_display_name(self):
+        name = self.cleaned_data["display_name"]
+        if BIDI_CONTROLS.search(name):
+            raise forms.ValidationError("A display name cannot hold characters that reorder the text.")
+        others = get_user_model().objects.exclude(pk=self.user.pk)
+        if name and others.filter(username__iexact=name).exists():
+            raise forms.ValidationError("That is another user's user name: choose a name of your own.")
+        return name
+
 
 class ApiTokenForm(forms.Form):
-    name = LimitedTextField(
+    name = OneLineField(
         what="A token's name",
         label="Name",
         max_length=ApiToken._meta.get_field("name").max_length,

@@ -206,7 +206,7 @@ def invite_accept(request, token):
 def display_name_update(request):
     saved = Profile.objects.filter(user=request.user).values_list("display_name", flat=True).first()
     form = DisplayNameForm(
-        request.POST if request.method == "POST" else None, initial={"display_name": saved}
+        request.POST if request.method == "POST" else None, initial={"display_name": saved}, user=request.user
     )
     if form.is_valid():
         set_display_name(user=request.user, name=form.cleaned_data["display_name"])
