@@ -63,6 +63,12 @@ def test_it_refuses_a_wrong_password_without_saying_whether_the_account_exists(c
     assert wrong.context["form"].errors == nobody.context["form"].errors
 
 
+def test_it_refuses_a_name_longer_than_any_account_has(client, alice):
+    response = client.post(reverse("account_login"), {"login": "x" * 100_000, "password": "pw"})
+    assert response.status_code == 200 and signed_in_as(client) is None
+    assert "Ensure this value has at most 254 characters" in response.text
+
+
 def test_it_signs_out_with_a_post_only(client, alice):
     client.force_login(alice)
     page = client.get(reverse("articles:home")).text

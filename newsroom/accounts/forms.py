@@ -4,6 +4,7 @@ from datetime import timedelta
 from allauth.account.forms import LoginForm
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from newsroom.accounts.models import (
@@ -18,12 +19,19 @@ from newsroom.accounts.models import (
 from newsroom.accounts.services import tidy
 
 
+# The longest e-mail address (user names are shorter). SQLite refuses the case-blind lookup of a
+# name of some 50,000 characters as a LIKE pattern too complex: a 500 without this limit.
+LOGIN_MAX_CHARS = 254
+
+
 class NewsroomLoginForm(LoginForm):
     """allauth's sign-in form, its first field labelled for what it takes."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Username or e-mail"
+        login = self.fields["login"]
+        login.label = "Username or e-mail"
+        login.validators.append(MaxLengthValidator(LOGIN_MAX_CHARS))
 
 
 class LimitedTextField(forms.CharField):
