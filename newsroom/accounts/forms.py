@@ -18,7 +18,6 @@ from newsroom.accounts.models import (
 )
 from newsroom.accounts.services import tidy
 
-
 # The longest e-mail address (user names are shorter). SQLite refuses the case-blind lookup of a
 # name of some 50,000 characters as a LIKE pattern too complex: a 500 without this limit.
 LOGIN_MAX_CHARS = 254
