@@ -440,6 +440,17 @@ def test_a_passage_that_cannot_be_placed_is_a_400_on_target(as_alice, article, t
     assert not Annotation.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "start, end, field",
+    [(True, 8, "start"), ("1", 8, "start"), (1, 8.0, "end"), (1, False, "end")],
+)
+def test_an_offset_must_be_a_json_integer(as_alice, article, start, end, field):
+    selector = {"type": "TextPositionSelector", "start": start, "end": end}
+    response = create(as_alice, article, payload() | {"target": {"selector": [selector]}})
+    error_of(response, 400, f"target.selector.0.{field}")
+    assert not Annotation.objects.exists()
+
+
 def test_the_server_decides_id_author_and_times_whatever_the_body_says(as_alice, alice, bob, article):
     lies = {
         "id": "http://testserver/api/annotations/424242",
@@ -663,6 +674,13 @@ def test_a_reply_answers_the_annotation_or_a_reply_in_its_thread(as_bob, alice, 
         "Second",
     ]
     assert thread["partOf"] == "http://testserver" + url_of(annotation)
+
+
+def test_a_reply_body_may_come_as_a_list_of_one_as_an_annotations_does(as_bob, alice, article):
+    annotation = annotate(article, alice, "letter")
+    body = [{"type": "TextualBody", "value": "Listed", "purpose": "replying"}]
+    assert call(as_bob, "POST", replies_of(annotation), {"body": body}).status_code == 201
+    assert Reply.objects.get().note == "Listed"
 
 
 def test_a_reply_may_name_its_annotation_as_its_target(as_bob, alice, article):

@@ -4,7 +4,7 @@
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import StrictInt, field_validator
 
 
 class BodyIn(Schema):
@@ -16,8 +16,9 @@ class BodyIn(Schema):
 
 class SelectorIn(Schema):
     type: Literal["TextPositionSelector", "TextQuoteSelector"]
-    start: int | None = Field(None, ge=0)
-    end: int | None = Field(None, ge=0)
+    # Strict: JSON's true is no offset 1, nor "5" offset 5.
+    start: StrictInt | None = Field(None, ge=0)
+    end: StrictInt | None = Field(None, ge=0)
     exact: str | None = None
     prefix: str = ""
     suffix: str = ""
@@ -54,6 +55,12 @@ class ReplyIn(Schema):
     type: str | list[str] = "Annotation"
     body: BodyIn
     target: str | None = Field(None, description="The reply answered; the annotation itself if left out.")
+
+    @field_validator("body", mode="before")
+    @classmethod
+    def the_one_body(cls, value):
+        """A body given as an annotation's are, a list, holding one: the reply's text."""
+        return value[0] if isinstance(value, list) and len(value) == 1 else value
 
 
 class FlagIn(Schema):
