@@ -23,7 +23,7 @@ def make_annotation(**fields):
         "exact": HOSTILE,
         "is_orphan": False,
         "note_html": "<p><em>ok</em></p>",
-        "author_name": HOSTILE,
+        "shown_author": HOSTILE,
         "is_editable": False,
         "tag_links": [TagLink(HOSTILE, "x", '/tags/x/"onmouseover="alert(1)')],
         "created_at": datetime.datetime(2026, 12, 1, 9, 30, tzinfo=datetime.UTC),

@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from articles.services.replies import create_reply
 from newsroom.accounts.models import Group, Membership, Profile, Role
+from newsroom.accounts.services import set_display_name
 from tests.base import annotate, make_article
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +94,22 @@ def test_ones_own_page_lists_replies_to_one_newest_first_with_the_unread_marked(
     assert client.get(url).text.count('<strong class="unread">new</strong>') == 1
     client.force_login(bob)
     assert "Replies to you" not in client.get(url).text  # only on one's own page
+
+
+def test_articles_name_authors_by_their_display_name_from_the_moment_they_choose_it(client, alice, bob):
+    article = make_article(body="The letter said the contract must end.")
+    note = annotate(article, alice, "letter", note="A note.")
+    create_reply(annotation=note, author=bob, note="A reply.")
+    annotate(article, bob, "contract", note="Bob's note.")
+    page = article.get_absolute_url()
+    assert "<span>alice</span>" in client.get(page).text  # now in the page cache
+
+    set_display_name(user=alice, name="Alice A.")
+    set_display_name(user=bob, name="Bob B.")
+
+    text = client.get(page).text
+    assert "<span>Alice A.</span>" in text and "<span>Bob B.</span>" in text
+    assert "Alice A. (alice)" in text  # the author filter's choice, which filters by user name
+    assert "Bob B. (bob)" in text
+    filtered = client.get(page, {"author": "alice"}).text
+    assert "A note." in filtered and "Bob&#x27;s note." not in filtered

@@ -11,7 +11,8 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import F
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.functional import LazyObject
 
@@ -175,8 +176,9 @@ class ShownAnnotation:
     visibility: str
     group_id: int | None
     hidden_at: object
-    author_name: str
+    author_name: str  # the user name, which the author filter takes
     group_name: str | None
+    shown_author: str  # how the app names them (accounts.models.display_name)
     tag_links: list = field(default_factory=list)
     is_editable: bool = False
     can_moderate: bool = False
@@ -198,7 +200,10 @@ SHOWN_VALUES += [
     "hidden_at",
     "author__username",
     "group__name",
+    "shown_author",
 ]
+# The author's display name, else their user name, in the query: no profile read per annotation.
+SHOWN_AUTHOR = Coalesce(NullIf("author__profile__display_name", Value("")), "author__username")
 
 
 REPLY_FIELDS_SHOWN = [
@@ -228,7 +233,7 @@ def attach_moderation(user, annotations: list[Annotation]) -> set[int]:
         annotation.can_reply = can_reply(user, annotation, moderated=moderated)
         annotation.can_flag = can_flag(user, annotation)
         if annotation.is_withheld:
-            annotation.exact = annotation.note_html = annotation.author_name = ""
+            annotation.exact = annotation.note_html = annotation.author_name = annotation.shown_author = ""
             annotation.tag_links = []
     return moderated
 
@@ -248,7 +253,7 @@ def attach_threads(user, article: Article, annotations: list[Annotation], modera
     replies = list(
         Reply.objects.in_threads_of(Annotation.objects.visible_to(user).for_article(article))
         .only(*REPLY_FIELDS_SHOWN)
-        .annotate(author_name=F("author__username"))
+        .annotate(shown_author=SHOWN_AUTHOR)
         .order_by("-pk")
     )
     by_id = {reply.pk: reply for reply in replies}
@@ -276,7 +281,7 @@ def describe_reply(user, reply: Reply, root: Annotation, moderated: set[int]) ->
     reply.can_moderate = live and root.can_moderate
     reply.can_reply = live and can_reply(user, root, reply, moderated)
     if not live or reply.is_withheld:
-        reply.note_html = reply.author_name = ""
+        reply.note_html = reply.shown_author = ""
 
 
 @dataclass(frozen=True)
@@ -439,7 +444,8 @@ class ArticleAnnotations:
 
     @cached_property
     def all(self) -> list[ShownAnnotation]:
-        rows = Annotation.objects.visible_to(self.user).for_article(self.article).values_list(*SHOWN_VALUES)
+        visible = Annotation.objects.visible_to(self.user).for_article(self.article)
+        rows = visible.annotate(shown_author=SHOWN_AUTHOR).values_list(*SHOWN_VALUES)
         annotations = [ShownAnnotation(*row) for row in rows]
         attach_tag_links(annotations)
         for annotation in annotations:
@@ -465,11 +471,12 @@ class ArticleAnnotations:
         """The choices of each filter that would show something, for the filter menus."""
         anchored = [annotation for annotation in self.all if not annotation.is_orphan]
         layers = Counter(layer for annotation in anchored for layer in layers_of(annotation, self.user))
-        authors = Counter(annotation.author_name for annotation in anchored if not annotation.is_withheld)
+        shown = [annotation for annotation in anchored if not annotation.is_withheld]
+        authors = Counter((annotation.author_name, annotation.shown_author) for annotation in shown)
         tags = Counter((tag.slug, tag.name) for annotation in anchored for tag in annotation.tag_links)
         return [
             ("Layer", self.links("layer", sorted((value, label, n) for (value, label), n in layers.items()))),
-            ("Author", self.links("author", sorted((name, name, n) for name, n in authors.items()))),
+            ("Author", self.links("author", sorted(author_choices(authors), key=by_label))),
             (
                 "Tag",
                 self.links("tag", sorted(((s, name, n) for (s, name), n in tags.items()), key=by_label)),
@@ -483,6 +490,14 @@ class ArticleAnnotations:
             FilterLink(label, self.page_with(**{kind: value}), value == current, uses)
             for value, label, uses in choices
         ]
+
+
+def author_choices(authors: Counter) -> list[tuple[str, str, int]]:
+    """The author filter's choices: by user name, labelled as the app names them (and by user name
+    too where that differs, since two people may choose one display name)."""
+    return [
+        (name, shown if shown == name else f"{shown} ({name})", n) for (name, shown), n in authors.items()
+    ]
 
 
 def by_label(choice: tuple[str, str, int]) -> str:

@@ -2,13 +2,15 @@
 
 from collections.abc import Callable
 
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from articles.models import Annotation, Article, Story, StoryComparison, Tag
 from articles.models.annotations import Visibility, set_tags
+from articles.models.corpus import state_key
 from articles.permissions import can_share_with
 from articles.sanitize import render_note
 from articles.text.anchoring import Anchor, quote_at, trim_selection
@@ -188,6 +190,17 @@ def restore_annotation(annotation: Annotation) -> None:
     annotation.deleted_at = None
     annotation.save(update_fields=["deleted_at", "updated_at"])
     annotation.article.touch_annotations()
+
+
+def touch_articles_of_author(sender, instance, created=False, update_fields=None, **kwargs) -> None:
+    """Profile's post_save: a new display name shows on every article its user annotated or replied
+    on, so their highlights and lists are stale."""
+    if created or (update_fields is not None and "display_name" not in update_fields):
+        return
+    author = Q(annotations__author_id=instance.user_id) | Q(annotations__replies__author_id=instance.user_id)
+    pks = list(Article.objects.filter(author).values_list("pk", flat=True).distinct())
+    Article.objects.filter(pk__in=pks).update(annotations_changed_at=timezone.now())
+    cache.delete_many([state_key(pk) for pk in pks])
 
 
 class ClusterError(Exception):

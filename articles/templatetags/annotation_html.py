@@ -135,7 +135,7 @@ def annotation_entry(annotation, links: Links) -> str:
         note_html = f'<div class="note">{annotation.note_html}</div>' if annotation.note_html else ""
         content = (
             f"{quote_html}{tag_list(annotation.tag_links)}{note_html}"
-            f'<p class="annotation-meta"><span>{escape(annotation.author_name)}</span>'
+            f'<p class="annotation-meta"><span>{escape(annotation.shown_author)}</span>'
             f"{audience(annotation)}{dates(annotation, links.zone)}{HIDDEN_BADGE if is_hidden else ''}"
             f"{annotation_actions(annotation, links)}</p>"
         )
@@ -203,7 +203,7 @@ def reply_item(reply, root: int, links: Links) -> str:
     else:
         content = (
             f'<div class="note">{reply.note_html}</div>'
-            f'<p class="annotation-meta"><span>{escape(reply.author_name)}</span>{dates(reply, links.zone)}'
+            f'<p class="annotation-meta"><span>{escape(reply.shown_author)}</span>{dates(reply, links.zone)}'
             f"{HIDDEN_BADGE if is_hidden else ''}{reply_actions(reply, root, links)}</p>"
         )
     return f'<li class="reply{" is-hidden" if is_hidden else ""}" id="reply-{pk}">{content}'
