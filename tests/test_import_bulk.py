@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from articles import importer
 from articles.importer import ImportProblem, ImportReport, InvalidRecords, iter_records
-from articles.models import Article, Story
+from articles.models import Article, Outlet, Story
 from articles.services.imports import IMPORT_CACHE_KIB, creating_articles_in_bulk, import_articles
 from newsroom.jobs.models import Job
 
@@ -126,6 +126,34 @@ def test_an_import_from_the_command_line_that_defers_comparison_queues_them(tmp_
     assert [(job.arguments["story_id"], job.status) for job in jobs] == [(confirmed.pk, Job.Status.QUEUED)]
     assert proposed.articles.count() == 1
     assert "Queued for comparison: 1 story" in out.getvalue()
+
+
+def test_outlets_and_stories_named_in_any_script_are_imported_with_pages_of_their_own(tmp_path, client):
+    names = ["הארץ", "日本経済新聞", "Ελευθεροτυπία"]
+    articles = [
+        {"source_file": name, "title": f"Title {n}", "body": f"Text {n}.", "outlet": name, "story": name}
+        for n, name in enumerate(names)
+    ]
+    (tmp_path / "bulk.json").write_text(json.dumps(articles))
+
+    def import_bulk() -> str:
+        out = StringIO()
+        call_command(
+            "import_corpus", tmp_path / "bulk.json", "--defer-comparison", "--no-grouping", stdout=out
+        )
+        return out.getvalue().splitlines()[0]
+
+    assert import_bulk() == "Imported: 3 new, 0 changed, 0 unchanged"
+    outlets, stories = Outlet.objects.all(), Story.objects.all()
+    assert sorted(outlets.values_list("name", flat=True)) == sorted(names)
+    assert sorted(stories.values_list("title", flat=True)) == sorted(names)
+    assert len({row.slug for row in [*outlets, *stories]}) == 6
+    for row in [*outlets, *stories]:
+        row.full_clean()  # an ASCII slug, as SlugField and the URL want
+        assert client.get(row.get_absolute_url()).status_code == 200
+
+    assert import_bulk() == "Imported: 0 new, 0 changed, 3 unchanged"
+    assert (Outlet.objects.count(), Story.objects.count()) == (3, 3)
 
 
 def bulk_file_with_bad_records(folder) -> Path:

@@ -4,6 +4,7 @@ report of every bad record (pure parsing, no database)."""
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -387,6 +388,102 @@ def test_a_csv_cell_beyond_the_body_limit_stops_the_file_with_that_reason(tmp_pa
         f"export.csv #2: a cell is larger than the limit of {MAX_FILE_BYTES:,} characters; "
         "the rest of the file was not read"
     ]
+
+
+def test_a_csv_file_cut_inside_a_quoted_cell_is_refused_not_read_as_whole(tmp_path):
+    content = 'source_file,title,body\nb,Whole,Text.\na,First,"Para one.\n\nPara two is here and'
+    records, report = read(write(tmp_path, "cut.csv", content))
+
+    assert [record["source_file"] for record in records] == ["b"]
+    assert problems(report) == [
+        "cut.csv #2: the file ends inside a quoted cell (is it cut short, or is a closing quote missing?)"
+    ]
+
+
+# Encodings, Unicode and names in any script ---------------------------------------------------------
+
+BULK_FILES = {
+    "bulk.json": json.dumps([ARTICLE]),
+    "feed.jsonl": json_lines(ARTICLE),
+    "export.csv": csv_text(list(ARTICLE), list(ARTICLE.values())),
+}
+
+
+@pytest.mark.parametrize("name", BULK_FILES)
+def test_a_bulk_file_may_start_with_the_utf8_byte_order_mark(tmp_path, name):
+    (record,) = iter_records([write(tmp_path, name, "\ufeff" + BULK_FILES[name])])
+
+    assert (record["source_file"], record["title"]) == ("a", "Bank holds rates")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize("name", BULK_FILES)
+def test_a_bulk_file_in_utf16_or_utf32_is_refused_with_what_to_do(tmp_path, name, encoding):
+    records, report = read(write(tmp_path, name, ("\ufeff" + BULK_FILES[name]).encode(encoding)))
+
+    assert records == []
+    assert problems(report) == [f"{name}: the file is UTF-16 or UTF-32 text: save it as UTF-8"]
+
+
+# Half of a surrogate pair, as a JSON escape writes it: yajl failed on a low half alone and read a
+# high half alone as "?". Each: the field, and the article's name and field in the report.
+LONE_HALVES = {
+    "low": (rb'"source_file": "a\udfff", "title": "T"', "a\\udfff", "source_file"),
+    "high": (rb'"title": "T\ud800"', "T\\ud800", "title"),
+    "high before a letter": (rb'"title": "T\ud800\u0041"', "T\\ud800A", "title"),
+    "after an escaped backslash": (rb'"title": "T\\\ud800"', "T\\\\ud800", "title"),
+    "in the wrong order": (rb'"title": "T", "byline": "\udc00\ud800"', "T", "byline"),
+}
+
+
+@pytest.mark.parametrize("field, name, key", LONE_HALVES.values(), ids=LONE_HALVES.keys())
+@pytest.mark.parametrize("file_name", ["bulk.json", "feed.jsonl"])
+def test_half_a_surrogate_pair_refuses_its_article_and_the_next_is_read(
+    tmp_path, file_name, field, name, key
+):
+    bad = b'{"body": "Some text.", ' + field + b"}"
+    good = json.dumps({**ARTICLE, "source_file": "b"}).encode()
+    content = b"[" + bad + b", " + good + b"]" if file_name == "bulk.json" else bad + b"\n" + good + b"\n"
+    records, report = read(write(tmp_path, file_name, content))
+
+    assert [record["source_file"] for record in records] == ["b"]
+    (problem,) = problems(report)
+    assert problem.startswith(f"{file_name} #1 ({name}): field '{key}' is not valid Unicode text: it holds")
+    assert problem.endswith(", half of a surrogate pair")
+
+
+def test_a_surrogate_pair_and_an_escaped_backslash_before_u_are_text(tmp_path):
+    article = {**ARTICLE, "title": "Smiles \U0001f600 all round", "byline": r"C:\ud800\Jane"}
+    content = json.dumps([article])  # the emoji as two escapes "\ud83d\ude00", the backslash as "\\"
+    assert r"\ud83d\ude00" in content and r"C:\\ud800" in content
+
+    (record,) = iter_records([write(tmp_path, "bulk.json", content)])
+
+    assert (record["title"], record["byline"]) == ("Smiles \U0001f600 all round", r"C:\ud800\Jane")
+
+
+@pytest.mark.parametrize("name", ["הארץ", "日本経済新聞", "Ελευθεροτυπία"])
+def test_an_outlet_and_a_story_named_in_another_script_get_ascii_slugs_of_their_own(tmp_path, name):
+    articles = [
+        {**ARTICLE, "outlet": name, "story": name},
+        {**ARTICLE, "source_file": "b", "outlet": f"{name}!", "story": {"title": f"{name} {name}"}},
+    ]
+    first, second = iter_records([write(tmp_path, "bulk.json", articles)])
+    (again,) = iter_records([write(tmp_path, "again.json", articles[:1])])
+
+    assert (first["outlet"]["name"], first["story"]["title"]) == (name, name)
+    assert re.fullmatch(r"outlet-[0-9a-f]{12}", first["outlet"]["slug"])
+    assert re.fullmatch(r"story-[0-9a-f]{12}", first["story"]["slug"])
+    assert second["outlet"]["slug"] == first["outlet"]["slug"]  # as "Le Monde!" is "le-monde"
+    assert second["story"]["slug"] != first["story"]["slug"]
+    assert (again["outlet"], again["story"]) == (first["outlet"], first["story"])
+
+
+@pytest.mark.parametrize("name", ["!!!", " \u200b ", "— · —"])
+def test_an_outlet_named_by_punctuation_alone_is_refused(tmp_path, name):
+    records, report = read(write(tmp_path, "bulk.json", [{**ARTICLE, "outlet": name}]))
+
+    assert records == [] and problems(report) == ["bulk.json #1 (a): an outlet needs a name"]
 
 
 # Saved web pages ----------------------------------------------------------------------------------

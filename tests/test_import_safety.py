@@ -9,9 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 
 from articles.importer import MAX_ARTICLE_JSON_BYTES, MAX_FILE_BYTES, iter_records
 from articles.models import Article
+from articles.services.uploads import import_upload
+from newsroom.jobs.models import job_files
 from tests.test_import_command import FIXTURES, import_corpus, import_error, write_corpus
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +102,60 @@ def test_malformed_json_is_refused_with_the_parsers_first_line(tmp_path, content
     folder = write_corpus(tmp_path / "corpus", {"a.txt": "A text file\nIts body.", "bulk.json": content})
 
     assert import_error(folder) == f"Nothing was imported. bulk.json: the file is not valid JSON: {problem}"
+    assert not Article.objects.exists()
+
+
+@pytest.fixture
+def upload(settings, tmp_path):
+    """Import a file as staff upload it (the task worker's import_upload): the job's report."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "jobs": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "jobs"},
+        },
+    }
+
+    def import_file(name: str, content: bytes) -> str:
+        return import_upload(job_files().save(f"imports/{name}", ContentFile(content)), name)["report"]
+
+    return import_file
+
+
+@pytest.mark.parametrize(
+    "article, refusal",
+    [
+        (
+            rb'{"source_file": "a\udfff", "title": "T", "body": "Some text."}',
+            "bulk.json #1 (a\\udfff): field 'source_file' is not valid Unicode text: it holds \\udfff",
+        ),
+        (
+            rb'{"source_file": "a", "title": "T\ud800", "body": "Some text."}',
+            "bulk.json #1 (a): field 'title' is not valid Unicode text: it holds \\ud800",
+        ),
+    ],
+    ids=["low half", "high half"],
+)
+def test_half_a_surrogate_pair_is_refused_alike_by_the_command_and_the_upload(
+    tmp_path, upload, article, refusal
+):
+    """Before, the low half failed the import with a traceback and the high one was saved as "T?"."""
+    content = b"[" + article + b"]"
+    folder = write_corpus(tmp_path / "corpus", {"bulk.json": content})
+    refused = f"Nothing was imported. {refusal}, half of a surrogate pair"
+
+    assert import_error(folder) == refused
+    assert upload("bulk.json", content) == refused
+    assert not Article.objects.exists()
+
+
+def test_a_csv_file_cut_inside_a_quoted_cell_imports_nothing(upload):
+    content = b'source_file,title,body\nb,Whole,Text.\na,First,"Para one.\n\nPara two is here and'
+
+    assert upload("cut.csv", content) == (
+        "Nothing was imported. cut.csv #2: the file ends inside a quoted cell "
+        "(is it cut short, or is a closing quote missing?)"
+    )
     assert not Article.objects.exists()
 
 

@@ -7,8 +7,13 @@ row) raises. An article's size and nesting are capped while streaming, so that m
 whatever the file holds.
 """
 
+import codecs
 import csv
+import io
 import json
+import mmap
+import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,6 +65,20 @@ MAX_ARTICLE_JSON_BYTES = 4 * MAX_FILE_BYTES
 
 Record = dict | ImportProblem
 NOT_READ = "the rest of the file was not read"
+# The byte order marks of UTF-16 and UTF-32 (UTF-32LE's starts with UTF-16LE's).
+WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
+# A \u escape of half a surrogate pair: the high half (D800-DBFF) comes first, the low (DC00-DFFF) second.
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD]([89abAB]|[c-fC-F])[0-9a-fA-F]{2}")
+LOW_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def skip_utf8_bom(source: str, file) -> None:
+    """Put a binary file past the UTF-8 byte order mark that some editors write, refusing a file in
+    UTF-16 or UTF-32 (spreadsheet programs' "Unicode text"), which would read as garbage."""
+    head = file.read(4)
+    if head.startswith(WIDE_BOMS):
+        raise ImportProblem(source, "the file is UTF-16 or UTF-32 text: save it as UTF-8")
+    file.seek(len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0)
 
 
 def article_record(source: str, number: int, data, memo: dict) -> dict:
@@ -171,8 +190,9 @@ def list_items(events: Iterator[tuple[str, object]]) -> Iterator[object]:
 def iter_bulk_file(source: str, path: Path) -> Iterator[Record]:
     """Stream the articles of a bulk JSON file without loading it whole."""
     with path.open("rb") as file:
+        skip_utf8_bom(source, file)
         reader = ArticleSizeLimit(file)
-        events = ijson.basic_parse(reader, use_float=True)
+        events = json_parser(file).basic_parse(reader, use_float=True)
         memo, number = {}, 1
         try:
             if next(events, ("", None))[0] != "start_array":
@@ -189,6 +209,40 @@ def iter_bulk_file(source: str, path: Path) -> Iterator[Record]:
             raise ImportProblem(source, f"the file is not valid JSON: {json_problem(error)}") from None
         except BeyondLimits as problem:
             raise ImportProblem(source, f"{problem}; {NOT_READ}", index=number) from None
+
+
+def json_parser(file):
+    """ijson's fast parser (yajl), unless the file escapes half a surrogate pair alone: yajl reads a
+    high half as "?" and fails on a low one, where ijson's Python parser gives both to the checks,
+    which refuse the article."""
+    if os.fstat(file.fileno()).st_size:
+        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            if has_lone_surrogate(data):
+                return ijson.get_backend("python")
+    return ijson
+
+
+def has_lone_surrogate(data) -> bool:
+    """Whether the JSON escapes half of a surrogate pair without the other half ("\\ud800" or
+    "\\udfff" alone): a regular expression over the bytes, faster than parsing them."""
+    pair_end = -1
+    for escape in SURROGATE_ESCAPE.finditer(data):
+        start = escape.start()
+        if start == pair_end or escaped_backslash(data, start):
+            continue  # the low half of a pair, or text after an escaped backslash ("\\ud800")
+        if escape[1] in b"cdefCDEF" or not LOW_SURROGATE_ESCAPE.match(data, escape.end()):
+            return True
+        pair_end = escape.end()
+    return False
+
+
+def escaped_backslash(data, position: int) -> bool:
+    """Whether the backslash at the position is the second of an escaped one: an odd number of
+    backslashes come before it."""
+    start = position
+    while start and data[start - 1] == ord("\\"):
+        start -= 1
+    return (position - start) % 2 == 1
 
 
 def json_problem(error: ijson.JSONError) -> str:
@@ -231,6 +285,7 @@ def iter_json_lines_file(source: str, path: Path) -> Iterator[Record]:
     number is its line's."""
     memo = {}
     with path.open("rb") as file:
+        skip_utf8_bom(source, file)
         for number, line in enumerate(bounded_lines(file, MAX_ARTICLE_JSON_BYTES), start=1):
             if line is not None and not line.strip():
                 continue
@@ -293,10 +348,13 @@ def iter_csv_file(source: str, path: Path) -> Iterator[Record]:
     names separated by ";". A record's number is its row's, the header not counted."""
     csv.field_size_limit(MAX_FILE_BYTES)  # a body's limit (the default, 128 KB, refuses long articles)
     memo, number = {}, 0
-    # newline="": a line break inside a quoted cell is the cell's (the csv module's own advice).
-    with path.open(encoding="utf-8-sig", newline="") as text:
+    with path.open("rb") as file:
+        skip_utf8_bom(source, file)
+        # newline="": a line break inside a quoted cell is the cell's (the csv module's own advice).
+        text = io.TextIOWrapper(file, encoding="utf-8", newline="")
         try:
-            rows = csv.reader(line_checked(text, source))
+            # strict: a file cut short inside a quoted cell is an error, not a row with the cell cut.
+            rows = csv.reader(line_checked(text, source), strict=True)
             header = csv_header(source, next(rows, None))
             for number, cells in enumerate(rows, start=1):
                 if not any(cells):
@@ -312,6 +370,8 @@ def iter_csv_file(source: str, path: Path) -> Iterator[Record]:
 def csv_problem(error: csv.Error) -> str:
     if "field larger than field limit" in str(error):
         return f"a cell is larger than the limit of {MAX_FILE_BYTES:,} characters; {NOT_READ}"
+    if "unexpected end of data" in str(error):
+        return "the file ends inside a quoted cell (is it cut short, or is a closing quote missing?)"
     return f"the CSV cannot be read ({error}); {NOT_READ}"
 
 

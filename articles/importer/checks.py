@@ -5,6 +5,7 @@ Each check returns the value it accepts or raises ImportProblem with the true ca
 
 import datetime
 import email.utils
+import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -27,6 +28,8 @@ MAX_TAG_CHARS = 100
 DATE_PREFIX = re.compile(r"^(?:published|posted|updated)(?: on)?:?\s+", re.IGNORECASE)
 # What no text holds but a binary file: control characters other than tab and line breaks.
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# Half of a surrogate pair: no character, yet a JSON escape ("\\ud800") can write one.
+SURROGATE = re.compile("[\ud800-\udfff]")
 DATE_FORMATS = ["%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d %B %Y", "%Y-%m-%d", "%b. %d, %Y", "%d %b %Y"]
 # What strptime does not read in dates as news sites write them: "Sept 12th, 2024" -> "Sep 12, 2024".
 DATE_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b", re.IGNORECASE)
@@ -104,6 +107,10 @@ def check_text(source: str, key: str, value) -> str:
         raise ImportProblem(source, f"field {key!r} must be text, not {type(value).__name__}")
     if CONTROL_CHARACTER.search(value):
         raise ImportProblem(source, f"field {key!r} contains control characters")
+    if surrogate := SURROGATE.search(value):
+        half = f"\\u{ord(surrogate[0]):x}"
+        problem = f"field {key!r} is not valid Unicode text: it holds {half}, half of a surrogate pair"
+        raise ImportProblem(source, problem)
     return value
 
 
@@ -218,7 +225,7 @@ def outlet_record(source: str, data) -> dict | None:
     data, name = named(source, data, "outlet", "name", OUTLET_FIELDS)
     return {
         "name": name,
-        "slug": slugify(name)[:200],
+        "slug": slug_for(name, "outlet"),
         "homepage_url": check_url(source, text_field(source, data, "homepage_url")),
         "description": text_field(source, data, "description"),
     }
@@ -230,7 +237,7 @@ def story_record(source: str, data) -> dict | None:
     data, title = named(source, data, "story", "title", STORY_FIELDS)
     return {
         "title": title,
-        "slug": slugify(title)[:200],
+        "slug": slug_for(title, "story"),
         "summary": text_field(source, data, "summary"),
         "date": check_date(source, text_field(source, data, "date")),
     }
@@ -240,9 +247,18 @@ def named(source: str, data, what: str, name_field: str, fields: set[str]) -> tu
     """An outlet or story given by its name alone or as an object, and its name (never empty)."""
     data = {name_field: data} if isinstance(data, str) else check_keys(source, what, data, fields)
     name = tidy_line(text_field(source, data, name_field))
-    if not name or not slugify(name):
+    if not slugify(name, allow_unicode=True):
         raise ImportProblem(source, f"{'an' if what[0] in 'aeiou' else 'a'} {what} needs a {name_field}")
     return data, name
+
+
+def slug_for(name: str, what: str) -> str:
+    """An outlet's or story's URL slug, in ASCII as its SlugField and URL want it. A name in another
+    script ("日本経済新聞") has none: it gets a hash of its slug in any script instead, the same on every
+    import so that its row is found again, and its own."""
+    if slug := slugify(name)[:200]:
+        return slug
+    return f"{what}-{hashlib.sha256(slugify(name, allow_unicode=True).encode()).hexdigest()[:12]}"
 
 
 def remembered(memo: dict, build, where: str, data):

@@ -11,11 +11,11 @@ class ImportProblem(Exception):
     its name, when known) and why. The message reads "bulk.json #3 (a.txt): missing title"."""
 
     def __init__(self, source: str, problem: str, *, index: int | None = None, name: str = ""):
-        self.file = source
+        self.file = printable(source)
         self.index = index
-        self.name = name
-        self.problem = problem
-        super().__init__(f"{self.source}: {problem}")
+        self.name = printable(name)
+        self.problem = printable(problem)
+        super().__init__(f"{self.source}: {self.problem}")
 
     @property
     def source(self) -> str:
@@ -33,6 +33,12 @@ class ImportProblem(Exception):
 
     def as_row(self) -> dict:
         return {"file": self.file, "index": self.index, "name": self.name, "reason": self.problem}
+
+
+def printable(text: str) -> str:
+    """The text with each half of a surrogate pair (which a JSON file may hold as an escape, "\\udfff")
+    written as that escape: the report could not be printed or shown with one."""
+    return text.encode("utf-8", "backslashreplace").decode()
 
 
 def _problem(file: str, problem: str, index: int | None, name: str) -> ImportProblem:
