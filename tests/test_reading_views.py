@@ -152,6 +152,14 @@ def test_it_redirects_an_address_without_its_slug_to_the_article(client):
     assert client.get(reverse("articles:article_by_id", args=[article.pk + 1])).status_code == 404
 
 
+def test_it_keeps_the_filters_asked_for_when_it_redirects(client):
+    article = make_article()
+    by_id = reverse("articles:article_by_id", args=[article.pk])
+    response = client.get(by_id, {"tag": "quote", "author": "é"})
+    assert response.status_code == 301
+    assert response["Location"] == f"{article.get_absolute_url()}?tag=quote&author=%C3%A9"
+
+
 def test_it_answers_404_for_unknown_pages(client):
     assert client.get(reverse("articles:article_detail", args=[999, "nope"])).status_code == 404
     assert client.get(reverse("articles:story_detail", args=["nope"])).status_code == 404

@@ -1,7 +1,8 @@
 """Reading: home, stories, outlets, an article, and articles side by side."""
 
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from articles.forms import AnnotationEditForm
@@ -80,8 +81,10 @@ def reading_context(request, page_url: str) -> dict:
 def article_detail(request, pk, slug):
     if (head := article_head(pk)) is None:
         raise Http404("No such article.")
-    if slug != head.slug:
-        return redirect("articles:article_detail", pk, head.slug, permanent=True)
+    if slug != head.slug:  # to its address, with the filters it was asked for
+        url = reverse("articles:article_detail", args=[pk, head.slug])
+        query = request.META.get("QUERY_STRING")
+        return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
     filters = reading_filters(request.user, request.GET)
 
     def page_context():  # only on a cache miss
