@@ -1,16 +1,24 @@
+import re
+
 from django.urls import path, register_converter
-from django.urls.converters import SlugConverter
+from django.urls.converters import StringConverter
 
 from articles.views import annotations, coverage, moderation, people, reading, replies, tags
 
-
-class UnicodeSlugConverter(SlugConverter):
-    """Slugs in any script ("réfugiés", "日本語"), as slugify(allow_unicode=True) makes them."""
-
-    regex = r"[-\w]+"
+SLUG = re.compile(r"[-\w]+")
 
 
-register_converter(UnicodeSlugConverter, "unicode_slug")
+class TagConverter(StringConverter):
+    """A tag's slug in any script ("réfugiés", "日本語"), as slugify(allow_unicode=True) makes them; in
+    an address also its name as someone typed it ("Élan", "🙂"), which the tag page redirects."""
+
+    def to_url(self, value: str) -> str:
+        if not SLUG.fullmatch(value):
+            raise ValueError("Not a slug: no link.")  # reverse() then finds no URL
+        return value
+
+
+register_converter(TagConverter, "tag")
 
 app_name = "articles"
 urlpatterns = [
@@ -44,5 +52,5 @@ urlpatterns = [
     path("groups/<slug:slug>/", people.group_detail, name="group_detail"),
     path("tags/", tags.tag_index, name="tag_index"),
     path("tag-suggestions/", tags.tag_suggestions, name="tag_suggestions"),
-    path("tags/<unicode_slug:slug>/", tags.tag_detail, name="tag_detail"),
+    path("tags/<tag:slug>/", tags.tag_detail, name="tag_detail"),
 ]

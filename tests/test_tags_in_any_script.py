@@ -1,5 +1,7 @@
 """Tags in any script work everywhere, and no tag can take a page down."""
 
+from urllib.parse import quote
+
 import pytest
 from django.urls import reverse
 
@@ -92,6 +94,22 @@ def test_it_shows_a_tag_that_cannot_be_linked_without_breaking_pages(client, ali
     for page in pages:
         assert page.status_code == 200
         assert '<span class="tag">odd</span>' in page.text
+
+
+@pytest.mark.parametrize(
+    "name, typed", [("élan", "Élan"), ("élan", "e\u0301lan"), ("🙂", "🙂"), ("Ελληνικά", "ΕΛΛΗΝΙΚΆ")]
+)
+def test_an_address_typed_with_a_tags_name_leads_to_its_page(client, alice, article, name, typed):
+    annotate(article, alice, "letter", [name])
+    tag = Tag.objects.get()
+    response = client.get(f"/tags/{quote(typed)}/")
+    assert response.status_code == 301 and response["Location"] == tag.get_absolute_url()
+
+
+def test_an_address_typed_with_the_name_of_a_tag_one_cannot_see_is_missing(client, alice, article):
+    annotate(article, alice, "letter", ["Secret"], visibility="private")
+    assert client.get("/tags/SECRET/").status_code == 404
+    assert client.get("/tags/no such tag/").status_code == 404
 
 
 def test_it_leaves_no_trace_of_a_tag_used_only_on_deleted_annotations(client, alice, article):

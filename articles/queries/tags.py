@@ -150,6 +150,13 @@ def visible_tag(reader: Reader, slug: str) -> Tag | None:
     return tag if seen else None
 
 
+def visible_tag_named(reader: Reader, name: str) -> Tag | None:
+    """The tag of this name in any case ("Élan", "🙂"), if the reader sees a passage with it: an
+    address typed with a tag's name rather than its slug."""
+    tag = Tag.objects.filter(key=Tag.key_for(name)).first()
+    return visible_tag(reader, tag.slug) if tag else None
+
+
 def tagged_passage_count(reader: Reader, tag: Tag) -> int:
     def count():
         counts = [public_counts(), reader.own_counts()]

@@ -1,7 +1,7 @@
 """Tag pages and suggestions."""
 
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from articles.models import Story
@@ -30,6 +30,8 @@ def tag_detail(request, slug):
     reader = tags.Reader.of(request.user)
     tag = tags.visible_tag(reader, slug)
     if tag is None:
+        if named := tags.visible_tag_named(reader, slug):
+            return redirect(named, permanent=True)
         raise Http404("No such tag.")
     return render(
         request,
