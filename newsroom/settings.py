@@ -355,7 +355,10 @@ API_MAX_BODY_BYTES = 1_000_000
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "newsroom.ops.request_id.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "newsroom.ops.request_id.RequestIdFilter"},
+        "refusals": {"()": "newsroom.ops.logging.RefusalFilter"},
+    },
     "formatters": {"json": {"()": "newsroom.ops.logging.JsonFormatter"}},
     "handlers": {
         "stdout": {
@@ -367,5 +370,8 @@ LOGGING = {
     },
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Django's own loggers print plain text to the console in development: JSON lines only.
-    "loggers": {name: {"handlers": [], "propagate": True} for name in ["django", "django.server"]},
+    "loggers": {
+        **{name: {"handlers": [], "propagate": True} for name in ["django", "django.server"]},
+        "django.request": {"handlers": [], "propagate": True, "filters": ["refusals"]},
+    },
 }

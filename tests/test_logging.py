@@ -77,6 +77,16 @@ def test_an_error_is_logged_with_its_traceback_and_request_id(log_lines):
     assert line["request_id"] == GIVEN_ID and "Traceback" in line["exc_info"]
 
 
+@pytest.mark.django_db
+def test_a_refusal_is_logged_in_one_line_without_a_traceback(client, alice, log_lines):
+    client.force_login(alice)
+    mine = annotate(make_article(body="The letter said so."), alice, "letter")
+    assert client.get(reverse("articles:annotation_flag", args=[mine.pk])).status_code == 403  # one's own
+
+    [line] = [line for line in log_lines() if line["logger"] == "django.request"]
+    assert line["level"] == "WARNING" and line["message"].startswith("Forbidden") and "exc_info" not in line
+
+
 def test_a_line_logged_outside_any_request_has_no_request_id(log_lines):
     logging.getLogger("newsroom.test").warning("outside")
     [line] = log_lines()

@@ -24,6 +24,16 @@ class JsonFormatter(json.JsonFormatter):
         )
 
 
+class RefusalFilter(logging.Filter):
+    """django.request's warnings (a 403, a 404 to a write) without the traceback Django gives them:
+    the page refused what it should, and the line says which; errors keep theirs."""
+
+    def filter(self, record):
+        if record.levelno < logging.ERROR:
+            record.exc_info = record.exc_text = None
+        return True
+
+
 class AccessLogFilter(logging.Filter):
     """Gunicorn's access log: no line for the health checks (a probe every few seconds would drown
     the log), and the request id that the app sent back in each line's `request_id`."""
