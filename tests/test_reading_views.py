@@ -194,6 +194,8 @@ def test_it_refuses_a_bad_selection_with_a_message(client, picked):
 
     assert response.status_code == 400
     assert "Pick" in response.text
+    ticked = re.findall(r'<input type="checkbox" name="a" value="(\d+)"[^>]* checked>', response.text)
+    assert ticked == [pk for pk in ids if pk in picked]  # as the reader left them, to change the choice
 
 
 def test_it_refuses_articles_of_another_story(client):

@@ -107,7 +107,7 @@ def compare(request, slug):
     if (head := compare_head(slug, picked)) is None:  # no story, or no selection of it: say which
         story = confirmed_story(slug)
         error = compare_selection(story, picked)[1] or "These articles changed; pick them again."
-        context = {"story": story, "articles": story_articles(story), "error": error}
+        context = {"story": story, "articles": story_articles(story), "error": error, "picked": picked}
         return render(request, "articles/story_detail.html", context, status=400)
     filters = reading_filters(request.user, request.GET)
 
