@@ -4,6 +4,8 @@ Their password is published (README), so management commands create them only fo
 on this machine alone.
 """
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
@@ -19,14 +21,16 @@ DEMO_EDITOR = "demo"  # a staff editor of articles
 DEMO_COLLEAGUE = "colleague"
 DEMO_GROUP = "Demo newsroom"
 
-# (author, words of the first article, visibility, tags, note)
+# (author, visibility, tags, note), each on the next sentence of the first article.
 DEMO_NOTES = [
-    (DEMO_EDITOR, 4, Visibility.PUBLIC, ["claim"], "Who counted them?"),
-    (DEMO_EDITOR, 12, Visibility.GROUP, ["framing"], "Compare with how the other outlets put it."),
-    (DEMO_EDITOR, 20, Visibility.PRIVATE, ["to check"], "Only I see this one."),
-    (DEMO_COLLEAGUE, 28, Visibility.GROUP, ["quote"], "Is this from the letter itself?"),
-    (DEMO_COLLEAGUE, 36, Visibility.PUBLIC, ["loaded language"], ""),
+    (DEMO_EDITOR, Visibility.GROUP, ["framing"], "Compare with how the other outlets put it."),
+    (DEMO_EDITOR, Visibility.PUBLIC, ["claim"], "Who counted them? No source is given."),
+    (DEMO_COLLEAGUE, Visibility.GROUP, ["quote"], "Is this from the letter itself?"),
+    (DEMO_EDITOR, Visibility.PRIVATE, ["to check"], "Only I see this one."),
+    (DEMO_COLLEAGUE, Visibility.PUBLIC, ["loaded language"], ""),
 ]
+# A sentence on one line: up to its full stop, question or exclamation mark, and a closing quote.
+SENTENCE = re.compile(r"[^\s.!?][^.!?\n]*[.!?]+[”\"’]?")
 
 
 @transaction.atomic
@@ -47,18 +51,14 @@ def create_demo_data() -> bool:
 
 
 def annotate_demo(article: Article, authors: dict, group: Group) -> None:
-    words = article.body.split(" ")
-    for author, at, visibility, tags, note in DEMO_NOTES:
-        if at >= len(words):
-            continue
-        start = len(" ".join(words[:at])) + 1
-        exact = words[at].strip(".,;:“”\"'’") or words[at]
+    sentences = SENTENCE.finditer(article.body)
+    for (author, visibility, tags, note), sentence in zip(DEMO_NOTES, sentences, strict=False):
         create_annotation(
             article=article,
             author=authors[author],
-            start=start,
-            end=start + len(exact),
-            exact=exact,
+            start=sentence.start(),
+            end=sentence.end(),
+            exact=sentence[0],
             tags=tags,
             note=note,
             visibility=visibility,
