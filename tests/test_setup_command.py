@@ -58,7 +58,7 @@ def test_it_sets_the_site_up_and_changes_nothing_when_run_again(setup_site):
     assert not Annotation.objects.visible_to(colleague).filter(visibility="private").exists()
     # Each on a whole sentence, which a newcomer sees the note is about.
     for exact in Annotation.objects.values_list("exact", flat=True):
-        assert len(exact.split()) > 3 and exact.rstrip("”\"’")[-1] in ".!?", exact
+        assert len(exact.split()) > 3 and exact.rstrip('”"’')[-1] in ".!?", exact
 
     again = setup_site()
 
