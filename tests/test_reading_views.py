@@ -35,9 +35,10 @@ def test_it_lists_stories_with_their_articles_and_outlets(client):
 
 def test_it_uses_the_same_number_of_queries_however_many_articles(client, django_assert_max_num_queries):
     make_story_with_articles(2)
-    # Stories: their count, a page, its first articles, their counts; the latest articles; the
-    # outlets and their counts; the articles of no outlet.
-    with django_assert_max_num_queries(8) as few:
+    # Stories: their count, a page, its first articles, their counts; the latest articles (and
+    # undated ones, while fewer than 20 have a date); the outlets and their counts; the articles of
+    # no outlet.
+    with django_assert_max_num_queries(9) as few:
         client.get(reverse("articles:home"))
     make_story_with_articles(30)
     cache.clear()  # not the page cached for anonymous readers
@@ -59,6 +60,17 @@ def test_it_lists_the_latest_articles_and_every_outlet_with_its_article_count(cl
     outlets = page.split('id="outlets-heading"')[1]
     assert "The Daily</a>" in outlets and "22 articles" in outlets
     assert "The Weekly</a>" in outlets and "1 article<" in outlets and "Weekly undated" not in outlets
+
+
+def test_it_fills_the_latest_articles_with_undated_ones_newest_imported_first(client):
+    make_article(title="Dated", published_on=date(2025, 3, 1))
+    make_article(title="Undated first")
+    make_article(title="Undated second")
+
+    page = client.get(reverse("articles:home")).text
+
+    latest = page.split('id="latest-heading"')[1].split('id="outlets-heading"')[0]
+    assert latest.index("Dated") < latest.index("Undated second") < latest.index("Undated first")
 
 
 def test_it_counts_each_listed_storys_articles(client):

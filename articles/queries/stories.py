@@ -108,10 +108,15 @@ def outlets_with_counts() -> list[Outlet]:
     return outlets
 
 
-def latest_articles():
-    """The most recently published articles of every outlet: a walk down the date index."""
-    latest = Article.objects.for_listing().filter(published_on__isnull=False)
-    return latest.order_by("-published_on", "-pk")[:LATEST_ARTICLES_ON_HOME]
+def latest_articles() -> list[Article]:
+    """The most recently published articles of every outlet (a walk down the date index), then,
+    while they are fewer than the home page lists, the latest imported of those without a date."""
+    listed = Article.objects.for_listing()
+    dated = listed.filter(published_on__isnull=False).order_by("-published_on", "-pk")
+    latest = list(dated[:LATEST_ARTICLES_ON_HOME])
+    if missing := LATEST_ARTICLES_ON_HOME - len(latest):
+        latest += listed.filter(published_on=None).order_by("-pk")[:missing]
+    return latest
 
 
 def outlet_article_page(outlet: Outlet, page_number) -> Page:
