@@ -1,4 +1,5 @@
 import re
+from collections import Counter
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -102,8 +103,13 @@ class AudienceField(forms.ChoiceField):
         return {f"group-{group.pk}": group for group in groups}
 
     def group_choices(self) -> list[tuple[str, str]]:
+        # Groups may share a name: those that do are told apart by their address.
+        names = Counter(group.name for group in self.groups.values())
         choices = [(Visibility.PUBLIC.value, "Everyone")]
-        choices += [(value, f"Group: {group.name}") for value, group in self.groups.items()]
+        choices += [
+            (value, f"Group: {group.name}" + (f" ({group.slug})" if names[group.name] > 1 else ""))
+            for value, group in self.groups.items()
+        ]
         return choices + [(Visibility.PRIVATE.value, "Only me")]
 
     def valid_value(self, value) -> bool:

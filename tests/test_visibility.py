@@ -234,3 +234,7 @@ def test_the_popover_offers_each_reader_their_own_groups_at_once(client, alice, 
     assert "Group: Newsdesk &lt;b&gt;" in carols and "History 101" not in carols
     Membership.objects.create(group=team, user=carol)
     assert "Group: History 101" in audience_menu(carol)
+    namesake = Group.objects.create(name="History 101", slug="history-101-2")  # another club's
+    Membership.objects.create(group=namesake, user=carol)
+    assert "Group: History 101 (history-101)<" in audience_menu(carol)
+    assert "Group: History 101 (history-101-2)<" in audience_menu(carol)
