@@ -2,7 +2,6 @@
 
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -10,7 +9,6 @@ from django.utils import timezone
 
 from articles.models import Annotation, Article, Story, StoryComparison, Tag
 from articles.models.annotations import Visibility, set_tags
-from articles.models.corpus import state_key
 from articles.permissions import can_share_with
 from articles.sanitize import render_note
 from articles.text.anchoring import Anchor, quote_at, trim_selection
@@ -198,9 +196,10 @@ def touch_articles_of_author(sender, instance, created=False, update_fields=None
     if created or (update_fields is not None and "display_name" not in update_fields):
         return
     author = Q(annotations__author_id=instance.user_id) | Q(annotations__replies__author_id=instance.user_id)
-    pks = list(Article.objects.filter(author).values_list("pk", flat=True).distinct())
-    Article.objects.filter(pk__in=pks).update(annotations_changed_at=timezone.now())
-    cache.delete_many([state_key(pk) for pk in pks])
+    # One statement, however many articles (a list of ids could pass SQLite's limit of parameters).
+    # Pages see the new stamp at once; a poll's copy of it is kept ARTICLE_STATE_SECONDS at most.
+    annotated = Article.objects.filter(author).values("pk")
+    Article.objects.filter(pk__in=annotated).update(annotations_changed_at=timezone.now())
 
 
 class ClusterError(Exception):
