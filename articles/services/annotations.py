@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from articles.models import Annotation, Article, Story, StoryComparison, Tag
-from articles.models.annotations import Visibility, set_tags
+from articles.models.annotations import Reply, Visibility, set_tags
 from articles.permissions import can_share_with
 from articles.sanitize import render_note
 from articles.text.anchoring import Anchor, quote_at, trim_selection
@@ -195,11 +195,12 @@ def touch_articles_of_author(sender, instance, created=False, update_fields=None
     on, so their highlights and lists are stale."""
     if created or (update_fields is not None and "display_name" not in update_fields):
         return
-    author = Q(annotations__author_id=instance.user_id) | Q(annotations__replies__author_id=instance.user_id)
-    # One statement, however many articles (a list of ids could pass SQLite's limit of parameters).
-    # Pages see the new stamp at once; a poll's copy of it is kept ARTICLE_STATE_SECONDS at most.
-    annotated = Article.objects.filter(author).values("pk")
-    Article.objects.filter(pk__in=annotated).update(annotations_changed_at=timezone.now())
+    # One statement, however many articles, each subquery walking its author index. Pages see the
+    # new stamp at once; a poll's copy of it is kept ARTICLE_STATE_SECONDS at most.
+    notes = Annotation.objects.filter(author_id=instance.user_id).values("article_id")
+    replies = Reply.objects.filter(author_id=instance.user_id).values("annotation__article_id")
+    stale = Article.objects.filter(Q(pk__in=notes) | Q(pk__in=replies))
+    stale.update(annotations_changed_at=timezone.now())
 
 
 class ClusterError(Exception):
