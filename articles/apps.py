@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_migrate
 
 
 class ArticlesConfig(AppConfig):
@@ -7,11 +7,9 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from articles import signals  # noqa: F401 connects its receivers
         from articles.models import tag_counts
-        from articles.services.annotations import touch_articles_of_author
-        from newsroom.accounts.models import Profile
 
         post_migrate.connect(
             tag_counts.rebuild_missing_triggers, sender=self, dispatch_uid="articles.tag_counts"
         )
-        post_save.connect(touch_articles_of_author, sender=Profile, dispatch_uid="articles.display_names")

@@ -20,7 +20,8 @@ LAYERS = [
     },
     {"articles.services", "articles.queries"},
     {
-        "articles.apps",  # connects the models' signal receivers
+        "articles.apps",
+        "articles.signals",  # the models' signal receivers
         "articles.views",
         "articles.templatetags",
         "articles.admin",

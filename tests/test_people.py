@@ -113,3 +113,27 @@ def test_articles_name_authors_by_their_display_name_from_the_moment_they_choose
     assert "Bob B. (bob)" in text
     filtered = client.get(page, {"author": "alice"}).text
     assert "A note." in filtered and "Bob&#x27;s note." not in filtered
+
+
+@pytest.mark.parametrize("change", ["profile made with a name", "profile deleted", "user renamed"])
+def test_a_name_changed_in_the_admin_shows_at_once_too(client, alice, change):
+    article = make_article(body="The letter said the contract must end.")
+    annotate(article, alice, "letter", note="A note.")
+    if change == "profile deleted":
+        Profile.objects.create(user=alice, display_name="Alice A.")
+    page = article.get_absolute_url()
+    before = client.get(page).text  # now in the page cache
+
+    if change == "profile made with a name":
+        Profile.objects.create(user=alice, display_name="Alice A.")
+        shown = "Alice A."
+    elif change == "profile deleted":
+        Profile.objects.get(user=alice).delete()
+        shown = "alice"
+    else:
+        alice.username = "alice2"
+        alice.save()
+        shown = "alice2"
+
+    assert f"<span>{shown}</span>" not in before
+    assert f"<span>{shown}</span>" in client.get(page).text

@@ -190,15 +190,12 @@ def restore_annotation(annotation: Annotation) -> None:
     annotation.article.touch_annotations()
 
 
-def touch_articles_of_author(sender, instance, created=False, update_fields=None, **kwargs) -> None:
-    """Profile's post_save: a new display name shows on every article its user annotated or replied
-    on, so their highlights and lists are stale."""
-    if created or (update_fields is not None and "display_name" not in update_fields):
-        return
+def touch_articles_of_author(user_id: int) -> None:
+    """Mark stale every article the user annotated or replied on: they show the author's name."""
     # One statement, however many articles, each subquery walking its author index. Pages see the
     # new stamp at once; a poll's copy of it is kept ARTICLE_STATE_SECONDS at most.
-    notes = Annotation.objects.filter(author_id=instance.user_id).values("article_id")
-    replies = Reply.objects.filter(author_id=instance.user_id).values("annotation__article_id")
+    notes = Annotation.objects.filter(author_id=user_id).values("article_id")
+    replies = Reply.objects.filter(author_id=user_id).values("annotation__article_id")
     stale = Article.objects.filter(Q(pk__in=notes) | Q(pk__in=replies))
     stale.update(annotations_changed_at=timezone.now())
 

@@ -207,7 +207,9 @@ def transfer_ownership(*, group: Group, owner, new_owner) -> None:
 def set_display_name(*, user, name: str) -> Profile:
     """The name others see for the user; an empty one shows their user name instead."""
     profile, _ = Profile.objects.get_or_create(user=user)
-    profile.display_name = tidy(name)
+    if profile.display_name == (name := tidy(name)):
+        return profile  # unchanged: the pages that show it stay as they are
+    profile.display_name = name
     profile.full_clean()
     profile.save(update_fields=["display_name"])
     return profile
