@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
+from newsroom.accounts.services import set_display_name
+
 pytestmark = pytest.mark.django_db
 
 SIGN_UP = {
@@ -61,6 +63,13 @@ def test_it_refuses_a_wrong_password_without_saying_whether_the_account_exists(c
     assert wrong.status_code == nobody.status_code == 200
     assert signed_in_as(client) is None
     assert wrong.context["form"].errors == nobody.context["form"].errors
+
+
+def test_it_refuses_a_user_name_that_someone_already_shows_as(client, alice):
+    set_display_name(user=alice, name="Carol")
+    response = client.post(reverse("account_signup"), SIGN_UP)  # as "carol"
+    assert response.status_code == 200 and "username" in response.context["form"].errors
+    assert get_user_model().objects.count() == 1
 
 
 def test_it_refuses_a_name_longer_than_any_account_has(client, alice):

@@ -799,17 +799,29 @@ def test_it_refuses_an_overlong_display_name_with_a_clear_message(client, alice)
     [
         ("\ufb2c" * 80, "A display name can have at most 80 characters; this one has 240."),
         ("BOB", "That is another user&#x27;s user name: choose a name of your own."),
-        ("\u202enimda", "A display name cannot hold characters that reorder the text."),
+        *[
+            (name, "A display name cannot hold invisible characters that format text.")
+            for name in ["\u202enimda", "bob\u200b", "\u200fbob", "b\u00adob", "bo\u2060b"]
+        ],
+        ("Élodie", "That is another user&#x27;s user name: choose a name of your own."),
     ],
 )
 def test_it_refuses_a_display_name_that_does_not_fit_or_passes_for_someone_else(
-    client, alice, bob, name, message
+    client, alice, bob, django_user_model, name, message
 ):
+    django_user_model.objects.create_user("élodie")
     set_display_name(user=alice, name="Alice")
     client.force_login(alice)
     response = client.post(reverse("accounts:display_name_update"), {"display_name": name})
     assert response.status_code == 200 and message in response.text
     assert Profile.objects.get(user=alice).display_name == "Alice"
+
+
+def test_a_display_name_may_join_emoji_and_letters(client, alice):
+    client.force_login(alice)
+    name = "Ali 👩\u200d💻 می\u200cخواهم"  # a zero-width joiner and non-joiner
+    response = client.post(reverse("accounts:display_name_update"), {"display_name": name}, follow=True)
+    assert messages_of(response) == ["Your display name is saved."]
 
 
 def test_one_may_be_shown_by_ones_own_user_name(client, alice):

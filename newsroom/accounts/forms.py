@@ -1,10 +1,11 @@
-import re
+import unicodedata
 from datetime import timedelta
 
 from allauth.account.forms import LoginForm
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxLengthValidator
+from django.db.models import Q
 from django.utils import timezone
 
 from newsroom.accounts.models import (
@@ -127,8 +128,13 @@ class TransferForm(forms.Form):
         return self.candidates[self.cleaned_data["member"]]
 
 
-# Characters that reorder or hide the text around them: "\u202enimda" shows as "admin".
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Invisible characters that format text (Unicode's category Cf): they reorder it ("\u202enimda"
+# shows as "admin") or hide inside it ("bo\u200bb"). Joiners stay: emoji and some scripts need them.
+JOINERS = {"\u200c", "\u200d"}
+
+
+def formats_text(name: str) -> bool:
+    return any(unicodedata.category(character) == "Cf" and character not in JOINERS for character in name)
 
 
 class DisplayNameForm(forms.Form):
@@ -147,10 +153,12 @@ class DisplayNameForm(forms.Form):
 
     def clean_display_name(self):
         name = self.cleaned_data["display_name"]
-        if BIDI_CONTROLS.search(name):
-            raise forms.ValidationError("A display name cannot hold characters that reorder the text.")
+        if formats_text(name):
+            raise forms.ValidationError("A display name cannot hold invisible characters that format text.")
         others = get_user_model().objects.exclude(pk=self.user.pk)
-        if name and others.filter(username__iexact=name).exists():
+        # iexact folds only ASCII letters on SQLite: the name's other cases are asked for as well.
+        cases = {name, name.lower(), name.upper(), name.casefold(), name.title()}
+        if name and others.filter(Q(username__iexact=name) | Q(username__in=cases)).exists():
             raise forms.ValidationError("That is another user's user name: choose a name of your own.")
         return name
 
