@@ -86,6 +86,7 @@ def test_it_shows_a_tag_that_cannot_be_linked_without_breaking_pages(client, ali
     annotate(article, alice, "Nadella", ["odd"])
     Tag.objects.update(slug=slug)  # as a hand edit in the database might leave it
     other = article.story.articles.exclude(pk=article.pk).get()
+    assert client.get("/tags/odd/").status_code == 404  # its name finds it, but it has no address
     pages = [
         client.get(article.get_absolute_url()),
         client.get(reverse("articles:tag_index")),
@@ -102,8 +103,8 @@ def test_it_shows_a_tag_that_cannot_be_linked_without_breaking_pages(client, ali
 def test_an_address_typed_with_a_tags_name_leads_to_its_page(client, alice, article, name, typed):
     annotate(article, alice, "letter", [name])
     tag = Tag.objects.get()
-    response = client.get(f"/tags/{quote(typed)}/")
-    assert response.status_code == 301 and response["Location"] == tag.get_absolute_url()
+    response = client.get(f"/tags/{quote(typed)}/", {"after": "5"})
+    assert response.status_code == 301 and response["Location"] == f"{tag.get_absolute_url()}?after=5"
 
 
 def test_an_address_typed_with_the_name_of_a_tag_one_cannot_see_is_missing(client, alice, article):

@@ -30,8 +30,10 @@ def tag_detail(request, slug):
     reader = tags.Reader.of(request.user)
     tag = tags.visible_tag(reader, slug)
     if tag is None:
-        if named := tags.visible_tag_named(reader, slug):
-            return redirect(named, permanent=True)
+        named = tags.visible_tag_named(reader, slug)
+        if named and (url := tags.tag_url(named.slug)):
+            query = request.GET.urlencode()
+            return redirect(f"{url}?{query}" if query else url, permanent=True)
         raise Http404("No such tag.")
     return render(
         request,
