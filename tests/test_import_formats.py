@@ -479,6 +479,28 @@ def test_an_outlet_and_a_story_named_in_another_script_get_ascii_slugs_of_their_
     assert (again["outlet"], again["story"]) == (first["outlet"], first["story"])
 
 
+def test_names_that_differ_only_in_another_script_keep_slugs_apart_and_latin_ones_as_they_were(tmp_path):
+    names = ["BBC Русская служба", "BBC 中文", "Süddeutsche Zeitung", "Straße"]
+    articles = [{**ARTICLE, "source_file": name, "outlet": name, "story": name} for name in names]
+    records = iter_records([write(tmp_path, "bulk.json", articles)])
+
+    slugs = [record["outlet"]["slug"] for record in records]
+    assert re.fullmatch(r"bbc-[0-9a-f]{12}", slugs[0]) and re.fullmatch(r"bbc-[0-9a-f]{12}", slugs[1])
+    assert slugs[0] != slugs[1] and [record["story"]["slug"] for record in records][:2] != ["bbc", "bbc"]
+    assert slugs[2:] == ["suddeutsche-zeitung", "strae"]  # no other script: as before
+
+
+def test_a_quote_not_doubled_inside_a_quoted_cell_is_refused_with_how_to_write_it(tmp_path):
+    content = 'source_file,title,body\na,First,"He said "hi" there."\nb,Second,Text.'
+    records, report = read(write(tmp_path, "quotes.csv", content))
+
+    assert records == []
+    assert problems(report) == [
+        'quotes.csv #1: a quote inside a quoted cell must be doubled ("" for "); '
+        "the rest of the file was not read"
+    ]
+
+
 @pytest.mark.parametrize("name", ["!!!", " \u200b ", "— · —"])
 def test_an_outlet_named_by_punctuation_alone_is_refused(tmp_path, name):
     records, report = read(write(tmp_path, "bulk.json", [{**ARTICLE, "outlet": name}]))

@@ -372,6 +372,8 @@ def csv_problem(error: csv.Error) -> str:
         return f"a cell is larger than the limit of {MAX_FILE_BYTES:,} characters; {NOT_READ}"
     if "unexpected end of data" in str(error):
         return "the file ends inside a quoted cell (is it cut short, or is a closing quote missing?)"
+    if "expected after '\"'" in str(error):
+        return f'a quote inside a quoted cell must be doubled ("" for "); {NOT_READ}'
     return f"the CSV cannot be read ({error}); {NOT_READ}"
 
 

@@ -8,6 +8,7 @@ import email.utils
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -253,12 +254,19 @@ def named(source: str, data, what: str, name_field: str, fields: set[str]) -> tu
 
 
 def slug_for(name: str, what: str) -> str:
-    """An outlet's or story's URL slug, in ASCII as its SlugField and URL want it. A name in another
-    script ("日本経済新聞") has none: it gets a hash of its slug in any script instead, the same on every
-    import so that its row is found again, and its own."""
-    if slug := slugify(name)[:200]:
-        return slug
-    return f"{what}-{hashlib.sha256(slugify(name, allow_unicode=True).encode()).hexdigest()[:12]}"
+    """An outlet's or story's URL slug, in ASCII as its SlugField and URL want it. Letters of other
+    scripts than Latin ("BBC 中文", "日本経済新聞") would be lost from it, and two names would share
+    one slug: such a name's slug ends with a hash of its slug in any script, the same on every
+    import so that its row is found again ("bbc-…", or "outlet-…" where nothing is left)."""
+    if not any(is_lost_letter(character) for character in name):
+        return slugify(name)[:200]  # Latin letters fold into ASCII or drop ("Süddeutsche", "Straße")
+    digest = hashlib.sha256(slugify(name, allow_unicode=True).encode()).hexdigest()[:12]
+    return f"{slugify(name)[:187] or what}-{digest}"
+
+
+def is_lost_letter(character: str) -> bool:
+    latin = unicodedata.name(character, "").startswith("LATIN")
+    return character.isalnum() and not character.isascii() and not latin
 
 
 def remembered(memo: dict, build, where: str, data):
