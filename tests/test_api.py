@@ -676,6 +676,14 @@ def test_a_reply_answers_the_annotation_or_a_reply_in_its_thread(as_bob, alice, 
     assert thread["partOf"] == "http://testserver" + url_of(annotation)
 
 
+@pytest.mark.parametrize("body", [[], [{"value": "One"}, {"value": "Two"}]])
+def test_a_reply_body_listing_other_than_one_is_refused(as_bob, alice, article, body):
+    annotation = annotate(article, alice, "letter")
+    response = call(as_bob, "POST", replies_of(annotation), {"body": body})
+    assert response.status_code == 400 and "A reply has one body" in response.json()["error"]
+    assert not Reply.objects.exists()
+
+
 def test_a_reply_body_may_come_as_a_list_of_one_as_an_annotations_does(as_bob, alice, article):
     annotation = annotate(article, alice, "letter")
     body = [{"type": "TextualBody", "value": "Listed", "purpose": "replying"}]
@@ -683,9 +691,10 @@ def test_a_reply_body_may_come_as_a_list_of_one_as_an_annotations_does(as_bob, a
     assert Reply.objects.get().note == "Listed"
 
 
-def test_a_reply_may_name_its_annotation_as_its_target(as_bob, alice, article):
+@pytest.mark.parametrize("host", ["testserver", "TESTSERVER", ""])
+def test_a_reply_may_name_its_annotation_as_its_target(as_bob, alice, article, host):
     annotation = annotate(article, alice, "letter")
-    target = "http://testserver" + url_of(annotation)
+    target = (f"http://{host}" if host else "") + url_of(annotation)
     response = call(as_bob, "POST", replies_of(annotation), {"body": {"value": "Hi"}, "target": target})
     assert response.status_code == 201 and Reply.objects.get().parent is None
 

@@ -118,7 +118,7 @@ def test_a_host_the_site_does_not_serve_gets_the_400_page(client):
         *["/tags/?%00=1", "/people/%00/", "/groups/join/%00/", "/tags/a%00/"],
     ],
 )
-def test_a_nul_character_in_a_parameter_gets_the_400_page(client, url):
+def test_a_nul_character_in_the_address_gets_the_400_page(client, url):
     # PostgreSQL cannot compare text holding NUL: without the check this is a 500 there.
     assert_error_page(client.get(url), 400, "The address holds a NUL character.")
 

@@ -134,5 +134,6 @@ def test_the_check_finds_a_documented_route_that_is_not_served():
 def test_the_docs_page_fits_a_phone_and_the_admin_names_the_site_icon(admin_client):
     docs = admin_client.get("/api/docs")
     assert docs.status_code == 200 and '<meta name="viewport" content="width=device-width' in docs.text
+    assert "{#" not in docs.text and "1.7.1" not in docs.text  # the template's comment stays out
     admin = admin_client.get(reverse("admin:index"))
     assert admin.status_code == 200 and 'rel="icon" href="/static/favicon.svg"' in admin.text

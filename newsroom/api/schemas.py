@@ -60,7 +60,11 @@ class ReplyIn(Schema):
     @classmethod
     def the_one_body(cls, value):
         """A body given as an annotation's are, a list, holding one: the reply's text."""
-        return value[0] if isinstance(value, list) and len(value) == 1 else value
+        if isinstance(value, list):
+            if len(value) != 1:
+                raise ValueError("A reply has one body: its text.")
+            return value[0]
+        return value
 
 
 class FlagIn(Schema):

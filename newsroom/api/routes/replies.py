@@ -14,6 +14,7 @@ from articles.permissions import (
     access_reply_for_edit,
     access_reply_for_moderation,
     access_reply_target,
+    as_id,
     moderated_group_ids,
     sees_in_full,
 )
@@ -68,12 +69,12 @@ def answered_reply(request, pk: int, target: str | None) -> str | None:
         return None
     try:
         parts = urlsplit(target)
-        match = resolve(parts.path) if parts.netloc in {"", request.get_host()} else None
+        match = resolve(parts.path) if parts.netloc.lower() in {"", request.get_host().lower()} else None
     except (ValueError, Resolver404):  # ValueError: not a URL ("http://[::1")
         match = None
     if match is not None and match.view_name == "api:reply":
         return str(match.kwargs["pk"])
-    if match is not None and match.view_name == "api:annotation" and match.kwargs["pk"] == str(pk):
+    if match is not None and match.view_name == "api:annotation" and as_id(match.kwargs["pk"]) == pk:
         return None
     raise ApiError(400, "The target is not this annotation or a reply of this API.", "target")
 
