@@ -239,6 +239,21 @@ def test_it_annotates_with_the_keyboard_only(page, alice):
     assert Annotation.objects.count() == 1
 
 
+def test_the_form_shows_in_the_window_for_a_selection_scrolled_out_of_it(page, alice):
+    article = make_article(body=BODY + "\n\n" + "\n\n".join(["A later paragraph of the report."] * 80))
+    log_in(page, next_url=article.get_absolute_url())
+    tab_to_article_text(page)
+    page.evaluate("scrollBy(0, 3000)")  # the caret stays at the top, now above the window
+
+    for _ in range(10):
+        page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("Enter")
+
+    expect(tags_input(page)).to_be_focused()
+    box = annotation_form(page).bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"], box
+
+
 def test_it_lets_the_keyboard_reach_the_text_after_the_side_by_side_view(page, alice):
     story = make_story()
     first = make_article(story=story, outlet=make_outlet("First Outlet"), body=BODY)

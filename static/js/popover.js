@@ -11,7 +11,8 @@ export function placeNextTo(box, rect, { gap = MARGIN, scroller = null } = {}) {
   const height = box.offsetHeight;
   const below = rect.bottom + gap;
   const above = rect.top - gap - height;
-  const fitsBelow = below + height <= innerHeight - MARGIN;
+  // Below only if it then shows: a selection scrolled out of view above has its "below" there too.
+  const fitsBelow = below >= MARGIN && below + height <= innerHeight - MARGIN;
   const docked = scroller !== null && !fitsBelow && above < MARGIN;
   box.classList.toggle("is-docked", docked);
   if (docked) {
@@ -19,13 +20,15 @@ export function placeNextTo(box, rect, { gap = MARGIN, scroller = null } = {}) {
     scrollAboveDock(rect, box.offsetHeight, scroller);
     return;
   }
-  box.style.top = `${fitsBelow ? below : Math.max(MARGIN, above)}px`;
+  const top = fitsBelow ? below : Math.max(MARGIN, above);
+  box.style.top = `${Math.max(MARGIN, Math.min(top, innerHeight - height - MARGIN))}px`;
   box.style.left = `${Math.max(MARGIN, Math.min(rect.left, innerWidth - box.offsetWidth - MARGIN))}px`;
 }
 
-// Scroll just enough for the rectangle's bottom to clear the docked box, never past its top.
+// Scroll just enough for the rectangle's bottom to clear the docked box, never past its top; a
+// rectangle above the window is scrolled down into view.
 function scrollAboveDock(rect, dockHeight, scroller) {
   const room = innerHeight - dockHeight - MARGIN;
   const overlap = rect.bottom - room;
-  if (overlap > 0) scroller.scrollBy(0, Math.min(overlap, rect.top - MARGIN));
+  if (rect.top < MARGIN || overlap > 0) scroller.scrollBy(0, Math.min(overlap, rect.top - MARGIN));
 }
