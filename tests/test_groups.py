@@ -804,12 +804,15 @@ def test_it_refuses_an_overlong_display_name_with_a_clear_message(client, alice)
             for name in ["\u202enimda", "bob\u200b", "\u200fbob", "b\u00adob", "bo\u2060b"]
         ],
         ("Élodie", "That is another user&#x27;s user name: choose a name of your own."),
+        ("ｂｏｂ", "That is another user&#x27;s user name: choose a name of your own."),
+        ("bob builder", "Someone else shows as this name: choose a name of your own."),
     ],
 )
 def test_it_refuses_a_display_name_that_does_not_fit_or_passes_for_someone_else(
     client, alice, bob, django_user_model, name, message
 ):
     django_user_model.objects.create_user("élodie")
+    set_display_name(user=bob, name="Bob Builder")
     set_display_name(user=alice, name="Alice")
     client.force_login(alice)
     response = client.post(reverse("accounts:display_name_update"), {"display_name": name})

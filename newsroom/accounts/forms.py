@@ -137,6 +137,10 @@ def formats_text(name: str) -> bool:
     return any(unicodedata.category(character) == "Cf" and character not in JOINERS for character in name)
 
 
+def variants(name: str) -> set[str]:
+    return {name, name.lower(), name.upper(), name.casefold(), name.title()}
+
+
 class DisplayNameForm(forms.Form):
     display_name = OneLineField(
         what="A display name",
@@ -155,11 +159,18 @@ class DisplayNameForm(forms.Form):
         name = self.cleaned_data["display_name"]
         if formats_text(name):
             raise forms.ValidationError("A display name cannot hold invisible characters that format text.")
+        if not name:
+            return name
+        # Compatibility forms too ("ｄｅｍｏ" is "demo"); and iexact folds only ASCII letters on
+        # SQLite: the name's other cases are asked for as well.
+        plain = unicodedata.normalize("NFKC", name)
+        cases = {form for text in {name, plain} for form in variants(text)}
         others = get_user_model().objects.exclude(pk=self.user.pk)
-        # iexact folds only ASCII letters on SQLite: the name's other cases are asked for as well.
-        cases = {name, name.lower(), name.upper(), name.casefold(), name.title()}
-        if name and others.filter(Q(username__iexact=name) | Q(username__in=cases)).exists():
+        if others.filter(Q(username__iexact=plain) | Q(username__in=cases)).exists():
             raise forms.ValidationError("That is another user's user name: choose a name of your own.")
+        named = Profile.objects.exclude(user=self.user)
+        if named.filter(Q(display_name__iexact=plain) | Q(display_name__in=cases)).exists():
+            raise forms.ValidationError("Someone else shows as this name: choose a name of your own.")
         return name
 
 
