@@ -137,3 +137,16 @@ def test_a_name_changed_in_the_admin_shows_at_once_too(client, alice, change):
 
     assert f"<span>{shown}</span>" not in before
     assert f"<span>{shown}</span>" in client.get(page).text
+
+
+def test_lists_of_passages_and_replies_name_people_by_their_display_name(client, alice, bob):
+    article = make_article(body="The letter said the contract must end.")
+    note = annotate(article, alice, "letter", ["claim"], note="A note.")
+    create_reply(annotation=note, author=bob, note="A reply.")
+    set_display_name(user=alice, name="Alice A.")
+    set_display_name(user=bob, name="Bob B.")
+
+    assert ">Alice A.</a>" in client.get(reverse("articles:tag_detail", args=["claim"])).text
+    assert ">Alice A.</a>" in client.get(reverse("articles:person_detail", args=["alice"])).text
+    client.force_login(alice)
+    assert ">Bob B.</a>" in client.get(reverse("articles:person_detail", args=["alice"])).text  # her replies

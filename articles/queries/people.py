@@ -13,7 +13,7 @@ PASSAGES_PER_PAGE = 50
 def latest_first(annotations) -> list:
     return (
         annotations.anchored()
-        .select_related("article", "author")
+        .select_related("article", "author__profile")
         .defer("article__body")
         .order_by(F("created_at").desc(), "-pk")
     )
@@ -51,7 +51,7 @@ def replies_to(person) -> list:
         .filter(Q(annotation__author=person) | Q(parent__author=person))
         .exclude(author=person)
         .filter(hidden_at=None)
-        .select_related("author", "annotation__article")
+        .select_related("author__profile", "annotation__article")
         .order_by("-created_at", "-pk")[:REPLIES_SHOWN]
     )
     replies = list(replies)

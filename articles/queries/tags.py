@@ -203,7 +203,7 @@ def tagged_passages_page(reader: Reader, tag: Tag, after) -> PassagePage:
         .anchored()
         .filter(**links)  # one filter(): the keyset and the tag are on the same link
         .annotate(link=F("tagged_items__pk"))
-        .select_related("article__story", "article__outlet", "author")
+        .select_related("article__story", "article__outlet", "author__profile")
         .defer("article__body")
         .order_by("-link")
     )
