@@ -24,7 +24,7 @@ BODY = "Microsoft employees protested against a cloud contract.\n\nNadella answe
 def long_names(alice):
     """Alice's group with the longest name, and her annotations with a long tag: one public, one
     shared with the group."""
-    group = create_group(owner=alice, name=GROUP_NAME)
+    group = create_group(owner=alice, name=GROUP_NAME, description="D" * 300)
     article = make_article(outlet=make_outlet("Daily"), body=BODY)
     annotate(article, alice, "cloud contract", tags=[TAG], note="About the zeppelin.")
     annotate(article, alice, "Nadella answered", tags=[TAG], visibility=Visibility.GROUP, group=group)
