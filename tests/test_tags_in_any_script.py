@@ -98,7 +98,11 @@ def test_it_shows_a_tag_that_cannot_be_linked_without_breaking_pages(client, ali
 
 
 @pytest.mark.parametrize(
-    "name, typed", [("élan", "Élan"), ("élan", "e\u0301lan"), ("🙂", "🙂"), ("Ελληνικά", "ΕΛΛΗΝΙΚΆ")]
+    "name, typed",
+    [
+        *[("élan", "Élan"), ("élan", "e\u0301lan"), ("🙂", "🙂"), ("Ελληνικά", "ΕΛΛΗΝΙΚΆ")],
+        ("loaded language", "Loaded-Language"),
+    ],
 )
 def test_an_address_typed_with_a_tags_name_leads_to_its_page(client, alice, article, name, typed):
     annotate(article, alice, "letter", [name])

@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import BigIntegerField, Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
+from django.utils.text import slugify
 
 from articles.models import Annotation, Article, Outlet, Story, Tag, TaggedAnnotation
 from articles.models.annotations import TAG_MAX_CHARS, Visibility, moderates_public, normalize_tag
@@ -151,9 +152,10 @@ def visible_tag(reader: Reader, slug: str) -> Tag | None:
 
 
 def visible_tag_named(reader: Reader, name: str) -> Tag | None:
-    """The tag of this name in any case ("Élan", "🙂"), if the reader sees a passage with it: an
-    address typed with a tag's name rather than its slug."""
-    tag = Tag.objects.filter(key=Tag.key_for(name)).first()
+    """The tag of this name in any case ("Élan", "🙂"), or of this slug in any case
+    ("Loaded-Language"), if the reader sees a passage with it: an address typed by hand."""
+    named = Q(key=Tag.key_for(name)) | Q(slug=slugify(name, allow_unicode=True))
+    tag = Tag.objects.filter(named).first()
     return visible_tag(reader, tag.slug) if tag else None
 
 
