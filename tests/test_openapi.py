@@ -137,3 +137,11 @@ def test_the_docs_page_fits_a_phone_and_the_admin_names_the_site_icon(admin_clie
     assert "{#" not in docs.text and "1.7.1" not in docs.text  # the template's comment stays out
     admin = admin_client.get(reverse("admin:index"))
     assert admin.status_code == 200 and 'rel="icon" href="/static/favicon.svg"' in admin.text
+
+
+@pytest.mark.django_db
+def test_the_description_gives_the_status_each_create_answers(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for path_ in ["/api/articles/{pk}/annotations", "/api/annotations/{pk}/replies"]:
+        assert list(paths[path_]["post"]["responses"]) == ["201"], path_
+    assert "201" in paths["/api/stories/{slug}/passages/{cluster_id}/annotations"]["post"]["responses"]

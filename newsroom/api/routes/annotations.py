@@ -195,7 +195,7 @@ def valid(form):
     return form.cleaned_data
 
 
-@router.post("/articles/{pk}/annotations", auth=WRITERS, url_name="annotation_create")
+@router.post("/articles/{pk}/annotations", auth=WRITERS, url_name="annotation_create", response={201: dict})
 def annotation_create(request, pk: int, payload: AnnotationIn):
     """Annotate a passage of the article, placed by its TextPositionSelector and TextQuoteSelector."""
     limits.check(request, "write")
@@ -221,7 +221,12 @@ def annotation_create(request, pk: int, payload: AnnotationIn):
     return ld_response(request, document, status=201, etag=version_etag(annotation), headers=headers)
 
 
-@router.post("/stories/{slug}/passages/{cluster_id}/annotations", auth=WRITERS, url_name="cluster_annotate")
+@router.post(
+    "/stories/{slug}/passages/{cluster_id}/annotations",
+    auth=WRITERS,
+    url_name="cluster_annotate",
+    response={201: dict},
+)
 def cluster_annotate(request, slug: str, cluster_id: int, payload: AnnotationIn):
     """Annotate every occurrence of a passage the story's articles share (see its comparison's
     passages) with the same note, tags and audience; the passages are the comparison's, so a

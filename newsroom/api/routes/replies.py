@@ -87,7 +87,7 @@ def note_of(request, payload: ReplyIn) -> str:
     return payload.body.value
 
 
-@router.post("/annotations/{pk}/replies", auth=WRITERS, url_name="reply_create")
+@router.post("/annotations/{pk}/replies", auth=WRITERS, url_name="reply_create", response={201: dict})
 def reply_create(request, pk: int, payload: ReplyIn):
     """Answer the annotation, or (target: its IRI) a reply in its thread."""
     limits.check(request, "write")
