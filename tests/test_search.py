@@ -23,6 +23,7 @@ from articles.services.annotations import (
 from articles.services.moderation import hide, unhide
 from articles.services.replies import create_reply, delete_reply, update_reply
 from newsroom.accounts.models import Group, Membership, Role
+from newsroom.accounts.services import set_display_name
 from newsroom.search import index, queries
 from newsroom.search.forms import QUERY_MAX_CHARS, SearchForm
 from newsroom.search.models import AnnotationEntry, ArticleEntry
@@ -365,6 +366,15 @@ FILTERS = [
     ({"annotated": "yes"}, "daily_ice weekly_ice daily_strike", None),  # of articles only
     ({"annotated": "no"}, "undated", None),
 ]
+
+
+def test_the_author_filter_takes_the_name_results_show(client, alice, bob, world):
+    set_display_name(user=bob, name="Robert B.")
+    client.force_login(alice)
+    for named in ["Robert B.", "robert b.", "bob"]:
+        assert found(client, "protest", kind="annotations", author=named) == {
+            world["annotations"]["bob_public"].pk
+        }, named
 
 
 @pytest.mark.parametrize("params, articles, annotations", FILTERS)

@@ -20,7 +20,9 @@ class SearchForm(forms.Form):
     )
     outlet = forms.ModelChoiceField(Outlet.objects.all(), to_field_name="slug", required=False)
     tag = forms.SlugField(max_length=100, allow_unicode=True, required=False)
-    author = forms.CharField(label="By", max_length=150, required=False)
+    author = forms.CharField(
+        label="By", max_length=150, required=False, help_text="A user name or display name."
+    )
     group = forms.ModelChoiceField(
         Group.objects.none(), to_field_name="slug", required=False, empty_label="any"
     )

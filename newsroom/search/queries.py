@@ -37,7 +37,7 @@ class Filters:
     story: Story | None = None
     outlet: Outlet | None = None
     tag: str = ""  # a tag's slug
-    author: str = ""  # a user name
+    author: str = ""  # a user name or display name
     group: Group | None = None
     layer: str = ""  # "mine", "group" or "public"
     date_from: datetime.date | None = None  # of the articles' publication
@@ -155,8 +155,9 @@ def _annotations(user, filters: Filters):
     annotations = _visible_annotations(user).filter(_article_conditions(filters, "article__"))
     if filters.tag:
         annotations = annotations.filter(tags__slug=filters.tag)
-    if filters.author:
-        annotations = annotations.filter(author__username=filters.author)
+    if filters.author:  # by user name, or by the name the results show (a display name)
+        named = Q(author__username=filters.author) | Q(author__profile__display_name__iexact=filters.author)
+        annotations = annotations.filter(named)
     if filters.group:
         annotations = annotations.filter(group=filters.group)
     if filters.layer == "mine":
