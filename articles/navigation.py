@@ -22,6 +22,13 @@ def with_query(url: str, **params) -> str:
     return urlunsplit(parts._replace(query=urlencode(parse_qsl(parts.query) + added)))
 
 
+def keeping_query(request, url: str) -> str:
+    """The URL with the request's query string: a redirect to a page's own address keeps what was
+    asked of it (its filters, its page)."""
+    query = request.GET.urlencode()
+    return f"{url}?{query}" if query else url
+
+
 def page_number(typed: str) -> int | None:
     """A page number as typed in a URL (?page=N), if it is plain digits, at most four: a page that is
     cached keeps one copy per number, not per string. None for anything else ("²", "1.5", "0x1")."""

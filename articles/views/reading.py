@@ -1,12 +1,13 @@
 """Reading: home, stories, outlets, an article, and articles side by side."""
 
-from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from articles.forms import AnnotationEditForm
 from articles.models import Article, Outlet
+from articles.navigation import keeping_query
 from articles.queries.reading import (
     ArticleAnnotations,
     article_head,
@@ -83,8 +84,7 @@ def article_detail(request, pk, slug):
         raise Http404("No such article.")
     if slug != head.slug:  # to its address, with the filters it was asked for
         url = reverse("articles:article_detail", args=[pk, head.slug])
-        query = request.META.get("QUERY_STRING")
-        return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+        return redirect(keeping_query(request, url), permanent=True)
     filters = reading_filters(request.user, request.GET)
 
     def page_context():  # only on a cache miss

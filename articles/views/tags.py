@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from articles.models import Story
+from articles.navigation import keeping_query
 from articles.queries import tags
 
 
@@ -32,8 +33,7 @@ def tag_detail(request, slug):
     if tag is None:
         named = tags.visible_tag_named(reader, slug)
         if named and (url := tags.tag_url(named.slug)):
-            query = request.GET.urlencode()
-            return redirect(f"{url}?{query}" if query else url, permanent=True)
+            return redirect(keeping_query(request, url), permanent=True)
         raise Http404("No such tag.")
     return render(
         request,
